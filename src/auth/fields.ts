@@ -1,0 +1,61 @@
+import { badRequest } from '../errors';
+
+// A practical check (something@something.tld), not RFC 5322: the goal is catching typos, not rejecting rare forms.
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const MAX_EMAIL_LENGTH = 254;
+// scrypt is fed the whole password: a bound keeps a huge one from being a cheap way to burn CPU.
+const MAX_PASSWORD_LENGTH = 1024;
+
+/**
+ * Fields a client may not set on its own account: identity, authority, credentials. Anything else in a
+ * registration or profile update is kept as profile data.
+ */
+const PRIVILEGED_FIELDS = new Set([
+  'id', 'role', 'roles', 'admin', 'isAdmin', 'is_admin', 'permissions', 'scope', 'scopes', 'groups',
+  'password', 'passwordHash', 'password_hash', 'hash', 'salt', 'currentPassword', 'newPassword',
+  'sub', 'sid', 'iss', 'aud', 'exp', 'iat', 'jti',
+  '__proto__', 'constructor', 'prototype',
+]);
+
+export function requireBody(body: unknown): Record<string, unknown> {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw badRequest('The request body must be a JSON object (send Content-Type: application/json).');
+  }
+  return body as Record<string, unknown>;
+}
+
+export function requireString(body: Record<string, unknown>, field: string): string {
+  const value = body[field];
+  if (value === undefined || value === null || value === '') throw badRequest(`"${field}" is required.`);
+  if (typeof value !== 'string') throw badRequest(`"${field}" must be a string, not ${Array.isArray(value) ? 'an array' : typeof value}.`);
+  return value;
+}
+
+export function requireEmail(body: Record<string, unknown>): string {
+  const email = requireString(body, 'email').trim();
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) throw badRequest(`"email" must be an email address like alice@example.com.`);
+  return email;
+}
+
+/** A password as login reads it: any non-empty string up to the maximum length. */
+export function requirePassword(body: Record<string, unknown>, field = 'password'): string {
+  const password = requireString(body, field);
+  if (password.length > MAX_PASSWORD_LENGTH) throw badRequest(`"${field}" must be at most ${MAX_PASSWORD_LENGTH} characters long.`);
+  return password;
+}
+
+/** A password as registration sets it: also at least `minLength` characters. */
+export function requireNewPassword(body: Record<string, unknown>, minLength: number, field = 'password'): string {
+  const password = requirePassword(body, field);
+  if (password.length < minLength) throw badRequest(`"${field}" must be at least ${minLength} characters long.`);
+  return password;
+}
+
+/** The fields of `body` a client may store on its own account: all but email and the privileged ones. */
+export function profileFields(body: Record<string, unknown>): Record<string, unknown> {
+  const profile: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(body)) {
+    if (field !== 'email' && !PRIVILEGED_FIELDS.has(field)) profile[field] = value;
+  }
+  return profile;
+}

@@ -1,0 +1,121 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { RequestHandler } from 'express';
+import type { DefaultAccess } from './access/guard';
+import { parseDuration } from './duration';
+import { ConfigError } from './errors';
+import type { Data } from './store/database';
+
+/** What createServer() takes. The command line's flags map onto these one to one. */
+export interface ServerOptions {
+  /** A db.json path, a .js/.cjs file exporting data (or a function returning it), or the data itself. */
+  db: string | Data;
+  /** The accounts file; default `users.json` beside the db (the working directory for in-memory data). */
+  users?: string;
+  /** routes.json: a path or its parsed content; default `routes.json` beside the db when it exists. */
+  routes?: string | Record<string, unknown>;
+  /** Folder of static files; default `./public` when it exists. */
+  static?: string;
+  readOnly?: boolean;
+  /** CORS for every response (json-server's default); false is --no-cors. */
+  cors?: boolean;
+  /** gzip responses (json-server's default); false is --no-gzip. */
+  gzip?: boolean;
+  /** Milliseconds to wait before json-server answers (--delay). */
+  delay?: number;
+  /** The id property of records (--id). */
+  id?: string;
+  foreignKeySuffix?: string;
+  /** json-server's request log (off with --quiet). */
+  logger?: boolean;
+  /** Express middlewares run, after the access check, before json-server (--middlewares). */
+  middlewares?: RequestHandler[];
+  /** HS256 signing secret, at least 32 bytes; default: generated once and kept in the state folder. */
+  secret?: string;
+  /** Access-token lifetime: seconds, or `15m`, `1h`, `7d`. */
+  accessTtl?: string | number;
+  issuer?: string;
+  audience?: string;
+  defaultAccess?: DefaultAccess;
+  passwordMinLength?: number;
+  /** The clock, in milliseconds since the epoch; tests move it instead of sleeping. */
+  now?: () => number;
+}
+
+export interface ResolvedOptions {
+  db: string | Data;
+  users: string;
+  routes?: string | Record<string, unknown>;
+  static?: string;
+  readOnly: boolean;
+  cors: boolean;
+  gzip: boolean;
+  delay: number;
+  id: string;
+  foreignKeySuffix: string;
+  logger: boolean;
+  middlewares: RequestHandler[];
+  secret?: string;
+  accessTtlSeconds: number;
+  issuer: string;
+  audience?: string;
+  defaultAccess: DefaultAccess;
+  passwordMinLength: number;
+  now: () => number;
+}
+
+export const DEFAULTS = {
+  accessTtl: '1h',
+  issuer: 'fake-jwt-api',
+  defaultAccess: 'authenticated' as DefaultAccess,
+  passwordMinLength: 8,
+  id: 'id',
+  foreignKeySuffix: 'Id',
+};
+
+function dirOf(db: string | Data): string {
+  return typeof db === 'string' ? path.dirname(path.resolve(db)) : process.cwd();
+}
+
+function nonEmptyString(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`${name}: expected a non-empty string`);
+  return value;
+}
+
+/** Fills in defaults and checks every option once, up front; a bad one is a ConfigError naming it. */
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  if (options.db === undefined || options.db === null) throw new ConfigError('db: a db.json path, a .js file or an object of data is required');
+  const dir = dirOf(options.db);
+  const accessTtlSeconds = parseDuration(options.accessTtl ?? DEFAULTS.accessTtl);
+  if (accessTtlSeconds === undefined) throw new ConfigError(`access-ttl: "${options.accessTtl}" is not a duration; use seconds or a number with s, m, h, d or w, like 15m or 1h`);
+  const defaultAccess = options.defaultAccess ?? DEFAULTS.defaultAccess;
+  if (defaultAccess !== 'authenticated' && defaultAccess !== 'public') throw new ConfigError(`default-access: "${String(defaultAccess)}" is not one of authenticated, public`);
+  const passwordMinLength = options.passwordMinLength ?? DEFAULTS.passwordMinLength;
+  if (!Number.isInteger(passwordMinLength) || passwordMinLength < 1 || passwordMinLength > 1024) throw new ConfigError('password-min-length: expected a whole number from 1 to 1024');
+  const delay = options.delay ?? 0;
+  if (!Number.isFinite(delay) || delay < 0) throw new ConfigError('delay: expected a number of milliseconds, 0 or more');
+  const routesBesideDb = path.join(dir, 'routes.json');
+  const publicDir = path.resolve('public');
+  return {
+    db: options.db,
+    users: path.resolve(nonEmptyString('users', options.users) ?? path.join(dir, 'users.json')),
+    routes: options.routes ?? (typeof options.db === 'string' && existsSync(routesBesideDb) ? routesBesideDb : undefined),
+    static: nonEmptyString('static', options.static) ?? (existsSync(publicDir) ? publicDir : undefined),
+    readOnly: options.readOnly ?? false,
+    cors: options.cors ?? true,
+    gzip: options.gzip ?? true,
+    delay,
+    id: nonEmptyString('id', options.id) ?? DEFAULTS.id,
+    foreignKeySuffix: nonEmptyString('foreignKeySuffix', options.foreignKeySuffix) ?? DEFAULTS.foreignKeySuffix,
+    logger: options.logger ?? true,
+    middlewares: options.middlewares ?? [],
+    secret: options.secret,
+    accessTtlSeconds,
+    issuer: nonEmptyString('issuer', options.issuer) ?? DEFAULTS.issuer,
+    audience: nonEmptyString('audience', options.audience),
+    defaultAccess,
+    passwordMinLength,
+    now: options.now ?? Date.now,
+  };
+}

@@ -1,0 +1,141 @@
+import path from 'node:path';
+import type { Express, RequestHandler } from 'express';
+import cors from 'cors';
+import jsonServer from 'json-server';
+import { makeAccessGuard } from './access/guard';
+import { indexResources } from './access/resolve';
+import { readRoutesFile, parseRoutes, type RoutesConfig } from './access/routes-file';
+import { makeAuthenticate } from './auth/authenticate';
+import { hashPassword } from './auth/passwords';
+import { makeAuthRoutes } from './auth/routes';
+import { makeTokenService } from './auth/tokens';
+import { describeApi, type ApiDescription } from './describe';
+import { ConfigError } from './errors';
+import { errorHandler, noRouteError, notFoundHandler } from './http/errors';
+import { makeHomePage } from './http/home';
+import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
+import { AccountStore } from './store/account-store';
+import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
+import { loadSigningKey, stateFileFor } from './store/state';
+
+/** Headers a browser app must be able to read: the 401 challenge, and json-server's paging headers. */
+const EXPOSED_HEADERS = ['WWW-Authenticate', 'X-Total-Count', 'Link', 'Location'];
+
+export interface FakeJwtApi {
+  /** The Express app: hand it to http.createServer, or to supertest. It never listens by itself. */
+  app: Express;
+  database: Database;
+  accounts: AccountStore;
+  options: ResolvedOptions;
+  routes: RoutesConfig;
+  describe(): ApiDescription;
+}
+
+function loadRoutes(routes: ResolvedOptions['routes']): RoutesConfig {
+  if (routes === undefined) return { rewrites: {} };
+  return typeof routes === 'string' ? readRoutesFile(routes) : parseRoutes('the routes option', routes);
+}
+
+/**
+ * SPEC §3: json-server's data never holds password material. A `users` collection with passwords in it is a
+ * json-server-auth layout; serving it as plain data would hand out the hashes, so we stop instead.
+ */
+function refusePasswordsInData(where: string, data: Data): void {
+  const users = data[USERS_COLLECTION];
+  if (!Array.isArray(users)) return;
+  if (users.some((user) => user !== null && typeof user === 'object' && 'password' in user)) {
+    throw new ConfigError(`${where}: the "users" collection holds passwords, which would be served to clients; move those accounts into users.json (same fields) and remove them from ${path.basename(where)}`);
+  }
+}
+
+/** Builds the app: json-server's defaults → auth routes → access guard → json-server's router. */
+export async function createServer(serverOptions: ServerOptions): Promise<FakeJwtApi> {
+  const options = resolveOptions(serverOptions);
+  const routes = loadRoutes(options.routes);
+  const [{ data, file }, accounts, key, decoyHash] = await Promise.all([
+    loadData(options.db),
+    AccountStore.open(options.users),
+    loadSigningKey(options.secret, stateFileFor(options.users)),
+    hashPassword(Math.random().toString(36)),
+  ]);
+  refusePasswordsInData(file ?? 'db', data);
+
+  const database = openDatabase(data, file, true);
+  database.setVirtualUsers(accounts.publicUsers());
+  accounts.onChange((users) => database.setVirtualUsers(users));
+  const router = jsonServer.router(database.db, { foreignKeySuffix: options.foreignKeySuffix });
+  database.db._.id = options.id;
+  // json-server's router ends in an error handler that sends err.stack to the client; drop it so errors reach ours.
+  router.stack = router.stack.filter((layer: { handle: { length: number } }) => layer.handle.length !== 4);
+  const resources = indexResources(database.db.getState());
+
+  const tokens = makeTokenService({
+    key,
+    algorithm: 'HS256',
+    issuer: options.issuer,
+    audience: options.audience,
+    accessTtlSeconds: options.accessTtlSeconds,
+    now: options.now,
+  });
+  const authenticate = makeAuthenticate(tokens);
+  const describe = () =>
+    describeApi({
+      resources: resources.values(),
+      accounts: accounts.snapshot(),
+      rewrites: routes.rewrites,
+      defaultAccess: options.defaultAccess,
+      readOnly: options.readOnly,
+      virtualUsers: database.virtualUsers,
+    });
+
+  const app = jsonServer.create();
+  app.disable('x-powered-by');
+  if (options.cors) {
+    app.use(cors({ origin: true, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
+    // json-server's list and create routes overwrite the exposed headers with their own; put ours back.
+    router.render = (req, res) => {
+      res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
+      res.jsonp(res.locals.data);
+    };
+  }
+  app.use(
+    jsonServer.defaults({
+      logger: options.logger,
+      noCors: true, // ours above, or none: json-server's --no-cors flag never turned it off
+      noGzip: !options.gzip,
+      bodyParser: false,
+      readOnly: false, // ours, in the guard: a JSON 403, and /auth keeps working
+      // json-server falls back to its own bundled page; we serve ours, so point it at a folder that is not there.
+      static: options.static ?? path.join(__dirname, 'no-static-folder'),
+    }),
+  );
+  app.use(jsonServer.bodyParser);
+  if (Object.keys(routes.rewrites).length > 0) app.use(jsonServer.rewriter(routes.rewrites));
+  app.use(makeAuthRoutes({ accounts, tokens, authenticate, passwordMinLength: options.passwordMinLength, decoyHash }));
+  app.get('/', makeHomePage(describe));
+  app.use(
+    makeAccessGuard({
+      resources,
+      foreignKeySuffix: options.foreignKeySuffix,
+      defaultAccess: options.defaultAccess,
+      readOnly: options.readOnly,
+      virtualUsers: database.virtualUsers,
+      customRoutes: options.middlewares.length > 0,
+      authenticate,
+    }),
+  );
+  if (options.middlewares.length > 0) {
+    app.use(options.middlewares);
+    const onlyResolved: RequestHandler = (req, _res, next) => next(req.resolved ? undefined : noRouteError(req));
+    app.use(onlyResolved);
+  }
+  if (options.delay > 0) {
+    const delay = options.delay;
+    app.use((_req, _res, next) => setTimeout(next, delay));
+  }
+  app.use(router);
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+
+  return { app, database, accounts, options, routes, describe };
+}

@@ -1,0 +1,157 @@
+import { stat } from 'node:fs/promises';
+import { writeJsonAtomic } from './atomic';
+import {
+  accountsFileContent,
+  emailKey,
+  nextAccountId,
+  readAccountsFile,
+  toPublicUser,
+  type Account,
+  type AccountsFile,
+  type PublicUser,
+} from './accounts-file';
+import { ApiError, ConfigError, conflict } from '../errors';
+
+/** What identifies one version of a file on disk, to notice edits made while the server runs. */
+interface FileVersion {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+}
+
+async function versionOf(file: string): Promise<FileVersion | undefined> {
+  try {
+    const { mtimeMs, size, ino } = await stat(file);
+    return { mtimeMs, size, ino };
+  } catch {
+    return undefined;
+  }
+}
+
+const sameVersion = (a: FileVersion | undefined, b: FileVersion | undefined) =>
+  a === b || (a !== undefined && b !== undefined && a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino);
+
+export function emailTaken(email: string) {
+  return conflict(`An account with the email ${email} already exists; log in instead, or register with another email.`);
+}
+
+/** An account before it has an id and a password hash. */
+export interface NewAccount {
+  email: string;
+  role?: string;
+  [field: string]: unknown;
+}
+
+/**
+ * The accounts of users.json. Every read first checks whether the file changed on disk (a hand edit, or
+ * `users add` from another process) and reloads it, so the server never answers from, or writes back, stale
+ * data. Reloads and writes run one at a time.
+ */
+export class AccountStore {
+  private current: AccountsFile;
+  private version: FileVersion | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners: Array<(users: PublicUser[]) => void> = [];
+
+  private constructor(
+    readonly file: string,
+    loaded: AccountsFile,
+  ) {
+    this.current = loaded;
+  }
+
+  /** Loads users.json, hashing plain-text passwords and writing the file back when that changed anything. */
+  static async open(file: string): Promise<AccountStore> {
+    const store = new AccountStore(file, await readAccountsFile(file));
+    await store.persistIfChanged();
+    return store;
+  }
+
+  /** Plain-text passwords seen in the file at start, by lower-cased email (for the banner's login example). */
+  get plainPasswordsAtStart(): ReadonlyMap<string, string> {
+    return this.current.plainPasswords;
+  }
+
+  /** The accounts as last loaded, without checking the disk: for the banner and the users resource. */
+  snapshot(): readonly Account[] {
+    return this.current.accounts;
+  }
+
+  publicUsers(): PublicUser[] {
+    return this.current.accounts.map(toPublicUser);
+  }
+
+  /** Calls `listener` with the public profiles whenever the accounts change. */
+  onChange(listener: (users: PublicUser[]) => void): void {
+    this.listeners.push(listener);
+  }
+
+  async findByEmail(email: string): Promise<Account | undefined> {
+    await this.refresh();
+    const key = emailKey(email);
+    return this.current.accounts.find((account) => emailKey(account.email) === key);
+  }
+
+  async findById(id: string): Promise<Account | undefined> {
+    await this.refresh();
+    return this.current.accounts.find((account) => String(account.id) === id);
+  }
+
+  /** Adds an account whose password is already hashed; a taken email (case-insensitively) is a 409. */
+  async create(fields: NewAccount, passwordHash: string): Promise<Account> {
+    return this.exclusive(async () => {
+      await this.reloadIfEdited();
+      const key = emailKey(fields.email);
+      if (this.current.accounts.some((account) => emailKey(account.email) === key)) {
+        throw emailTaken(fields.email);
+      }
+      const account: Account = { id: nextAccountId(this.current.accounts), ...fields, password: passwordHash };
+      this.current = { ...this.current, accounts: [...this.current.accounts, account], changed: true };
+      await this.persistIfChanged();
+      return account;
+    });
+  }
+
+  /** Reloads users.json when it changed on disk since we last read or wrote it. */
+  async refresh(): Promise<void> {
+    if (sameVersion(await versionOf(this.file), this.version)) return;
+    await this.exclusive(() => this.reloadIfEdited());
+  }
+
+  private async reloadIfEdited(): Promise<void> {
+    const onDisk = await versionOf(this.file);
+    if (sameVersion(onDisk, this.version)) return;
+    let loaded: AccountsFile;
+    try {
+      loaded = await readAccountsFile(this.file);
+    } catch (error) {
+      // A hand edit in progress: keep the file as it is and say what to fix, rather than guess.
+      if (error instanceof ConfigError) throw new ApiError(500, 'server_error', `${error.message}. Fix the file; the server picks it up without a restart.`);
+      throw error;
+    }
+    this.current = { ...loaded, plainPasswords: this.current.plainPasswords };
+    await this.persistIfChanged();
+    if (!loaded.changed) this.version = onDisk;
+    this.notify();
+  }
+
+  private async persistIfChanged(): Promise<void> {
+    if (this.current.changed) {
+      await writeJsonAtomic(this.file, accountsFileContent(this.current));
+      this.current = { ...this.current, changed: false };
+      this.notify();
+    }
+    this.version = await versionOf(this.file);
+  }
+
+  private notify(): void {
+    const users = this.publicUsers();
+    for (const listener of this.listeners) listener(users);
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
