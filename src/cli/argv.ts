@@ -1,0 +1,45 @@
+/**
+ * json-server's command line is yargs: users type `--ro`, `--nc`, `--fks _id`, `--no-cors=true`,
+ * `--read-only false`. Commander reads none of those, so they are turned into the forms it reads, first.
+ */
+const ALIASES: Record<string, string> = {
+  '--ro': '--read-only',
+  '--readOnly': '--read-only',
+  '--nc': '--no-cors',
+  '--noCors': '--no-cors',
+  '--ng': '--no-gzip',
+  '--noGzip': '--no-gzip',
+  '--fks': '--foreignKeySuffix',
+  '--foreign-key-suffix': '--foreignKeySuffix',
+  '--accessTtl': '--access-ttl',
+  '--defaultAccess': '--default-access',
+  '--passwordMinLength': '--password-min-length',
+};
+
+const BOOLEAN_FLAGS = new Set(['-w', '--watch', '--read-only', '--no-cors', '--no-gzip', '-q', '--quiet']);
+const BOOLEAN_WORDS = new Set(['true', 'false']);
+
+/** Rewrites yargs-style arguments (after node and the script) into commander's forms. */
+export function normalizeArgs(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let index = 0; index < args.length; index++) {
+    const arg = args[index];
+    if (arg === '--') {
+      out.push(...args.slice(index));
+      break;
+    }
+    const equals = arg.startsWith('--') ? arg.indexOf('=') : -1;
+    const name = equals === -1 ? arg : arg.slice(0, equals);
+    const flag = ALIASES[name] ?? name;
+    if (!BOOLEAN_FLAGS.has(flag)) {
+      out.push(equals === -1 ? flag : `${flag}${arg.slice(equals)}`);
+      continue;
+    }
+    // A boolean flag may carry its value as yargs reads it: `--flag=true`, `--flag false`.
+    let value: string | undefined = equals === -1 ? undefined : arg.slice(equals + 1);
+    if (value === undefined && BOOLEAN_WORDS.has(args[index + 1] ?? '')) value = args[++index];
+    if (value === undefined || value === 'true') out.push(flag);
+    else if (value !== 'false') out.push(`${flag}=${value}`); // let commander say it takes no value
+  }
+  return out;
+}

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import type { ApiDescription } from '../describe';
+
+export interface BannerInput {
+  url: string;
+  description: ApiDescription;
+  usersFile: string;
+  /** Plain-text passwords read from users.json at this start, by lower-cased email. */
+  knownPasswords: ReadonlyMap<string, string>;
+  /** Files written because the db did not exist. */
+  created: readonly string[];
+  watching: boolean;
+}
+
+const pad = (text: string, width: number) => text.padEnd(width);
+const quoteForShell = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+
+function loginExample(input: BannerInput): string[] {
+  const accounts = input.description.accounts;
+  // Show a working login: an ordinary account whose password we saw in plain text, else any account.
+  const known = accounts.filter((account) => input.knownPasswords.has(account.email.toLowerCase()));
+  const withPassword = known.find((account) => account.role !== 'admin') ?? known[0];
+  if (!withPassword && accounts.length === 0) {
+    const body = JSON.stringify({ email: 'you@example.com', password: 'choose-a-password' });
+    return ['  No accounts yet. Register one:', `  curl -X POST ${input.url}/auth/register -H 'Content-Type: application/json' -d ${quoteForShell(body)}`];
+  }
+  const account = withPassword ?? accounts[0];
+  const password = input.knownPasswords.get(account.email.toLowerCase()) ?? 'YOUR_PASSWORD';
+  const body = JSON.stringify({ email: account.email, password });
+  return [
+    '  Log in, then send the token:',
+    `  curl -X POST ${input.url}/auth/login -H 'Content-Type: application/json' -d ${quoteForShell(body)}`,
+    `  curl ${input.url}/${input.description.resources[0]?.name ?? 'posts'} -H 'Authorization: Bearer <accessToken>'`,
+  ];
+}
+
+/** The startup banner of SPEC §4: URL, resources and their rules, auth endpoints, accounts, a login curl. */
+export function renderBanner(input: BannerInput): string {
+  const { url, description } = input;
+  const lines: string[] = ['', `  fake-jwt-api  ·  json-server behind JWT auth  ·  ${url}`, ''];
+  if (input.created.length > 0) {
+    lines.push(`  Created ${input.created.map((file) => path.relative(process.cwd(), file) || file).join(', ')} with example data.`, '');
+  }
+  const width = Math.max(...description.resources.map(({ name }) => url.length + name.length + 3), 24);
+  lines.push(`  ${pad('Resources', width)}${pad('read', 16)}write`);
+  for (const { name, read, write } of description.resources) lines.push(`  ${pad(`${url}/${name}`, width)}${pad(read, 16)}${write}`);
+  const rewrites = Object.entries(description.rewrites);
+  if (rewrites.length > 0) {
+    lines.push('', '  Rewrites');
+    for (const [from, to] of rewrites) lines.push(`  ${from} -> ${to}`);
+  }
+  lines.push(
+    '',
+    '  Auth',
+    `  POST ${url}/auth/register   { email, password, ...profile }   (also /register, /signup)`,
+    `  POST ${url}/auth/login      { email, password }               (also /login, /signin)`,
+    `  GET  ${url}/auth/me         Authorization: Bearer <accessToken>`,
+    '',
+    `  Accounts (${path.relative(process.cwd(), input.usersFile) || input.usersFile})`,
+  );
+  if (description.accounts.length === 0) lines.push('  none yet');
+  for (const { email, role } of description.accounts) lines.push(`  ${pad(email, 32)}${role}`);
+  lines.push('', ...loginExample(input), '');
+  if (input.watching) lines.push('  Watching for changes...', '');
+  lines.push('  Type s + enter to save a snapshot of the data. Ctrl-C stops.', '');
+  return lines.join('\n');
+}

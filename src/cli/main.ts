@@ -1,0 +1,51 @@
+import { CommanderError } from 'commander';
+import { ConfigError, RuntimeError } from '../errors';
+import { normalizeArgs } from './argv';
+import { applyConfigFile } from './config-file';
+import { buildProgram, type ServeFlags } from './program';
+import { serve, type RunningServer } from './serve';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { version } = require('../../package.json') as { version: string };
+
+/** Exit codes of SPEC §4. */
+export const EXIT = { ok: 0, runtime: 1, usage: 2 } as const;
+
+function fail(message: string, code: number): never {
+  // One line, on stderr, even with --quiet.
+  process.stderr.write(`fake-jwt-api: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
+  process.exit(code);
+}
+
+function stopOnSignals(running: RunningServer): void {
+  const stop = () => {
+    running.close().then(() => process.exit(EXIT.ok));
+    // Connections a client keeps open must not hold the process forever.
+    setTimeout(() => process.exit(EXIT.ok), 3000).unref();
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** The command line: `main(process.argv)`. Resolves once the server listens; exits the process on errors. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram(version);
+  program.exitOverride().configureOutput({ writeErr: () => undefined });
+  let running: RunningServer | undefined;
+  program.action(async (db: string) => {
+    applyConfigFile(program);
+    running = await serve(db, program.opts<ServeFlags>());
+  });
+  try {
+    await program.parseAsync([...argv.slice(0, 2), ...normalizeArgs(argv.slice(2))]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) process.exit(EXIT.ok); // --help, --version
+      fail(`${error.message.replace(/^error: /, '')} (see fake-jwt-api --help)`, EXIT.usage);
+    }
+    if (error instanceof ConfigError) fail(error.message, EXIT.usage);
+    if (error instanceof RuntimeError) fail(error.message, EXIT.runtime);
+    fail(error instanceof Error ? error.message : String(error), EXIT.runtime);
+  }
+  if (running) stopOnSignals(running);
+}

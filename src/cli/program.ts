@@ -1,0 +1,89 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULTS } from '../options';
+import { parseDuration } from '../duration';
+
+/** What the serve command reads from its flags (and the config file). */
+export interface ServeFlags {
+  port: number;
+  host: string;
+  watch?: boolean;
+  routes?: string;
+  middlewares?: string[];
+  static?: string;
+  readOnly?: boolean;
+  cors: boolean;
+  gzip: boolean;
+  snapshots: string;
+  delay?: number;
+  id: string;
+  foreignKeySuffix: string;
+  quiet?: boolean;
+  config: string;
+  users?: string;
+  secret?: string;
+  accessTtl: string;
+  issuer: string;
+  audience?: string;
+  defaultAccess: 'authenticated' | 'public';
+  passwordMinLength: number;
+}
+
+function integer(name: string, min: number, max: number) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim()) || Number(value) < min || Number(value) > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    }
+    return Number(value);
+  };
+}
+
+function duration(value: string): string {
+  if (parseDuration(value) === undefined) throw new InvalidArgumentError('use seconds, or a number with s, m, h, d or w, like 10s, 15m, 1h or 7d.');
+  return value;
+}
+
+const EXAMPLES = `
+Examples:
+  $ fake-jwt-api db.json                          serve db.json; accounts from users.json beside it
+  $ fake-jwt-api db.json --port 4000 --watch      another port, reload when the files change
+  $ fake-jwt-api db.json --default-access public  json-server's behaviour: resources open, /auth still works
+  $ JWT_SECRET=$(openssl rand -hex 32) fake-jwt-api db.json --access-ttl 15m
+  $ fake-jwt-api data.js --routes routes.json     data from a script, with rewrites
+
+Then:
+  $ curl -X POST localhost:3000/auth/login -H 'Content-Type: application/json' \\
+      -d '{"email":"alice@example.com","password":"alice123"}'
+  $ curl localhost:3000/posts -H "Authorization: Bearer <accessToken>"
+`;
+
+/** The command line as commander reads it. Options carry json-server's names, short forms and defaults. */
+export function buildProgram(version: string): Command {
+  return new Command('fake-jwt-api')
+    .description("json-server's fake REST API behind real JWT authentication")
+    .version(version, '-v, --version')
+    .argument('[db]', 'a JSON file, or a .js/.cjs file exporting data (written with example data if missing)', 'db.json')
+    .addOption(new Option('-p, --port <port>', 'port').env('PORT').argParser(integer('--port', 0, 65535)).default(3000))
+    .option('-H, --host <host>', 'host to listen on', 'localhost')
+    .option('-w, --watch', 'reload when the db or routes file changes')
+    .option('-r, --routes <file>', 'routes file: rewrites (default: routes.json beside the db, when present)')
+    .option('-m, --middlewares <files...>', 'Express middleware files, run after the access check')
+    .option('-s, --static <dir>', 'static files folder (default: ./public when present)')
+    .option('--read-only', 'allow only reads of resources (alias --ro); /auth keeps working')
+    .option('--no-cors', 'turn CORS off (alias --nc)')
+    .option('--no-gzip', 'turn gzip off (alias --ng)')
+    .option('-S, --snapshots <dir>', 'folder for snapshots (type s + enter)', '.')
+    .addOption(new Option('-d, --delay <ms>', 'delay every response by this many milliseconds').argParser(integer('--delay', 0, 600000)))
+    .option('-i, --id <name>', 'id property of records', DEFAULTS.id)
+    .option('--foreignKeySuffix <suffix>', 'foreign key suffix, as in postId (alias --fks)', DEFAULTS.foreignKeySuffix)
+    .option('-q, --quiet', 'no banner and no request log')
+    .option('-c, --config <file>', 'JSON file of these options', 'json-server.json')
+    .option('-u, --users <file>', 'accounts file (default: users.json beside the db)')
+    .addOption(new Option('--secret <secret>', 'HS256 signing secret, at least 32 bytes (default: generated once, kept in .fake-jwt-api/)').env('JWT_SECRET'))
+    .addOption(new Option('--access-ttl <duration>', 'access token lifetime').argParser(duration).default(DEFAULTS.accessTtl))
+    .option('--issuer <iss>', 'the iss claim of tokens', DEFAULTS.issuer)
+    .option('--audience <aud>', 'the aud claim of tokens, checked when set')
+    .addOption(new Option('--default-access <who>', 'who may use a resource no rule names').choices(['authenticated', 'public']).default(DEFAULTS.defaultAccess))
+    .addOption(new Option('--password-min-length <n>', 'shortest password registration accepts').argParser(integer('--password-min-length', 1, 1024)).default(DEFAULTS.passwordMinLength))
+    .addHelpText('after', EXAMPLES)
+    .showSuggestionAfterError(true);
+}

@@ -1,0 +1,155 @@
+import { existsSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import type { RequestHandler } from 'express';
+import { ConfigError, RuntimeError } from '../errors';
+import { createServer, type FakeJwtApi } from '../server';
+import type { ServerOptions } from '../options';
+import { isScriptSource } from '../store/database';
+import { toJsonText } from '../store/atomic';
+import { renderBanner } from './banner';
+import type { ServeFlags } from './program';
+import { writeStarterFiles } from './starter';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+function loadMiddlewares(files: readonly string[]): RequestHandler[] {
+  return files.map((file) => {
+    let exported: unknown;
+    try {
+      exported = require(path.resolve(file)) as unknown;
+    } catch (error) {
+      throw new ConfigError(`${file}: the middleware failed to load (${(error as Error).message})`);
+    }
+    if (typeof exported !== 'function') throw new ConfigError(`${file}: a middleware file must export a function (req, res, next) => { ... }`);
+    return exported as RequestHandler;
+  });
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE') reject(new RuntimeError(`port ${port} on ${host} is already in use; stop the other server or pass --port ${port + 1}`));
+      else if (error.code === 'EACCES') reject(new RuntimeError(`port ${port} needs privileges this user does not have; pass --port 3000`));
+      else reject(new RuntimeError(`cannot listen on ${host}:${port} (${error.message})`));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** `s + enter` writes the data to db-<timestamp>.json in the snapshots folder, as json-server does. */
+function listenForSnapshots(current: () => FakeJwtApi, folder: string, log: (line: string) => void): void {
+  if (!process.stdin.readable) return;
+  process.stdin.setEncoding('utf8');
+  process.stdin.on('error', () => undefined);
+  process.stdin.on('data', (chunk: string) => {
+    if (chunk.trim().toLowerCase() !== 's') return;
+    const file = path.join(folder, `db-${Date.now()}.json`);
+    writeFileSync(file, toJsonText(current().database.persistedState()));
+    log(`  Saved snapshot to ${path.relative(process.cwd(), file)}`);
+  });
+  process.stdin.unref?.();
+}
+
+/**
+ * --watch: json-server rebuilds its app when db.json or the routes file changes on disk. We do the same, but
+ * only when the content really differs from what the server holds (its own writes also touch the file).
+ */
+function watchFiles(files: string[], onChange: (file: string) => void): FSWatcher[] {
+  const timers = new Map<string, NodeJS.Timeout>();
+  const folders = [...new Set(files.map((file) => path.dirname(file)))];
+  return folders.map((folder) =>
+    watch(folder, (_event, name) => {
+      if (!name) return;
+      const file = path.join(folder, name.toString());
+      if (!files.includes(file)) return;
+      clearTimeout(timers.get(file));
+      timers.set(file, setTimeout(() => onChange(file), 100));
+    }),
+  );
+}
+
+export async function serve(db: string, flags: ServeFlags): Promise<RunningServer> {
+  const log = flags.quiet ? () => undefined : (line: string) => console.log(line);
+  const dbFile = path.resolve(db);
+  let created: string[] = [];
+  if (!existsSync(dbFile)) {
+    if (isScriptSource(db)) throw new RuntimeError(`${db}: the file does not exist`);
+    created = await writeStarterFiles(path.dirname(dbFile), { 'db.json': path.basename(dbFile), 'users.json': 'users.json', 'routes.json': 'routes.json' });
+  }
+  const serverOptions: ServerOptions = {
+    db: dbFile,
+    users: flags.users,
+    routes: flags.routes,
+    static: flags.static === undefined ? undefined : path.resolve(flags.static),
+    readOnly: flags.readOnly,
+    cors: flags.cors,
+    gzip: flags.gzip,
+    delay: flags.delay,
+    id: flags.id,
+    foreignKeySuffix: flags.foreignKeySuffix,
+    logger: !flags.quiet,
+    middlewares: loadMiddlewares(flags.middlewares ?? []),
+    secret: flags.secret,
+    accessTtl: flags.accessTtl,
+    issuer: flags.issuer,
+    audience: flags.audience,
+    defaultAccess: flags.defaultAccess,
+    passwordMinLength: flags.passwordMinLength,
+  };
+  if (!existsSync(flags.snapshots)) throw new ConfigError(`--snapshots: the folder ${flags.snapshots} does not exist`);
+
+  let api = await createServer(serverOptions);
+  const server = http.createServer((req, res) => api.app(req, res));
+  await listen(server, flags.port, flags.host);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}`;
+  log(
+    renderBanner({
+      url,
+      description: api.describe(),
+      usersFile: api.options.users,
+      knownPasswords: api.accounts.plainPasswordsAtStart,
+      created,
+      watching: Boolean(flags.watch),
+    }),
+  );
+  listenForSnapshots(() => api, flags.snapshots, log);
+
+  let watchers: FSWatcher[] = [];
+  if (flags.watch && !isScriptSource(db)) {
+    const routesFile = typeof api.options.routes === 'string' ? api.options.routes : undefined;
+    watchers = watchFiles([dbFile, ...(routesFile ? [routesFile] : [])], async (file) => {
+      try {
+        if (file === dbFile) {
+          const onDisk = JSON.parse(await readFile(dbFile, 'utf8')) as unknown;
+          if (isDeepStrictEqual(onDisk, api.database.persistedState())) return;
+        }
+        api = await createServer(serverOptions);
+        log(`  ${path.relative(process.cwd(), file)} changed: reloaded`);
+      } catch (error) {
+        console.error(`fake-jwt-api: ${path.relative(process.cwd(), file)} changed but cannot be loaded, so the server keeps the previous version: ${(error as Error).message}`);
+      }
+    });
+  }
+
+  return {
+    url,
+    close: () =>
+      new Promise((resolve) => {
+        for (const watcher of watchers) watcher.close();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
