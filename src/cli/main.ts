@@ -17,8 +17,11 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-function stopOnSignals(running: RunningServer): void {
+/** SIGINT and SIGTERM stop the server and exit 0; installed before listening, so no signal finds them missing. */
+function stopOnSignals(current: () => RunningServer | undefined): void {
   const stop = () => {
+    const running = current();
+    if (!running) process.exit(EXIT.ok);
     running.close().then(() => process.exit(EXIT.ok));
     // Connections a client keeps open must not hold the process forever.
     setTimeout(() => process.exit(EXIT.ok), 3000).unref();
@@ -34,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   let running: RunningServer | undefined;
   program.action(async (db: string) => {
     applyConfigFile(program);
+    stopOnSignals(() => running);
     running = await serve(db, program.opts<ServeFlags>());
   });
   try {
@@ -47,5 +51,4 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (error instanceof RuntimeError) fail(error.message, EXIT.runtime);
     fail(error instanceof Error ? error.message : String(error), EXIT.runtime);
   }
-  if (running) stopOnSignals(running);
 }

@@ -1,0 +1,7 @@
+/** The library: build the server in your own code (tests, scripts). The command line is in cli/. */
+export { createServer, type FakeJwtApi } from './server';
+export type { ServerOptions } from './options';
+export type { DefaultAccess } from './access/guard';
+export type { AccessClaims } from './auth/tokens';
+export type { Account, PublicUser } from './store/accounts-file';
+export { ApiError, ConfigError, RuntimeError, type ApiErrorCode } from './errors';

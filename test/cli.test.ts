@@ -1,0 +1,284 @@
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { existsSync } from 'node:fs';
+import { call, makeProject, runCli, SAMPLE_DB, startCli, type Project } from './helpers';
+
+let project: Project;
+beforeEach(() => {
+  project = makeProject({ 'db.json': SAMPLE_DB, 'users.json': [{ email: 'alice@example.com', password: 'alice123' }] });
+});
+afterEach(() => project.cleanup());
+
+async function loginOver(url: string, email = 'alice@example.com', password = 'alice123'): Promise<string> {
+  const response = await call(`${url}/auth/login`, 'POST', { email, password });
+  expect(response.status).toBe(200);
+  return response.body.accessToken;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('serving', () => {
+  it('a teacher writes { email, password } into users.json, logs in as alice and reads /posts; anonymous gets a 401', async () => {
+    const cli = await startCli(['db.json'], project.dir);
+    try {
+      const anonymous = await call(`${cli.url}/posts`, 'GET');
+      expect(anonymous.status).toBe(401);
+      expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="fake-jwt-api"');
+      const token = await loginOver(cli.url);
+      const posts = await call(`${cli.url}/posts`, 'GET', undefined, token);
+      expect(posts.status).toBe(200);
+      expect(posts.body).toEqual(SAMPLE_DB.posts);
+      expect(project.read('users.json')).toMatch(/\$scrypt\$/);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('registers, logs in and writes over real HTTP, and the banner lists resources, accounts and a login curl', async () => {
+    const cli = await startCli(['db.json'], project.dir);
+    try {
+      const registered = await call(`${cli.url}/auth/register`, 'POST', { email: 'new@example.com', password: 'new-password' });
+      expect(registered.status).toBe(201);
+      const token = await loginOver(cli.url, 'new@example.com', 'new-password');
+      const created = await call(`${cli.url}/posts`, 'POST', { title: 'over http' }, token);
+      expect(created.status).toBe(201);
+      expect(JSON.stringify(project.json('db.json'))).toContain('over http');
+      const banner = cli.output();
+      expect(banner).toMatch(/\/posts\s+authenticated\s+authenticated/);
+      expect(banner).toMatch(/\/db\s+admin/);
+      expect(banner).toMatch(/alice@example\.com\s+user/);
+      expect(banner).toContain(`curl -X POST ${cli.url}/auth/login -H 'Content-Type: application/json' -d '{"email":"alice@example.com","password":"alice123"}'`);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('writes starter files for a missing db and says so', async () => {
+    const empty = makeProject({});
+    const cli = await startCli([], empty.dir);
+    try {
+      expect(cli.output()).toContain('Created db.json, users.json, routes.json');
+      for (const name of ['db.json', 'users.json', 'routes.json']) expect(existsSync(empty.file(name))).toBe(true);
+      const token = await loginOver(cli.url, 'alice@example.com', 'alice123');
+      expect((await call(`${cli.url}/api/posts`, 'GET', undefined, token)).status).toBe(200); // the starter rewrite
+    } finally {
+      await cli.stop();
+      empty.cleanup();
+    }
+  });
+
+  it('serves data from a .js file exporting a function', async () => {
+    project.write('data.js', 'module.exports = () => ({ items: Array.from({ length: 3 }, (_, i) => ({ id: i + 1 })) })');
+    const cli = await startCli(['data.js'], project.dir);
+    try {
+      const token = await loginOver(cli.url);
+      expect((await call(`${cli.url}/items`, 'GET', undefined, token)).body).toHaveLength(3);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    const cli = await startCli(['db.json'], project.dir);
+    expect(await cli.stop()).toBe(0);
+  });
+});
+
+describe("json-server's flags, as json-server users type them", () => {
+  it.each([['--no-cors'], ['--nc'], ['--no-cors=true'], ['--noCors']])('%s really turns CORS off', async (flag) => {
+    const cli = await startCli(['db.json', flag], project.dir);
+    try {
+      const response = await fetch(`${cli.url}/posts`, { headers: { Origin: 'http://app.example' } });
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('CORS is on by default', async () => {
+    const cli = await startCli(['db.json'], project.dir);
+    try {
+      const response = await fetch(`${cli.url}/posts`, { headers: { Origin: 'http://app.example' } });
+      expect(response.headers.get('access-control-allow-origin')).toBe('http://app.example');
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it.each([['--ro'], ['--read-only=true'], ['--read-only']])('%s refuses writes with a JSON 403', async (flag) => {
+    const cli = await startCli(['db.json', flag], project.dir);
+    try {
+      const token = await loginOver(cli.url);
+      const response = await call(`${cli.url}/posts`, 'POST', { title: 'x' }, token);
+      expect(response.status).toBe(403);
+      expect(response.body.error).toBe('forbidden');
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('--read-only=false leaves writes on', async () => {
+    const cli = await startCli(['db.json', '--read-only=false'], project.dir);
+    try {
+      const token = await loginOver(cli.url);
+      expect((await call(`${cli.url}/posts`, 'POST', { title: 'x' }, token)).status).toBe(201);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('--fks _id sets the foreign key of nested routes', async () => {
+    project.write('db.json', { posts: [{ id: 1 }], comments: [{ id: 1, post_id: 1 }, { id: 2, post_id: 9 }] });
+    const cli = await startCli(['db.json', '--fks', '_id'], project.dir);
+    try {
+      const token = await loginOver(cli.url);
+      expect((await call(`${cli.url}/posts/1/comments`, 'GET', undefined, token)).body).toEqual([{ id: 1, post_id: 1 }]);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('-d 300 delays responses', async () => {
+    const cli = await startCli(['db.json', '-d', '300'], project.dir);
+    try {
+      const token = await loginOver(cli.url);
+      const started = Date.now();
+      await call(`${cli.url}/posts`, 'GET', undefined, token);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('-c reads options from a config file, and flags win over it', async () => {
+    project.write('server.json', { readOnly: true, 'access-ttl': '10m' });
+    const cli = await startCli(['db.json', '-c', 'server.json'], project.dir);
+    try {
+      const login = await call(`${cli.url}/auth/login`, 'POST', { email: 'alice@example.com', password: 'alice123' });
+      expect(login.body.expiresIn).toBe(600);
+      expect((await call(`${cli.url}/posts`, 'POST', { title: 'x' }, login.body.accessToken)).status).toBe(403);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('-m runs middlewares after the access check, and custom routes need a token', async () => {
+    project.write('stamp.js', "module.exports = (req, res, next) => { if (req.path === '/hello') return res.json({ hello: req.auth.email }); if (req.method === 'POST') req.body.stamped = true; next() }");
+    const cli = await startCli(['db.json', '-m', 'stamp.js'], project.dir);
+    try {
+      const token = await loginOver(cli.url);
+      expect((await call(`${cli.url}/posts`, 'POST', { title: 'x' }, token)).body).toMatchObject({ stamped: true });
+      expect((await call(`${cli.url}/hello`, 'GET', undefined, token)).body).toEqual({ hello: 'alice@example.com' });
+      expect((await call(`${cli.url}/hello`, 'GET')).status).toBe(401);
+      expect((await call(`${cli.url}/nothing`, 'GET', undefined, token)).status).toBe(404);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('--watch reloads when db.json changes by hand', async () => {
+    const cli = await startCli(['db.json', '--watch'], project.dir);
+    try {
+      const token = await loginOver(cli.url);
+      expect((await call(`${cli.url}/tags`, 'GET', undefined, token)).status).toBe(404);
+      project.write('db.json', { ...SAMPLE_DB, tags: [{ id: 1, name: 'new' }] });
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await call(`${cli.url}/tags`, 'GET', undefined, token)).status;
+      }
+      expect(status).toBe(200);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('--quiet prints nothing on start', async () => {
+    const port = await freePort();
+    const { spawn } = await import('node:child_process');
+    const { BIN } = await import('./helpers');
+    const child = spawn(process.execPath, [BIN, 'db.json', '--quiet', '--port', String(port), '--host', '127.0.0.1'], { cwd: project.dir });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let status = 0;
+    for (let attempt = 0; attempt < 50 && status === 0; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = await fetch(`http://127.0.0.1:${port}/posts`).then((response) => response.status, () => 0);
+    }
+    expect(status).toBe(401);
+    await call(`http://127.0.0.1:${port}/auth/login`, 'POST', { email: 'alice@example.com', password: 'alice123' });
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    expect(output).toBe('');
+  });
+});
+
+describe('exit codes and one-line reasons', () => {
+  const oneLine = (stderr: string) => {
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^fake-jwt-api: /);
+  };
+
+  it.each([
+    ['an unknown flag', ['db.json', '--bogus'], {}, /unknown option '--bogus'/],
+    ['a bad port', ['db.json', '--port', 'abc'], {}, /--port/],
+    ['a bad PORT', ['db.json'], { PORT: '99999' }, /PORT/],
+    ['a bad --default-access', ['db.json', '--default-access', 'everyone'], {}, /authenticated, public/],
+    ['a bad --access-ttl', ['db.json', '--access-ttl', 'soon'], {}, /access-ttl/],
+    ['a short --secret', ['db.json', '--secret', 'short'], {}, /at least 32 bytes/],
+    ['a short JWT_SECRET', ['db.json'], { JWT_SECRET: 'short' }, /at least 32 bytes/],
+    ['a missing config file', ['db.json', '-c', 'nope.json'], {}, /nope\.json/],
+  ])('%s exits 2', async (_case, args, env, reason) => {
+    const result = await runCli([...args, '--quiet'], project.dir, env);
+    expect(result.code).toBe(2);
+    oneLine(result.stderr);
+    expect(result.stderr).toMatch(reason);
+  });
+
+  it('a config file with an unknown key exits 2 naming the file and the key', async () => {
+    project.write('json-server.json', { prot: 3001 });
+    const result = await runCli(['db.json'], project.dir);
+    expect(result.code).toBe(2);
+    oneLine(result.stderr);
+    expect(result.stderr).toMatch(/json-server\.json: "prot"/);
+  });
+
+  it('a broken users.json exits 2 naming the file, even with --quiet', async () => {
+    project.write('users.json', '[{ "email": ');
+    const result = await runCli(['db.json', '--quiet'], project.dir);
+    expect(result.code).toBe(2);
+    oneLine(result.stderr);
+    expect(result.stderr).toMatch(/users\.json: not valid JSON/);
+  });
+
+  it('a db json-server cannot serve exits 1', async () => {
+    project.write('db.json', { posts: 'not a collection' });
+    const result = await runCli(['db.json'], project.dir);
+    expect(result.code).toBe(1);
+    oneLine(result.stderr);
+    expect(result.stderr).toMatch(/db\.json: "posts" is string/);
+  });
+
+  it('a port in use exits 1', async () => {
+    const blocker = createNetServer();
+    const port = await new Promise<number>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve((blocker.address() as AddressInfo).port)));
+    const result = await runCli(['db.json', '--port', String(port), '--host', '127.0.0.1'], project.dir);
+    blocker.close();
+    expect(result.code).toBe(1);
+    oneLine(result.stderr);
+    expect(result.stderr).toMatch(/already in use/);
+  });
+
+  it('--help shows real examples and exits 0', async () => {
+    const result = await runCli(['--help'], project.dir);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Examples:');
+    expect(result.stdout).toContain('fake-jwt-api db.json');
+  });
+});
