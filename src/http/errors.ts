@@ -32,7 +32,8 @@ export function sendApiError(res: Parameters<RequestHandler>[1], error: ApiError
 export const errorHandler: ErrorRequestHandler = function errorHandler(error, req, res, next) {
   if (res.headersSent) return next(error);
   const apiError = toApiError(error);
-  if (apiError.status >= 500) console.error(`fake-jwt-api: ${req.method} ${req.originalUrl} failed:`, error);
+  // The server's log gets what the client does not: the stack of an unexpected error, or our own 500's reason.
+  if (apiError.status >= 500) console.error(`fake-jwt-api: ${req.method} ${req.originalUrl} failed:`, error instanceof ApiError ? error.message : error);
   sendApiError(res, apiError);
 };
 
