@@ -13,6 +13,7 @@ import { describeApi, type ApiDescription } from './describe';
 import { ConfigError } from './errors';
 import { errorHandler, noRouteError, notFoundHandler } from './http/errors';
 import { makeHomePage } from './http/home';
+import { makeStaticFiles } from './http/static-files';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
 import { AccountStore } from './store/account-store';
 import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
@@ -105,10 +106,15 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
       noGzip: !options.gzip,
       bodyParser: false,
       readOnly: false, // ours, in the guard: a JSON 403, and /auth keeps working
-      // json-server falls back to its own bundled page; we serve ours, so point it at a folder that is not there.
-      static: options.static ?? path.join(__dirname, 'no-static-folder'),
+      // Ours below, guarding the server's own files. json-server would fall back to its bundled page; we serve
+      // our home page, so point its static at a folder that is not there.
+      static: path.join(__dirname, 'no-static-folder'),
     }),
   );
+  if (options.static) {
+    const ownFiles = [file, options.users, typeof options.routes === 'string' ? options.routes : undefined];
+    app.use(makeStaticFiles(options.static, ownFiles.filter((own): own is string => own !== undefined)));
+  }
   app.use(jsonServer.bodyParser);
   if (Object.keys(routes.rewrites).length > 0) app.use(jsonServer.rewriter(routes.rewrites));
   app.use(makeAuthRoutes({ accounts, tokens, authenticate, passwordMinLength: options.passwordMinLength, decoyHash }));
