@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { ConfigError } from '../errors';
+import { readJsonFileSync } from '../store/json-file';
 
 /** What routes.json holds, sorted by kind. Each entry is told apart by the type of its value (SPEC §6). */
 export interface RoutesConfig {
@@ -29,17 +29,5 @@ export function parseRoutes(where: string, content: unknown): RoutesConfig {
 }
 
 export function readRoutesFile(file: string): RoutesConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`${file}: cannot be read (${(error as Error).message})`);
-  }
-  let content: unknown;
-  try {
-    content = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-  return parseRoutes(file, content);
+  return parseRoutes(file, readJsonFileSync(file, (message) => new ConfigError(message)));
 }

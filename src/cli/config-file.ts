@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command, Option } from 'commander';
 import { ConfigError } from '../errors';
+import { readJsonFileSync } from '../store/json-file';
 
 const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
@@ -28,12 +29,7 @@ export function applyConfigFile(program: Command): void {
     if (named) throw new ConfigError(`${file}: the config file does not exist`);
     return;
   }
-  let content: unknown;
-  try {
-    content = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+  const content = readJsonFileSync(file, (message) => new ConfigError(message));
   if (content === null || typeof content !== 'object' || Array.isArray(content)) throw new ConfigError(`${file}: expected a JSON object of options, like { "port": 3001 }`);
 
   const byName = new Map<string, { option: Option; negated: boolean }>();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors';
 import { hashPassword, isPasswordHash } from '../auth/passwords';
+import { readJsonFile } from './json-file';
 
 /** One account as users.json holds it: `{ id, email, password, role?, ...profile }`. */
 export interface Account {
@@ -77,16 +77,10 @@ function validateRecord(file: string, where: string, record: unknown): void {
 }
 
 /**
- * Parses and checks the text of users.json; throws a ConfigError naming the file and the record at fault.
+ * Checks the content of users.json; throws a ConfigError naming the file and the record at fault.
  * Assigns missing ids and hashes plain-text passwords, marking the result `changed`.
  */
-export async function parseAccountsFile(file: string, text: string): Promise<AccountsFile> {
-  let content: unknown;
-  try {
-    content = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+async function parseAccountsFile(file: string, content: unknown): Promise<AccountsFile> {
   let records: unknown;
   let wrapper: Record<string, unknown> | undefined;
   if (Array.isArray(content)) {
@@ -139,12 +133,5 @@ export async function parseAccountsFile(file: string, text: string): Promise<Acc
 
 /** Reads users.json; a missing file is an empty account list that registration will create. */
 export async function readAccountsFile(file: string): Promise<AccountsFile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { accounts: [], plainPasswords: new Map(), changed: false };
-    throw new ConfigError(`${file}: cannot be read (${(error as Error).message})`);
-  }
-  return parseAccountsFile(file, text);
+  return parseAccountsFile(file, await readJsonFile(file, (message) => new ConfigError(message), () => []));
 }

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import low, { type LowDb } from 'lowdb';
 import { RuntimeError } from '../errors';
 import { writeJsonAtomicSync } from './atomic';
+import { readJsonFile } from './json-file';
 
 export type Data = Record<string, unknown>;
 
@@ -45,18 +45,8 @@ export function validateData(where: string, data: unknown): asserts data is Data
 }
 
 async function readJsonSource(file: string): Promise<Data> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new RuntimeError(`${file}: cannot be read (${(error as Error).message})`);
-  }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (error) {
-    throw new RuntimeError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
+  // A db json-server cannot serve is a run-time failure (exit 1), as json-server treats it.
+  const data = await readJsonFile(file, (message) => new RuntimeError(message));
   validateData(file, data);
   return data;
 }

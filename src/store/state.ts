@@ -1,8 +1,9 @@
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors';
 import { writeJsonAtomic } from './atomic';
+import { readJsonFile } from './json-file';
 
 /**
  * The server's own state: the signing secret now, sessions and revocations later. It lives in a dot-folder
@@ -21,20 +22,10 @@ export function stateFileFor(usersFile: string): string {
 }
 
 async function readState(file: string): Promise<StateFile> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
-    throw error;
-  }
-  try {
-    const state = JSON.parse(text) as unknown;
-    if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new Error('not an object');
-    return state as StateFile;
-  } catch (error) {
-    throw new ConfigError(`${file}: the state file is not valid JSON (${(error as Error).message}); delete it to start afresh`);
-  }
+  const fail = (message: string) => new ConfigError(`${message}; delete the state file to start afresh`);
+  const state = await readJsonFile(file, fail, () => ({}));
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) throw fail(`${file}: expected a JSON object`);
+  return state as StateFile;
 }
 
 /**
