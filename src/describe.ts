@@ -1,5 +1,7 @@
 import type { DefaultAccess } from './access/guard';
 import type { Resource } from './access/resolve';
+import { whoMay, type RuleMatcher } from './rules/match';
+import { describeWhoList, type Who } from './rules/who';
 import { roleOf, type Account } from './store/accounts-file';
 import { USERS_COLLECTION } from './store/database';
 
@@ -21,17 +23,34 @@ export interface DescribeInput {
   resources: Iterable<Resource>;
   accounts: readonly Account[];
   rewrites: Record<string, string>;
+  rules: RuleMatcher;
   defaultAccess: DefaultAccess;
   readOnly: boolean;
   virtualUsers: boolean;
 }
 
+const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** "owner, admin", or per method when the write methods differ: "POST: authenticated; PUT PATCH DELETE: owner". */
+function describeWrites(whoFor: (method: string) => readonly Who[]): string {
+  const groups = new Map<string, string[]>();
+  for (const method of WRITE_METHODS) {
+    const who = describeWhoList(whoFor(method));
+    groups.set(who, [...(groups.get(who) ?? []), method]);
+  }
+  if (groups.size === 1) return [...groups.keys()][0];
+  return [...groups].map(([who, methods]) => `${methods.join(' ')}: ${who}`).join('; ');
+}
+
 export function describeApi(input: DescribeInput): ApiDescription {
+  const defaultWho: readonly Who[] = [{ kind: input.defaultAccess }];
   const resources = [...input.resources].map(({ name, kind }): ResourceDescription => {
-    let write: string = input.defaultAccess;
+    const rule = input.rules.ruleFor(`/${name}`);
+    const whoFor = (method: string) => whoMay(rule, method) ?? defaultWho;
+    let write = describeWrites(whoFor);
     if (input.readOnly) write = 'nobody (--read-only)';
     else if (input.virtualUsers && name === USERS_COLLECTION) write = 'nobody (accounts change through /auth)';
-    return { name, kind, read: input.defaultAccess, write };
+    return { name, kind, read: describeWhoList(whoFor('GET')), write };
   });
   resources.push({ name: 'db', kind: 'singular', read: 'admin', write: 'nobody' });
   return {

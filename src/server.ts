@@ -3,8 +3,11 @@ import type { Express, RequestHandler } from 'express';
 import cors from 'cors';
 import jsonServer from 'json-server';
 import { makeAccessGuard } from './access/guard';
+import type { OwnershipContext } from './access/owner';
 import { indexResources } from './access/resolve';
-import { readRoutesFile, parseRoutes, type RoutesConfig } from './access/routes-file';
+import { compileRules } from './rules/match';
+import { parseRoutes, type RoutesConfig } from './rules/parse';
+import { readRoutesFile } from './rules/routes-file';
 import { makeAuthenticate } from './auth/authenticate';
 import { hashPassword } from './auth/passwords';
 import { makeAuthRoutes } from './auth/routes';
@@ -33,7 +36,7 @@ export interface FakeJwtApi {
 }
 
 function loadRoutes(routes: ResolvedOptions['routes']): RoutesConfig {
-  if (routes === undefined) return { rewrites: {} };
+  if (routes === undefined) return { rewrites: {}, rules: [] };
   return typeof routes === 'string' ? readRoutesFile(routes) : parseRoutes('the routes option', routes);
 }
 
@@ -69,6 +72,13 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
   // json-server's router ends in an error handler that sends err.stack to the client; drop it so errors reach ours.
   router.stack = router.stack.filter((layer: { handle: { length: number } }) => layer.handle.length !== 4);
   const resources = indexResources(database.db.getState());
+  const ownership: OwnershipContext = {
+    data: () => database.db.getState(),
+    idField: options.id,
+    // SPEC §6: the owner field is userId (following --fks); for the users collection, the record's own id.
+    ownerField: (resource) => (resource === USERS_COLLECTION ? options.id : `user${options.foreignKeySuffix}`),
+    accountId: (callerId) => accounts.snapshot().find((account) => String(account.id) === callerId)?.id ?? callerId,
+  };
 
   const tokens = makeTokenService({
     key,
@@ -84,21 +94,22 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
       resources: resources.values(),
       accounts: accounts.snapshot(),
       rewrites: routes.rewrites,
+      rules: matcher,
       defaultAccess: options.defaultAccess,
       readOnly: options.readOnly,
       virtualUsers: database.virtualUsers,
     });
 
+  const matcher = compileRules(routes.rules);
   const app = jsonServer.create();
   app.disable('x-powered-by');
-  if (options.cors) {
-    app.use(cors({ origin: true, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
+  if (options.cors) app.use(cors({ origin: true, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
+  router.render = (req, res) => {
     // json-server's list and create routes overwrite the exposed headers with their own; put ours back.
-    router.render = (req, res) => {
-      res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
-      res.jsonp(res.locals.data);
-    };
-  }
+    if (options.cors) res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
+    res.locals.filterEmbedded?.(res.locals.data);
+    res.jsonp(res.locals.data);
+  };
   app.use(
     jsonServer.defaults({
       logger: options.logger,
@@ -122,6 +133,8 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
   app.use(
     makeAccessGuard({
       resources,
+      rules: matcher,
+      ownership,
       foreignKeySuffix: options.foreignKeySuffix,
       defaultAccess: options.defaultAccess,
       readOnly: options.readOnly,

@@ -38,3 +38,9 @@ declare module 'lowdb' {
   function low(adapter: SyncAdapter): LowDb;
   export default low;
 }
+
+declare module 'path-to-regexp' {
+  // Express 4's matcher (0.1.x): the same engine Express routes with, so rules match as routes do.
+  function pathToRegexp(path: string, keys?: unknown[], options?: { sensitive?: boolean; strict?: boolean; end?: boolean }): RegExp;
+  export = pathToRegexp;
+}

@@ -1,0 +1,33 @@
+import { insufficientRole, missingToken } from '../auth/challenge';
+import type { AccessClaims } from '../auth/tokens';
+import { ApiError, forbidden } from '../errors';
+import type { Who } from '../rules/who';
+
+/**
+ * How a caller passes a rule: fully (public, authenticated, or a role of theirs), only as the owner of the
+ * records (then lists are filtered and writes checked), or not at all, and why.
+ */
+export type Verdict =
+  | { pass: 'full' }
+  | { pass: 'owner'; callerId: string }
+  | { pass: 'none'; reason: 'token' | 'role' | 'nobody'; roles: string[] };
+
+export function decide(who: readonly Who[], claims: AccessClaims | undefined): Verdict {
+  if (who.some((each) => each.kind === 'public')) return { pass: 'full' };
+  if (claims) {
+    if (who.some((each) => each.kind === 'authenticated' || (each.kind === 'role' && each.role === claims.role))) return { pass: 'full' };
+    // SPEC §6: owner semantics apply only to a caller who passes as nothing else.
+    if (who.some((each) => each.kind === 'owner')) return { pass: 'owner', callerId: claims.sub };
+  }
+  const roles = who.flatMap((each) => (each.kind === 'role' ? [each.role] : []));
+  if (who.every((each) => each.kind === 'nobody')) return { pass: 'none', reason: 'nobody', roles };
+  if (!claims) return { pass: 'none', reason: 'token', roles };
+  return { pass: 'none', reason: 'role', roles };
+}
+
+/** The error a refused verdict answers with: 401 when a token would help, 403 when nothing would. */
+export function refusal(verdict: Extract<Verdict, { pass: 'none' }>, what: string): ApiError {
+  if (verdict.reason === 'token') return missingToken();
+  if (verdict.reason === 'nobody') return forbidden(`Nobody may ${what}: the rule in routes.json forbids it.`);
+  return insufficientRole(`Only the role ${verdict.roles.join(' or ')} may ${what}.`);
+}

@@ -1,0 +1,7 @@
+import { ConfigError } from '../errors';
+import { readJsonFileSync } from '../store/json-file';
+import { parseRoutes, type RoutesConfig } from './parse';
+
+export function readRoutesFile(file: string): RoutesConfig {
+  return parseRoutes(file, readJsonFileSync(file, (message) => new ConfigError(message)));
+}
