@@ -128,7 +128,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
   }
   app.use(jsonServer.bodyParser);
   if (Object.keys(routes.rewrites).length > 0) app.use(jsonServer.rewriter(routes.rewrites));
-  app.use(makeAuthRoutes({ accounts, tokens, authenticate, passwordMinLength: options.passwordMinLength, decoyHash }));
+  app.use(makeAuthRoutes({ accounts, tokens, authenticate, passwordMinLength: options.passwordMinLength, decoyHash, registerAtUsers: database.virtualUsers }));
   app.get('/', makeHomePage(describe));
   app.use(
     makeAccessGuard({

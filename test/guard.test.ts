@@ -73,7 +73,7 @@ describe('default access: every resource needs a token', () => {
     { method: 'GET', url: '/db', as: 'user', status: 403, error: 'forbidden' },
     { method: 'GET', url: '/db', as: 'admin', status: 200 },
     // the users resource shows accounts and cannot be written, by anyone
-    { method: 'POST', url: '/users', as: 'admin', status: 403, error: 'forbidden', body: { email: 'x@example.com' } },
+    { method: 'PUT', url: '/users/2', as: 'admin', status: 403, error: 'forbidden', body: { email: 'x@example.com' } },
     { method: 'PATCH', url: '/users/2', as: 'user', status: 403, error: 'forbidden', body: { role: 'admin' } },
     { method: 'DELETE', url: '/USERS/2', as: 'admin', status: 403, error: 'forbidden' },
     { method: 'POST', url: '/users/2', as: 'user', status: 403, error: 'forbidden', headers: { 'X-HTTP-Method-Override': 'PATCH' }, body: { role: 'admin' } },

@@ -102,20 +102,17 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     if (writes && virtualUsers && target.resource.name === USERS_COLLECTION) {
       throw forbidden('The users resource shows the accounts and is read-only; accounts change through /auth (POST /auth/register, PATCH /auth/me).');
     }
-    if (writes && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) {
-      throw badRequest('The request body must be a JSON object (send Content-Type: application/json).');
-    }
     const verdict = enforce(req, req.method, resolved.canonicalPath);
     if (verdict.pass === 'owner') applyOwnership(req, target, verdict.callerId, ownership);
     if (target.kind === 'collection' && target.parent) enforceParentRead(req, target.parent);
   }
 
-  /** Rewrites the request so json-server serves exactly the target that was judged. */
-  function canonicalize(req: Request, resolved: ResolvedRequest, search: string): void {
-    const { target } = resolved;
-    req.url = resolved.canonicalPath + search;
+  /**
+   * What json-server's nested route does (`/posts/1/comments` filters or stamps `postId`), done here because
+   * the canonical URL no longer nests, and done before the checks, so they judge the body json-server will store.
+   */
+  function applyNesting(req: Request, target: Target): void {
     if (target.kind !== 'collection' || !target.parent) return;
-    // What json-server's nested route does, done here because the canonical URL no longer nests.
     if (req.method === 'POST') (req.body as Record<string, unknown>)[target.parent.field] = target.parent.id;
     else (req.query as Record<string, unknown>)[target.parent.field] = target.parent.id;
   }
@@ -136,11 +133,17 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
       return;
     }
     authenticate(req); // a token that is sent is always checked: a bad one is a 401, even where none is needed
+    const writesBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
+    if (writesBody && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) {
+      throw badRequest('The request body must be a JSON object (send Content-Type: application/json).');
+    }
+    applyNesting(req, resolved.target);
     checkAccess(req, resolved);
     if (READ_METHODS.has(req.method) && resolved.target.kind === 'collection') {
       res.locals.filterEmbedded = restrictEmbeds(req, collections, (collection) => verdictFor(req, 'GET', `/${collection}`), ownership.ownerField);
     }
-    canonicalize(req, resolved, search);
+    // Rewritten so json-server serves exactly the target that was judged.
+    req.url = resolved.canonicalPath + search;
     req.resolved = resolved;
     next();
   };

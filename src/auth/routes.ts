@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { noRouteError } from '../http/errors';
 import { DEFAULT_ROLE, roleOf, toPublicUser, type Account } from '../store/accounts-file';
 import { emailTaken, type AccountStore } from '../store/account-store';
 import { invalidCredentials, invalidToken } from './challenge';
 import { requireAuthentication, type Authenticate } from './authenticate';
 import { profileFields, requireBody, requireEmail, requireNewPassword, requirePassword, requireString } from './fields';
+import { applyProfileChange, makeAdminRoutes } from './admin-routes';
+import { handle } from './handle';
 import { hashPassword, verifyPassword } from './passwords';
 import type { TokenService } from './tokens';
 
@@ -16,22 +18,16 @@ export interface AuthRoutesOptions {
   passwordMinLength: number;
   /** A hash of a random password, checked when the email is unknown so both failures take about as long. */
   decoyHash: string;
+  /** True when `users` is the collection of account profiles: then POST /users registers, as in json-server-auth. */
+  registerAtUsers: boolean;
 }
 
 /** The paths json-server-auth clients post to, kept so they work unchanged. */
 export const REGISTER_PATHS = ['/auth/register', '/register', '/signup'];
 export const LOGIN_PATHS = ['/auth/login', '/login', '/signin'];
 
-type AsyncHandler = (req: Request, res: Response) => Promise<void>;
-
-/** Express 4 does not catch rejected promises: hand them to the error handler. */
-const handle = (handler: AsyncHandler): RequestHandler =>
-  function asyncRoute(req, res, next) {
-    handler(req, res).catch(next);
-  };
-
 export function makeAuthRoutes(options: AuthRoutesOptions): Router {
-  const { accounts, tokens, authenticate, passwordMinLength, decoyHash } = options;
+  const { accounts, tokens, authenticate, passwordMinLength, decoyHash, registerAtUsers } = options;
   const router = express.Router();
 
   function authResult(account: Account) {
@@ -68,9 +64,19 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     res.json(toPublicUser(account));
   });
 
-  router.post(REGISTER_PATHS, register);
+  const updateMe = handle(async (req, res) => {
+    const claims = requireAuthentication(authenticate, req);
+    const body = requireBody(req.body);
+    const updated = await accounts.update(claims.sub, (account) => applyProfileChange(account, body));
+    if (!updated) throw invalidToken('the account no longer exists');
+    res.json(toPublicUser(updated));
+  });
+
+  router.post(registerAtUsers ? [...REGISTER_PATHS, '/users'] : REGISTER_PATHS, register);
   router.post(LOGIN_PATHS, login);
   router.get('/auth/me', me);
+  router.patch('/auth/me', updateMe);
+  router.use(makeAdminRoutes(accounts, authenticate));
   // Anything else under /auth is ours too, and does not exist: never let it fall through to json-server.
   router.all(['/auth', '/auth/*'], (req, _res, next) => next(noRouteError(req)));
   return router;

@@ -112,6 +112,37 @@ export class AccountStore {
     });
   }
 
+  /**
+   * Changes one account: `change` gets a copy and returns the new version. A new email must still be free.
+   * Resolves to undefined when there is no account with that id.
+   */
+  async update(id: string, change: (account: Account) => Account): Promise<Account | undefined> {
+    return this.exclusive(async () => {
+      await this.reloadIfEdited();
+      const index = this.current.accounts.findIndex((account) => String(account.id) === id);
+      if (index === -1) return undefined;
+      const updated = change({ ...this.current.accounts[index] });
+      const key = emailKey(updated.email);
+      if (this.current.accounts.some((account, other) => other !== index && emailKey(account.email) === key)) throw emailTaken(updated.email);
+      const accounts = this.current.accounts.map((account, other) => (other === index ? updated : account));
+      this.current = { ...this.current, accounts, changed: true };
+      await this.persistIfChanged();
+      return updated;
+    });
+  }
+
+  /** Removes one account; false when there is none with that id. */
+  async remove(id: string): Promise<boolean> {
+    return this.exclusive(async () => {
+      await this.reloadIfEdited();
+      const accounts = this.current.accounts.filter((account) => String(account.id) !== id);
+      if (accounts.length === this.current.accounts.length) return false;
+      this.current = { ...this.current, accounts, changed: true };
+      await this.persistIfChanged();
+      return true;
+    });
+  }
+
   /** Reloads users.json when it changed on disk since we last read or wrote it. */
   async refresh(): Promise<void> {
     if (sameVersion(await versionOf(this.file), this.version)) return;

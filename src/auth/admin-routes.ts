@@ -1,0 +1,73 @@
+import express, { type Request, type Router } from 'express';
+import { ADMIN_ROLE } from '../access/guard';
+import { badRequest, notFound } from '../errors';
+import { parseWho } from '../rules/who';
+import { toPublicUser, type Account } from '../store/accounts-file';
+import type { AccountStore } from '../store/account-store';
+import { requireAuthentication, type Authenticate } from './authenticate';
+import { insufficientRole } from './challenge';
+import { profileFields, requireBody, requireEmail } from './fields';
+import { handle } from './handle';
+
+/** Applies a PATCH of one's own profile: profile fields and email; never id, role or password. */
+export function applyProfileChange(account: Account, body: Record<string, unknown>): Account {
+  const changed: Account = { ...account, ...profileFields(body) };
+  if (body.email !== undefined) changed.email = requireEmail(body);
+  return changed;
+}
+
+function requireRole(body: Record<string, unknown>): string {
+  if (typeof body.role !== 'string') throw badRequest('"role" must be a string, like "admin" or "editor".');
+  try {
+    const who = parseWho(body.role);
+    if (who.kind !== 'role') throw new Error(`"${body.role}" is a keyword of routes.json, not a role`);
+    return who.role;
+  } catch (error) {
+    throw badRequest(`"role": ${(error as Error).message}.`);
+  }
+}
+
+/** Account administration, for the admin role: list accounts, change their role or profile, delete them. */
+export function makeAdminRoutes(accounts: AccountStore, authenticate: Authenticate): Router {
+  const router = express.Router();
+
+  function requireAdmin(req: Request): void {
+    const claims = requireAuthentication(authenticate, req);
+    if (claims.role !== ADMIN_ROLE) throw insufficientRole('Account administration is for the admin role only.');
+  }
+
+  const noSuchAccount = (id: string) => notFound(`There is no account with id ${id}; GET /auth/users lists them.`);
+
+  router.get(
+    '/auth/users',
+    handle(async (req, res) => {
+      requireAdmin(req);
+      await accounts.refresh();
+      res.json(accounts.publicUsers());
+    }),
+  );
+
+  router.patch(
+    '/auth/users/:id',
+    handle(async (req, res) => {
+      requireAdmin(req);
+      const body = requireBody(req.body);
+      if (body.password !== undefined) throw badRequest('Passwords change through POST /auth/password, by their owner.');
+      const role = body.role === undefined ? undefined : requireRole(body);
+      const updated = await accounts.update(req.params.id, (account) => ({ ...applyProfileChange(account, body), ...(role === undefined ? {} : { role }) }));
+      if (!updated) throw noSuchAccount(req.params.id);
+      res.json(toPublicUser(updated));
+    }),
+  );
+
+  router.delete(
+    '/auth/users/:id',
+    handle(async (req, res) => {
+      requireAdmin(req);
+      if (!(await accounts.remove(req.params.id))) throw noSuchAccount(req.params.id);
+      res.status(204).end();
+    }),
+  );
+
+  return router;
+}
