@@ -26,7 +26,7 @@ export interface DescribeInput {
   rules: RuleMatcher;
   defaultAccess: DefaultAccess;
   readOnly: boolean;
-  virtualUsers: boolean;
+  accountsCollection: boolean;
 }
 
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -49,7 +49,7 @@ export function describeApi(input: DescribeInput): ApiDescription {
     const whoFor = (method: string) => whoMay(rule, method) ?? defaultWho;
     let write = describeWrites(whoFor);
     if (input.readOnly) write = 'nobody (--read-only)';
-    else if (input.virtualUsers && name === USERS_COLLECTION) write = 'nobody (accounts change through /auth)';
+    else if (input.accountsCollection && name === USERS_COLLECTION) write = 'nobody (accounts change through /auth)';
     return { name, kind, read: describeWhoList(whoFor('GET')), write };
   });
   resources.push({ name: 'db', kind: 'singular', read: 'admin', write: 'nobody' });

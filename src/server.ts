@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Express, RequestHandler } from 'express';
 import cors from 'cors';
@@ -18,6 +19,7 @@ import { errorHandler, noRouteError, notFoundHandler } from './http/errors';
 import { makeHomePage } from './http/home';
 import { makeStaticFiles } from './http/static-files';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
+import { dbCollectionSource, usersFileSource } from './store/account-sources';
 import { AccountStore } from './store/account-store';
 import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
 import { loadSigningKey, stateFileFor } from './store/state';
@@ -40,33 +42,40 @@ function loadRoutes(routes: ResolvedOptions['routes']): RoutesConfig {
   return typeof routes === 'string' ? readRoutesFile(routes) : parseRoutes('the routes option', routes);
 }
 
+const holdsPasswords = (records: unknown): records is unknown[] =>
+  Array.isArray(records) && records.some((record) => record !== null && typeof record === 'object' && 'password' in record);
+
 /**
- * SPEC §3: json-server's data never holds password material. A `users` collection with passwords in it is a
- * json-server-auth layout; serving it as plain data would hand out the hashes, so we stop instead.
+ * SPEC §3, where accounts live: users.json when it exists; else, when db.json's `users` records carry
+ * passwords (a json-server-auth project), that collection. Either way json-server's data never holds password
+ * material: it sees the accounts' public profiles only.
  */
-function refusePasswordsInData(where: string, data: Data): void {
+async function openAccounts(options: ResolvedOptions, data: Data, file: string | undefined): Promise<{ accounts: AccountStore; database: Database }> {
+  const where = file ?? 'the db option';
   const users = data[USERS_COLLECTION];
-  if (!Array.isArray(users)) return;
-  if (users.some((user) => user !== null && typeof user === 'object' && 'password' in user)) {
-    throw new ConfigError(`${where}: the "users" collection holds passwords, which would be served to clients; move those accounts into users.json (same fields) and remove them from ${path.basename(where)}`);
+  if (holdsPasswords(users) && !existsSync(options.users)) {
+    const database = openDatabase(data, file, 'db-collection');
+    const source = dbCollectionSource(`${where} (users)`, users, async (accounts) => database.saveStoredAccounts(accounts));
+    return { accounts: await AccountStore.open(source), database };
   }
+  if (holdsPasswords(users)) {
+    throw new ConfigError(`${where}: the "users" collection holds passwords, but the accounts live in ${options.users}; move those accounts into it (same fields) and remove them from ${path.basename(where)}`);
+  }
+  const database = openDatabase(data, file, 'users-file');
+  return { accounts: await AccountStore.open(usersFileSource(options.users)), database };
 }
 
 /** Builds the app: json-server's defaults → auth routes → access guard → json-server's router. */
 export async function createServer(serverOptions: ServerOptions): Promise<FakeJwtApi> {
   const options = resolveOptions(serverOptions);
   const routes = loadRoutes(options.routes);
-  const [{ data, file }, accounts, key, decoyHash] = await Promise.all([
-    loadData(options.db),
-    AccountStore.open(options.users),
+  const [{ accounts, database }, key, decoyHash] = await Promise.all([
+    loadData(options.db).then(({ data, file }) => openAccounts(options, data, file)),
     loadSigningKey(options.secret, stateFileFor(options.users)),
     hashPassword(Math.random().toString(36)),
   ]);
-  refusePasswordsInData(file ?? 'db', data);
-
-  const database = openDatabase(data, file, true);
-  database.setVirtualUsers(accounts.publicUsers());
-  accounts.onChange((users) => database.setVirtualUsers(users));
+  database.setAccountProfiles(accounts.publicUsers());
+  accounts.onChange((users) => database.setAccountProfiles(users));
   const router = jsonServer.router(database.db, { foreignKeySuffix: options.foreignKeySuffix });
   database.db._.id = options.id;
   // json-server's router ends in an error handler that sends err.stack to the client; drop it so errors reach ours.
@@ -97,7 +106,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
       rules: matcher,
       defaultAccess: options.defaultAccess,
       readOnly: options.readOnly,
-      virtualUsers: database.virtualUsers,
+      accountsCollection: database.accountsCollection,
     });
 
   const matcher = compileRules(routes.rules);
@@ -123,12 +132,12 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
     }),
   );
   if (options.static) {
-    const ownFiles = [file, options.users, typeof options.routes === 'string' ? options.routes : undefined];
+    const ownFiles = [database.file, options.users, typeof options.routes === 'string' ? options.routes : undefined];
     app.use(makeStaticFiles(options.static, ownFiles.filter((own): own is string => own !== undefined)));
   }
   app.use(jsonServer.bodyParser);
   if (Object.keys(routes.rewrites).length > 0) app.use(jsonServer.rewriter(routes.rewrites));
-  app.use(makeAuthRoutes({ accounts, tokens, authenticate, passwordMinLength: options.passwordMinLength, decoyHash, registerAtUsers: database.virtualUsers }));
+  app.use(makeAuthRoutes({ accounts, tokens, authenticate, passwordMinLength: options.passwordMinLength, decoyHash, registerAtUsers: database.accountsCollection }));
   app.get('/', makeHomePage(describe));
   app.use(
     makeAccessGuard({
@@ -138,7 +147,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
       foreignKeySuffix: options.foreignKeySuffix,
       defaultAccess: options.defaultAccess,
       readOnly: options.readOnly,
-      virtualUsers: database.virtualUsers,
+      accountsCollection: database.accountsCollection,
       customRoutes: options.middlewares.length > 0,
       authenticate,
     }),

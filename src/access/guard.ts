@@ -22,7 +22,7 @@ export interface AccessGuardOptions {
   defaultAccess: DefaultAccess;
   readOnly: boolean;
   /** True when `users` is the read-only collection of account profiles. */
-  virtualUsers: boolean;
+  accountsCollection: boolean;
   /** True when --middlewares may answer paths that are not resources. */
   customRoutes: boolean;
   authenticate: Authenticate;
@@ -61,7 +61,7 @@ const describeRequest = (method: string, path: string) => `${READ_METHODS.has(me
  * the request to its canonical form (see resolve.ts). Paths json-server has no route for are a 404 here.
  */
 export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
-  const { resources, rules, ownership, foreignKeySuffix, readOnly, virtualUsers, customRoutes, authenticate } = options;
+  const { resources, rules, ownership, foreignKeySuffix, readOnly, accountsCollection, customRoutes, authenticate } = options;
   const defaultWho: readonly Who[] = [{ kind: options.defaultAccess }];
   const collections = new Set([...resources.values()].filter((resource) => resource.kind === 'collection').map((resource) => resource.name));
 
@@ -99,7 +99,7 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     }
     const writes = !READ_METHODS.has(req.method);
     if (writes && readOnly) throw forbidden('The server runs with --read-only: resources can be read, not changed.');
-    if (writes && virtualUsers && target.resource.name === USERS_COLLECTION) {
+    if (writes && accountsCollection && target.resource.name === USERS_COLLECTION) {
       throw forbidden('The users resource shows the accounts and is read-only; accounts change through /auth (POST /auth/register, PATCH /auth/me).');
     }
     const verdict = enforce(req, req.method, resolved.canonicalPath);

@@ -42,8 +42,9 @@ export function renderBanner(input: BannerInput): string {
     lines.push(`  Created ${input.created.map((file) => path.relative(process.cwd(), file) || file).join(', ')} with example data.`, '');
   }
   const width = Math.max(...description.resources.map(({ name }) => url.length + name.length + 3), 24);
-  lines.push(`  ${pad('Resources', width)}${pad('read', 16)}write`);
-  for (const { name, read, write } of description.resources) lines.push(`  ${pad(`${url}/${name}`, width)}${pad(read, 16)}${write}`);
+  const readWidth = Math.max(...description.resources.map(({ read }) => read.length + 3), 16);
+  lines.push(`  ${pad('Resources', width)}${pad('read', readWidth)}write`);
+  for (const { name, read, write } of description.resources) lines.push(`  ${pad(`${url}/${name}`, width)}${pad(read, readWidth)}${write}`);
   const rewrites = Object.entries(description.rewrites);
   if (rewrites.length > 0) {
     lines.push('', '  Rewrites');

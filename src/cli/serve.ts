@@ -118,7 +118,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     renderBanner({
       url,
       description: api.describe(),
-      usersFile: api.options.users,
+      usersFile: api.accounts.name,
       knownPasswords: api.accounts.plainPasswordsAtStart,
       created,
       watching: Boolean(flags.watch),

@@ -100,12 +100,12 @@ function parseRuleObject(key: string, value: Record<string, unknown>): AccessRul
 export function guardAccess(code: string): AccessRule['access'] {
   if (!/^[0246]{3}$/.test(code)) throw new Error(`${code} is not a guard: three digits, each 0, 2, 4 or 6 (like 644, 640, 600, 664, 660, 444, 440, 400)`);
   const [owner, loggedIn, everyone] = [...code].map(Number);
+  // Everyone includes the logged-in, who include the owner: the widest digit that allows it is the whole answer.
   const whoFor = (bit: number): Who[] => {
-    const list: Who[] = [];
-    if (everyone & bit) list.push({ kind: 'public' });
-    if (loggedIn & bit) list.push({ kind: 'authenticated' });
-    if (owner & bit) list.push({ kind: 'owner' });
-    return list.length > 0 ? list : [{ kind: 'nobody' }];
+    if (everyone & bit) return [{ kind: 'public' }];
+    if (loggedIn & bit) return [{ kind: 'authenticated' }];
+    if (owner & bit) return [{ kind: 'owner' }];
+    return [{ kind: 'nobody' }];
   };
   const read = whoFor(4);
   const write = whoFor(2);

@@ -1,35 +1,6 @@
-import { stat } from 'node:fs/promises';
-import { writeJsonAtomic } from './atomic';
-import {
-  accountsFileContent,
-  emailKey,
-  nextAccountId,
-  readAccountsFile,
-  toPublicUser,
-  type Account,
-  type AccountsFile,
-  type PublicUser,
-} from './accounts-file';
+import { emailKey, nextAccountId, toPublicUser, type Account, type AccountsFile, type PublicUser } from './accounts-file';
+import { sameVersion, type AccountSource, type SourceVersion } from './account-sources';
 import { ApiError, ConfigError, conflict } from '../errors';
-
-/** What identifies one version of a file on disk, to notice edits made while the server runs. */
-interface FileVersion {
-  mtimeMs: number;
-  size: number;
-  ino: number;
-}
-
-async function versionOf(file: string): Promise<FileVersion | undefined> {
-  try {
-    const { mtimeMs, size, ino } = await stat(file);
-    return { mtimeMs, size, ino };
-  } catch {
-    return undefined;
-  }
-}
-
-const sameVersion = (a: FileVersion | undefined, b: FileVersion | undefined) =>
-  a === b || (a !== undefined && b !== undefined && a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino);
 
 export function emailTaken(email: string) {
   return conflict(`An account with the email ${email} already exists; log in instead, or register with another email.`);
@@ -43,28 +14,33 @@ export interface NewAccount {
 }
 
 /**
- * The accounts of users.json. Every read first checks whether the file changed on disk (a hand edit, or
- * `users add` from another process) and reloads it, so the server never answers from, or writes back, stale
- * data. Reloads and writes run one at a time.
+ * The accounts, from users.json (or a json-server-auth db.json). Every read first checks whether the source
+ * changed on disk (a hand edit, or `users add` from another process) and reloads it, so the server never
+ * answers from, or writes back, stale data. Reloads and writes run one at a time.
  */
 export class AccountStore {
   private current: AccountsFile;
-  private version: FileVersion | undefined;
+  private version: SourceVersion | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners: Array<(users: PublicUser[]) => void> = [];
 
   private constructor(
-    readonly file: string,
+    private readonly source: AccountSource,
     loaded: AccountsFile,
   ) {
     this.current = loaded;
   }
 
-  /** Loads users.json, hashing plain-text passwords and writing the file back when that changed anything. */
-  static async open(file: string): Promise<AccountStore> {
-    const store = new AccountStore(file, await readAccountsFile(file));
+  /** Loads the accounts, hashing plain-text passwords and saving them when that changed anything. */
+  static async open(source: AccountSource): Promise<AccountStore> {
+    const store = new AccountStore(source, await source.read());
     await store.persistIfChanged();
     return store;
+  }
+
+  /** Where the accounts live, as messages and the banner name it. */
+  get name(): string {
+    return this.source.name;
   }
 
   /** Plain-text passwords seen in the file at start, by lower-cased email (for the banner's login example). */
@@ -145,16 +121,16 @@ export class AccountStore {
 
   /** Reloads users.json when it changed on disk since we last read or wrote it. */
   async refresh(): Promise<void> {
-    if (sameVersion(await versionOf(this.file), this.version)) return;
+    if (sameVersion(await this.source.version(), this.version)) return;
     await this.exclusive(() => this.reloadIfEdited());
   }
 
   private async reloadIfEdited(): Promise<void> {
-    const onDisk = await versionOf(this.file);
+    const onDisk = await this.source.version();
     if (sameVersion(onDisk, this.version)) return;
     let loaded: AccountsFile;
     try {
-      loaded = await readAccountsFile(this.file);
+      loaded = await this.source.read();
     } catch (error) {
       // A hand edit in progress: keep the file as it is and say what to fix, rather than guess.
       if (error instanceof ConfigError) throw new ApiError(500, 'server_error', `${error.message}. Fix the file; the server picks it up without a restart.`);
@@ -168,11 +144,11 @@ export class AccountStore {
 
   private async persistIfChanged(): Promise<void> {
     if (this.current.changed) {
-      await writeJsonAtomic(this.file, accountsFileContent(this.current));
+      await this.source.write(this.current);
       this.current = { ...this.current, changed: false };
       this.notify();
     }
-    this.version = await versionOf(this.file);
+    this.version = await this.source.version();
   }
 
   private notify(): void {

@@ -77,10 +77,10 @@ function validateRecord(file: string, where: string, record: unknown): void {
 }
 
 /**
- * Checks the content of users.json; throws a ConfigError naming the file and the record at fault.
+ * Checks a list of accounts (users.json's content); throws a ConfigError naming the file and the record at fault.
  * Assigns missing ids and hashes plain-text passwords, marking the result `changed`.
  */
-async function parseAccountsFile(file: string, content: unknown): Promise<AccountsFile> {
+export async function parseAccounts(file: string, content: unknown): Promise<AccountsFile> {
   let records: unknown;
   let wrapper: Record<string, unknown> | undefined;
   if (Array.isArray(content)) {
@@ -133,5 +133,5 @@ async function parseAccountsFile(file: string, content: unknown): Promise<Accoun
 
 /** Reads users.json; a missing file is an empty account list that registration will create. */
 export async function readAccountsFile(file: string): Promise<AccountsFile> {
-  return parseAccountsFile(file, await readJsonFile(file, (message) => new ConfigError(message), () => []));
+  return parseAccounts(file, await readJsonFile(file, (message) => new ConfigError(message), () => []));
 }

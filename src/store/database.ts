@@ -9,20 +9,28 @@ export type Data = Record<string, unknown>;
 /**
  * json-server's data behind a lowdb adapter of our own: the seam through which db.json is read and written.
  *
- * When the accounts live in users.json and db.json has no `users` collection, the accounts' public profiles are
- * served as a read-only `users` collection (so `/users/1/posts` and `_expand=user` work). That collection is
- * *virtual*: it is kept in memory, refreshed when the accounts change, and never written into db.json.
+ * The accounts take part in relations as a `users` collection of public profiles (so `/users/1/posts` and
+ * `_expand=user` work), which the server keeps in memory and refreshes when the accounts change:
+ * - accounts in users.json, and no `users` in db.json: the collection is shown, and never written to db.json;
+ * - accounts in db.json's `users` (a json-server-auth project): json-server sees only the profiles, and db.json
+ *   is written with the full accounts in their place, so json-server's data never holds password material.
  */
 export interface Database {
   db: LowDb;
   /** The db file, or undefined for data held in memory only (a .js source, or an object from the library). */
   file?: string;
-  /** True when `users` is the virtual collection of account profiles. */
-  virtualUsers: boolean;
-  /** The state as db.json holds it: without the virtual collection. */
+  /** True when `users` is the collection of account profiles: read-only, and POST /users registers. */
+  accountsCollection: boolean;
+  /** The state as db.json holds it. */
   persistedState(): Data;
-  setVirtualUsers(users: unknown[]): void;
+  /** Shows the accounts' public profiles as the users collection. */
+  setAccountProfiles(users: unknown[]): void;
+  /** Where accounts live in db.json: the full records to write in place of the profiles, then written. */
+  saveStoredAccounts(accounts: unknown[]): void;
 }
+
+/** Where the accounts live: users.json, or the users collection of db.json. */
+export type AccountsHome = 'users-file' | 'db-collection';
 
 export const USERS_COLLECTION = 'users';
 
@@ -80,16 +88,20 @@ export async function loadData(source: string | Data): Promise<{ data: Data; fil
   return { data: await readJsonSource(source), file: source };
 }
 
-export function openDatabase(data: Data, file: string | undefined, serveAccountsAsUsers: boolean): Database {
-  const virtualUsers = serveAccountsAsUsers && !(USERS_COLLECTION in data);
+export function openDatabase(data: Data, file: string | undefined, accountsHome: AccountsHome): Database {
+  const storedInDb = accountsHome === 'db-collection';
+  const accountsCollection = storedInDb || !(USERS_COLLECTION in data);
+  let storedAccounts: unknown = data[USERS_COLLECTION];
   const persistedState = (): Data => {
     const state = db.getState();
-    if (!virtualUsers) return state;
-    const { [USERS_COLLECTION]: _users, ...rest } = state;
+    if (storedInDb) return { ...state, [USERS_COLLECTION]: storedAccounts };
+    if (!accountsCollection) return state;
+    const { [USERS_COLLECTION]: _profiles, ...rest } = state;
     return rest;
   };
   const db = low({
-    read: () => (virtualUsers ? { ...data, [USERS_COLLECTION]: [] } : data),
+    // Profiles replace the accounts before json-server ever sees the data (spreading keeps the key's place).
+    read: () => (accountsCollection ? { ...data, [USERS_COLLECTION]: [] } : data),
     // json-server calls db.write() after each change and answers once it returns: the data is then on disk.
     write: () => {
       if (file) writeJsonAtomicSync(file, persistedState());
@@ -98,10 +110,14 @@ export function openDatabase(data: Data, file: string | undefined, serveAccounts
   return {
     db,
     file,
-    virtualUsers,
+    accountsCollection,
     persistedState,
-    setVirtualUsers(users) {
-      if (virtualUsers) db.set(USERS_COLLECTION, users).value();
+    setAccountProfiles(users) {
+      if (accountsCollection) db.set(USERS_COLLECTION, users).value();
+    },
+    saveStoredAccounts(accounts) {
+      storedAccounts = accounts;
+      db.write();
     },
   };
 }
