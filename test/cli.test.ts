@@ -199,6 +199,31 @@ describe("json-server's flags, as json-server users type them", () => {
     }
   });
 
+  it('--watch reloads routes.json when it changes', async () => {
+    project.write('routes.json', { '/posts': { read: 'authenticated' } });
+    const cli = await startCli(['db.json', '--watch'], project.dir);
+    try {
+      expect((await call(`${cli.url}/posts`, 'GET')).status).toBe(401);
+      project.write('routes.json', { '/posts': { read: 'public' } });
+      let status = 0;
+      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        status = (await call(`${cli.url}/posts`, 'GET')).status;
+      }
+      expect(status).toBe(200);
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('a routes.json rule that cannot be understood exits 2 naming the key', async () => {
+    project.write('routes.json', { '/posts': { read: 'every one' } });
+    const result = await runCli(['db.json'], project.dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/routes\.json: "\/posts": "read": "every one" is not a role name/);
+  });
+
   it('--quiet prints nothing on start', async () => {
     const port = await freePort();
     const { spawn } = await import('node:child_process');
