@@ -17,10 +17,12 @@ import { describeApi, type ApiDescription } from './describe';
 import { ConfigError } from './errors';
 import { errorHandler, noRouteError, notFoundHandler } from './http/errors';
 import { makeHomePage } from './http/home';
+import { bodyLimits } from './http/body-limits';
 import { makeStaticFiles } from './http/static-files';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
 import { dbCollectionSource, usersFileSource } from './store/account-sources';
 import { AccountStore } from './store/account-store';
+import { limitDeleteCascade } from './store/delete-cascade';
 import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
 import { loadSigningKey, stateFileFor } from './store/state';
 
@@ -78,6 +80,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
   accounts.onChange((users) => database.setAccountProfiles(users));
   const router = jsonServer.router(database.db, { foreignKeySuffix: options.foreignKeySuffix });
   database.db._.id = options.id;
+  limitDeleteCascade(database.db, options.foreignKeySuffix);
   // json-server's router ends in an error handler that sends err.stack to the client; drop it so errors reach ours.
   router.stack = router.stack.filter((layer: { handle: { length: number } }) => layer.handle.length !== 4);
   const resources = indexResources(database.db.getState());
@@ -132,10 +135,10 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
     }),
   );
   if (options.static) {
-    const ownFiles = [database.file, options.users, typeof options.routes === 'string' ? options.routes : undefined];
+    const ownFiles = [database.file, options.users, typeof options.routes === 'string' ? options.routes : undefined, path.dirname(stateFileFor(options.users))];
     app.use(makeStaticFiles(options.static, ownFiles.filter((own): own is string => own !== undefined)));
   }
-  app.use(jsonServer.bodyParser);
+  app.use(jsonServer.bodyParser, bodyLimits);
   if (Object.keys(routes.rewrites).length > 0) app.use(jsonServer.rewriter(routes.rewrites));
   app.use(makeAuthRoutes({ accounts, tokens, authenticate, passwordMinLength: options.passwordMinLength, decoyHash, registerAtUsers: database.accountsCollection }));
   app.get('/', makeHomePage(describe));

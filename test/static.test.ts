@@ -3,18 +3,26 @@ import request from 'supertest';
 import { makeProject, serverFor } from './helpers';
 
 describe('static files', () => {
-  it("are public, but never the server's own files, even with --static pointing at the project folder", async () => {
+  it('are public, but never a link to the server\'s own files, nor anything under a dot-folder', async () => {
     const project = makeProject();
-    project.write('routes.json', { '/api/*': '/$1' });
-    project.write('hello.txt', 'hello');
-    symlinkSync(project.file('users.json'), project.file('innocent.txt'));
-    const api = await serverFor(project, { static: project.dir });
+    project.write('public/hello.txt', 'hello');
+    project.write('public/.hidden/note.txt', 'private-note-content');
+    symlinkSync(project.file('users.json'), project.file('public/innocent.txt'));
+    symlinkSync(project.file('db.json'), project.file('public/data.json'));
+    const api = await serverFor(project, { static: project.file('public') });
     await request(api.app).get('/hello.txt').expect(200, 'hello');
-    for (const url of ['/users.json', '/db.json', '/routes.json', '/innocent.txt', '/%75sers.json', '/.fake-jwt-api/state.json']) {
+    for (const url of ['/innocent.txt', '/data.json', '/%69nnocent.txt', '/.hidden/note.txt', '/%2Ehidden/note.txt']) {
       const response = await request(api.app).get(url);
       expect(response.status).toBe(404);
-      expect(response.text).not.toMatch(/scrypt|secret/);
+      expect(response.text).not.toMatch(/scrypt|private-note-content|alice@example|"posts"/);
     }
+    project.cleanup();
+  });
+
+  it('refuses at start a static folder that holds the server\'s own files (--static .)', async () => {
+    const project = makeProject();
+    project.write('json-server.json', { secret: 'x'.repeat(40) });
+    await expect(serverFor(project, { static: project.dir })).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('--static') });
     project.cleanup();
   });
 

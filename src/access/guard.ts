@@ -9,6 +9,7 @@ import { USERS_COLLECTION } from '../store/database';
 import { decide, refusal, type Verdict } from './decide';
 import { restrictEmbeds, type EmbeddedFilter } from './embeds';
 import { applyMethodOverride } from './method-override';
+import { checkQuery } from './query';
 import { applyOwnership, findRecord, isOwnedBy, type OwnershipContext } from './owner';
 import { resolveRequest, type ResolvedRequest, type ResourceIndex, type Target } from './resolve';
 
@@ -102,6 +103,9 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     if (writes && accountsCollection && target.resource.name === USERS_COLLECTION) {
       throw forbidden('The users resource shows the accounts and is read-only; accounts change through /auth (POST /auth/register, PATCH /auth/me).');
     }
+    if (writes && target.resource.name === USERS_COLLECTION && 'password' in (req.body as object)) {
+      throw badRequest('Passwords never go into json-server\'s data: accounts live in users.json and change through /auth.');
+    }
     const verdict = enforce(req, req.method, resolved.canonicalPath);
     if (verdict.pass === 'owner') applyOwnership(req, target, verdict.callerId, ownership);
     if (target.kind === 'collection' && target.parent) enforceParentRead(req, target.parent);
@@ -115,6 +119,11 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     if (target.kind !== 'collection' || !target.parent) return;
     if (req.method === 'POST') (req.body as Record<string, unknown>)[target.parent.field] = target.parent.id;
     else (req.query as Record<string, unknown>)[target.parent.field] = target.parent.id;
+  }
+
+  function isMissingRecordWrite(method: string, target: Target): boolean {
+    if (READ_METHODS.has(method) || method === 'POST' || target.kind !== 'collection' || target.id === undefined) return false;
+    return !findRecord(ownership.data()[target.resource.name], ownership.idField, target.id);
   }
 
   return function accessGuard(req, res, next) {
@@ -137,8 +146,14 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     if (writesBody && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) {
       throw badRequest('The request body must be a JSON object (send Content-Type: application/json).');
     }
+    checkQuery(req.query as Record<string, unknown>);
     applyNesting(req, resolved.target);
     checkAccess(req, resolved);
+    if (isMissingRecordWrite(req.method, resolved.target)) {
+      // json-server's own answer, without its side effects: its DELETE would still run the cascade and write.
+      res.status(404).json({});
+      return;
+    }
     if (READ_METHODS.has(req.method) && resolved.target.kind === 'collection') {
       res.locals.filterEmbedded = restrictEmbeds(req, collections, (collection) => verdictFor(req, 'GET', `/${collection}`), ownership.ownerField);
     }

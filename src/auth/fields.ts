@@ -31,9 +31,12 @@ export function requireString(body: Record<string, unknown>, field: string): str
   return value;
 }
 
+// Zero-width and other invisible format characters make look-alike addresses: alice@example.com\u200b.
+const INVISIBLE = /\p{Cf}/u;
+
 export function requireEmail(body: Record<string, unknown>): string {
   const email = requireString(body, 'email').trim();
-  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) throw badRequest(`"email" must be an email address like alice@example.com.`);
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email) || INVISIBLE.test(email)) throw badRequest(`"email" must be an email address like alice@example.com.`);
   return email;
 }
 
@@ -51,11 +54,17 @@ export function requireNewPassword(body: Record<string, unknown>, minLength: num
   return password;
 }
 
+// Every account is rewritten into users.json on each change: a profile is a name and an avatar URL, not a file.
+const MAX_PROFILE_FIELDS = 32;
+const MAX_PROFILE_BYTES = 8 * 1024;
+
 /** The fields of `body` a client may store on its own account: all but email and the privileged ones. */
 export function profileFields(body: Record<string, unknown>): Record<string, unknown> {
   const profile: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(body)) {
     if (field !== 'email' && !PRIVILEGED_FIELDS.has(field)) profile[field] = value;
   }
+  if (Object.keys(profile).length > MAX_PROFILE_FIELDS) throw badRequest(`A profile has at most ${MAX_PROFILE_FIELDS} fields.`);
+  if (Buffer.byteLength(JSON.stringify(profile)) > MAX_PROFILE_BYTES) throw badRequest(`A profile is at most ${MAX_PROFILE_BYTES / 1024} KB of JSON.`);
   return profile;
 }

@@ -15,8 +15,9 @@ export function toApiError(error: unknown): ApiError {
   // body-parser's errors carry a `type` (https://github.com/expressjs/body-parser#errors).
   if (httpError.type === 'entity.parse.failed') return new ApiError(400, 'invalid_request', `The request body is not valid JSON (${httpError.message}).`);
   if (httpError.type === 'entity.too.large') return new ApiError(413, 'payload_too_large', 'The request body is larger than the server accepts (10 MB).');
-  if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500 && httpError.expose) {
-    return new ApiError(400, 'invalid_request', `The request could not be read: ${httpError.message}.`);
+  // Any other client error from Express or body-parser (a malformed %-escape in a path, an unsupported charset).
+  if (typeof httpError.status === 'number' && httpError.status >= 400 && httpError.status < 500) {
+    return new ApiError(400, 'invalid_request', `The request could not be read: ${httpError.message ?? 'malformed request'}.`);
   }
   // lodash-id, under json-server's POST, throws this when the body names an id already taken.
   if (httpError.message === 'Insert failed, duplicate id') return new ApiError(409, 'conflict', 'A record with this id already exists; leave the id out to have one assigned.');

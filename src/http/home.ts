@@ -4,12 +4,11 @@ import type { ApiDescription } from '../describe';
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
 
-/** The page at GET /: what this server serves and how to log in. Public, like json-server's own home page. */
+/** The page at GET /: what this server serves and how to log in. Public, so it names no account. */
 export function renderHomePage(description: ApiDescription, origin: string): string {
   const rows = description.resources
     .map(({ name, read, write }) => `<tr><td><a href="/${encodeURIComponent(name)}">/${escapeHtml(name)}</a></td><td>${escapeHtml(read)}</td><td>${escapeHtml(write)}</td></tr>`)
     .join('\n');
-  const accounts = description.accounts.map(({ email, role }) => `<li>${escapeHtml(email)} <small>(${escapeHtml(role)})</small></li>`).join('\n');
   const login = `curl -X POST ${origin}/auth/login -H 'Content-Type: application/json' -d '{"email":"…","password":"…"}'`;
   return `<!doctype html>
 <html lang="en">
@@ -37,10 +36,7 @@ ${rows}
 <li><code>GET /auth/me</code> with the token</li>
 </ul>
 <pre>${escapeHtml(login)}</pre>
-<h2>Accounts</h2>
-<ul>
-${accounts || '<li>none yet: register one</li>'}
-</ul>
+<p>The accounts are listed in the server's console, not here: this page is public.</p>
 </body>
 </html>
 `;

@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
+import { ConfigError } from '../errors';
 
 function realPath(file: string): string {
   try {
@@ -19,6 +20,12 @@ function realPath(file: string): string {
 export function makeStaticFiles(folder: string, ownFiles: readonly string[]): RequestHandler {
   const serve = express.static(folder);
   const owned = new Set(ownFiles.map(realPath));
+  // `--static .` in the project folder would also serve whatever else lives there (a config file with the
+  // secret, snapshots, middleware sources): refuse it outright rather than guess which files are private.
+  const root = `${realPath(folder)}${path.sep}`;
+  for (const file of owned) {
+    if (file.startsWith(root)) throw new ConfigError(`--static ${folder}: the folder holds ${file}, which must never be served; give static files a folder of their own, like ./public`);
+  }
   return function staticFiles(req, res, next) {
     let requested: string;
     try {

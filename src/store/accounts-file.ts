@@ -34,8 +34,9 @@ export interface AccountsFile {
 
 export const DEFAULT_ROLE = 'user';
 
+/** How emails are compared: NFKC first, so look-alikes (a Kelvin sign for k, a decomposed é) are one address. */
 export function emailKey(email: string): string {
-  return email.trim().toLowerCase();
+  return email.normalize('NFKC').trim().toLowerCase();
 }
 
 export function roleOf(account: Account): string {
