@@ -34,6 +34,19 @@ export interface ServerOptions {
   secret?: string;
   /** Access-token lifetime: seconds, or `15m`, `1h`, `7d`. */
   accessTtl?: string | number;
+  /** Refresh-token lifetime: each refresh gives a new one that lives this long (default 7d). */
+  refreshTtl?: string | number;
+  /** A session's absolute lifetime from its login, however often it refreshes (default 30d). */
+  sessionTtl?: string | number;
+  /** A login ends the user's earlier sessions. */
+  singleSession?: boolean;
+  /** Refresh tokens travel in an HttpOnly cookie (Path /auth) instead of the response body. */
+  cookie?: boolean;
+  /** The cookie's Secure flag (needs https). */
+  cookieSecure?: boolean;
+  cookieSameSite?: 'Strict' | 'Lax' | 'None';
+  /** Origins allowed by CORS (with credentials); default: any origin, as json-server, except in cookie mode. */
+  corsOrigins?: string[];
   issuer?: string;
   audience?: string;
   defaultAccess?: DefaultAccess;
@@ -57,6 +70,13 @@ export interface ResolvedOptions {
   middlewares: RequestHandler[];
   secret?: string;
   accessTtlSeconds: number;
+  refreshTtlSeconds: number;
+  sessionTtlSeconds: number;
+  singleSession: boolean;
+  cookie: boolean;
+  cookieSecure: boolean;
+  cookieSameSite: 'Strict' | 'Lax' | 'None';
+  corsOrigins?: string[];
   issuer: string;
   audience?: string;
   defaultAccess: DefaultAccess;
@@ -66,6 +86,9 @@ export interface ResolvedOptions {
 
 export const DEFAULTS = {
   accessTtl: '1h',
+  refreshTtl: '7d',
+  sessionTtl: '30d',
+  cookieSameSite: 'Lax' as const,
   issuer: 'fake-jwt-api',
   defaultAccess: 'authenticated' as DefaultAccess,
   passwordMinLength: 8,
@@ -87,8 +110,17 @@ function nonEmptyString(name: string, value: unknown): string | undefined {
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
   if (options.db === undefined || options.db === null) throw new ConfigError('db: a db.json path, a .js file or an object of data is required');
   const dir = dirOf(options.db);
-  const accessTtlSeconds = parseDuration(options.accessTtl ?? DEFAULTS.accessTtl);
-  if (accessTtlSeconds === undefined) throw new ConfigError(`access-ttl: "${options.accessTtl}" is not a duration; use seconds or a number with s, m, h, d or w, like 15m or 1h`);
+  const duration = (name: string, value: string | number | undefined, fallback: string): number => {
+    const seconds = parseDuration(value ?? fallback);
+    if (seconds === undefined) throw new ConfigError(`${name}: "${value}" is not a duration; use seconds or a number with s, m, h, d or w, like 15m or 1h`);
+    return seconds;
+  };
+  const cookieSameSite = options.cookieSameSite ?? DEFAULTS.cookieSameSite;
+  if (!['Strict', 'Lax', 'None'].includes(cookieSameSite)) throw new ConfigError(`cookie-same-site: "${cookieSameSite}" is not one of Strict, Lax, None`);
+  if (cookieSameSite === 'None' && !options.cookieSecure) throw new ConfigError('cookie-same-site: None needs --cookie-secure (browsers drop such cookies otherwise)');
+  for (const origin of options.corsOrigins ?? []) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`cors-origin: "${origin}" is not an origin like http://localhost:5173 (scheme, host, port; no path)`);
+  }
   const defaultAccess = options.defaultAccess ?? DEFAULTS.defaultAccess;
   if (defaultAccess !== 'authenticated' && defaultAccess !== 'public') throw new ConfigError(`default-access: "${String(defaultAccess)}" is not one of authenticated, public`);
   const passwordMinLength = options.passwordMinLength ?? DEFAULTS.passwordMinLength;
@@ -111,7 +143,14 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     logger: options.logger ?? true,
     middlewares: options.middlewares ?? [],
     secret: options.secret,
-    accessTtlSeconds,
+    accessTtlSeconds: duration('access-ttl', options.accessTtl, DEFAULTS.accessTtl),
+    refreshTtlSeconds: duration('refresh-ttl', options.refreshTtl, DEFAULTS.refreshTtl),
+    sessionTtlSeconds: duration('session-ttl', options.sessionTtl, DEFAULTS.sessionTtl),
+    singleSession: options.singleSession ?? false,
+    cookie: options.cookie ?? false,
+    cookieSecure: options.cookieSecure ?? false,
+    cookieSameSite,
+    corsOrigins: options.corsOrigins,
     issuer: nonEmptyString('issuer', options.issuer) ?? DEFAULTS.issuer,
     audience: nonEmptyString('audience', options.audience),
     defaultAccess,

@@ -11,7 +11,9 @@ import { parseRoutes, type RoutesConfig } from './rules/parse';
 import { readRoutesFile } from './rules/routes-file';
 import { makeAuthenticate } from './auth/authenticate';
 import { hashPassword } from './auth/passwords';
+import type { CookieSettings } from './auth/cookies';
 import { makeAuthRoutes } from './auth/routes';
+import { makeSessionIssuer } from './auth/session-issuer';
 import { makeTokenService } from './auth/tokens';
 import { describeApi, type ApiDescription } from './describe';
 import { ConfigError } from './errors';
@@ -24,7 +26,8 @@ import { dbCollectionSource, usersFileSource } from './store/account-sources';
 import { AccountStore } from './store/account-store';
 import { limitDeleteCascade } from './store/delete-cascade';
 import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
-import { loadSigningKey, stateFileFor } from './store/state';
+import { SessionStore } from './store/sessions';
+import { loadSigningKey, sessionsFileFor, stateFileFor } from './store/state';
 
 /** Headers a browser app must be able to read: the 401 challenge, and json-server's paging headers. */
 const EXPOSED_HEADERS = ['WWW-Authenticate', 'X-Total-Count', 'Link', 'Location'];
@@ -34,6 +37,7 @@ export interface FakeJwtApi {
   app: Express;
   database: Database;
   accounts: AccountStore;
+  sessions: SessionStore;
   options: ResolvedOptions;
   routes: RoutesConfig;
   describe(): ApiDescription;
@@ -71,10 +75,17 @@ async function openAccounts(options: ResolvedOptions, data: Data, file: string |
 export async function createServer(serverOptions: ServerOptions): Promise<FakeJwtApi> {
   const options = resolveOptions(serverOptions);
   const routes = loadRoutes(options.routes);
-  const [{ accounts, database }, key, decoyHash] = await Promise.all([
+  const [{ accounts, database }, key, decoyHash, sessions] = await Promise.all([
     loadData(options.db).then(({ data, file }) => openAccounts(options, data, file)),
     loadSigningKey(options.secret, stateFileFor(options.users)),
     hashPassword(Math.random().toString(36)),
+    SessionStore.open({
+      file: sessionsFileFor(options.users),
+      now: options.now,
+      refreshTtlSeconds: options.refreshTtlSeconds,
+      sessionTtlSeconds: options.sessionTtlSeconds,
+      accessTtlSeconds: options.accessTtlSeconds,
+    }),
   ]);
   database.setAccountProfiles(accounts.publicUsers());
   accounts.onChange((users) => database.setAccountProfiles(users));
@@ -100,7 +111,11 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
     accessTtlSeconds: options.accessTtlSeconds,
     now: options.now,
   });
-  const authenticate = makeAuthenticate(tokens);
+  const authenticate = makeAuthenticate(tokens, sessions, accounts);
+  const cookie: CookieSettings | undefined = options.cookie
+    ? { secure: options.cookieSecure, sameSite: options.cookieSameSite, allowedOrigins: options.corsOrigins ?? [] }
+    : undefined;
+  const issuer = makeSessionIssuer({ tokens, sessions, cookie, singleSession: options.singleSession, now: options.now });
   const describe = () =>
     describeApi({
       resources: resources.values(),
@@ -115,7 +130,10 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
   const matcher = compileRules(routes.rules);
   const app = jsonServer.create();
   app.disable('x-powered-by');
-  if (options.cors) app.use(cors({ origin: true, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
+  // Any origin, with credentials, as json-server does; only the named ones with --cors-origin; and in cookie mode
+  // none but those, since a credentialed CORS answer to any origin would let any site use the refresh cookie.
+  const corsOrigin = options.corsOrigins ?? !options.cookie;
+  if (options.cors) app.use(cors({ origin: corsOrigin, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
   router.render = (req, res) => {
     // json-server's list and create routes overwrite the exposed headers with their own; put ours back.
     if (options.cors) res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
@@ -140,7 +158,19 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
   }
   app.use(jsonServer.bodyParser, bodyLimits);
   if (Object.keys(routes.rewrites).length > 0) app.use(jsonServer.rewriter(routes.rewrites));
-  app.use(makeAuthRoutes({ accounts, tokens, authenticate, passwordMinLength: options.passwordMinLength, decoyHash, registerAtUsers: database.accountsCollection }));
+  app.use(
+    makeAuthRoutes({
+      accounts,
+      sessions,
+      issuer,
+      tokens,
+      cookie,
+      authenticate,
+      passwordMinLength: options.passwordMinLength,
+      decoyHash,
+      registerAtUsers: database.accountsCollection,
+    }),
+  );
   app.get('/', makeHomePage(describe));
   app.use(
     makeAccessGuard({
@@ -168,5 +198,5 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
   app.use(notFoundHandler);
   app.use(errorHandler);
 
-  return { app, database, accounts, options, routes, describe };
+  return { app, database, accounts, sessions, options, routes, describe };
 }

@@ -20,6 +20,7 @@ describe('POST /auth/register', () => {
       .expect(201);
     expect(response.body).toEqual({
       accessToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       tokenType: 'Bearer',
       expiresIn: 3600,
       user: { id: 4, email: 'carol@example.com', role: 'user', name: 'Carol' },
@@ -99,6 +100,7 @@ describe('POST /auth/login', () => {
     const response = await request(api.app).post('/auth/login').send({ email: 'alice@example.com', password: 'alice123' }).expect(200);
     expect(response.body).toEqual({
       accessToken: expect.any(String),
+      refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       tokenType: 'Bearer',
       expiresIn: 3600,
       user: { id: 2, email: 'alice@example.com', role: 'user', name: 'Alice' },

@@ -4,6 +4,7 @@ import { badRequest, notFound } from '../errors';
 import { parseWho } from '../rules/who';
 import { toPublicUser, type Account } from '../store/accounts-file';
 import type { AccountStore } from '../store/account-store';
+import type { SessionStore } from '../store/sessions';
 import { requireAuthentication, type Authenticate } from './authenticate';
 import { insufficientRole } from './challenge';
 import { profileFields, requireBody, requireEmail } from './fields';
@@ -28,7 +29,7 @@ function requireRole(body: Record<string, unknown>): string {
 }
 
 /** Account administration, for the admin role: list accounts, change their role or profile, delete them. */
-export function makeAdminRoutes(accounts: AccountStore, authenticate: Authenticate): Router {
+export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, authenticate: Authenticate): Router {
   const router = express.Router();
 
   function requireAdmin(req: Request): void {
@@ -65,6 +66,7 @@ export function makeAdminRoutes(accounts: AccountStore, authenticate: Authentica
     handle(async (req, res) => {
       requireAdmin(req);
       if (!(await accounts.remove(req.params.id))) throw noSuchAccount(req.params.id);
+      await sessions.end({ userId: req.params.id }, 'account deleted');
       res.status(204).end();
     }),
   );

@@ -1,6 +1,9 @@
 import type { Request } from 'express';
+import { roleOf } from '../store/accounts-file';
+import type { AccountStore } from '../store/account-store';
+import type { SessionStore } from '../store/sessions';
 import { readBearerToken } from './bearer';
-import { missingToken } from './challenge';
+import { invalidToken, missingToken } from './challenge';
 import type { AccessClaims, TokenService } from './tokens';
 
 declare module 'express-serve-static-core' {
@@ -13,12 +16,22 @@ declare module 'express-serve-static-core' {
 /** The caller's verified claims; undefined when no token was sent; an `invalid_token` 401 when a bad one was. */
 export type Authenticate = (req: Request) => AccessClaims | undefined;
 
-export function makeAuthenticate(tokens: TokenService): Authenticate {
+/**
+ * A token is good when its signature and claims are, its session is still on, it was not revoked one by one,
+ * and its account still exists. The role is the account's current one: an admin's change takes effect on the
+ * next request, not at token expiry. Every check is a map lookup.
+ */
+export function makeAuthenticate(tokens: TokenService, sessions: SessionStore, accounts: AccountStore): Authenticate {
   return function authenticate(req) {
     if (req.auth) return req.auth;
     const token = readBearerToken(req);
     if (token === undefined) return undefined;
-    req.auth = tokens.verifyAccessToken(token);
+    const claims = tokens.verifyAccessToken(token);
+    if (sessions.isRevoked(claims.jti)) throw invalidToken('the token has been revoked');
+    if (!sessions.isActive(claims.sid)) throw invalidToken('the session has ended (logged out, replaced, or expired)');
+    const account = accounts.byId(claims.sub);
+    if (!account) throw invalidToken('the account no longer exists');
+    req.auth = { ...claims, role: roleOf(account) };
     return req.auth;
   };
 }

@@ -38,3 +38,10 @@ export function insufficientRole(message: string): ApiError {
     'WWW-Authenticate': challenge('insufficient_scope', message),
   });
 }
+
+/** 401 for a refresh token that is unknown, expired, spent or revoked. */
+export function invalidGrant(description: string): ApiError {
+  return new ApiError(401, 'invalid_grant', `The refresh token was rejected: ${description}. Log in again.`, {
+    'WWW-Authenticate': challenge(),
+  });
+}

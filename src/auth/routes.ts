@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import express, { type Router } from 'express';
 import { noRouteError } from '../http/errors';
-import { DEFAULT_ROLE, roleOf, toPublicUser, type Account } from '../store/accounts-file';
+import { DEFAULT_ROLE, toPublicUser } from '../store/accounts-file';
+import type { SessionStore } from '../store/sessions';
 import { emailTaken, type AccountStore } from '../store/account-store';
 import { invalidCredentials, invalidToken } from './challenge';
 import { requireAuthentication, type Authenticate } from './authenticate';
@@ -9,11 +9,17 @@ import { profileFields, requireBody, requireEmail, requireNewPassword, requirePa
 import { applyProfileChange, makeAdminRoutes } from './admin-routes';
 import { handle } from './handle';
 import { hashPassword, verifyPassword } from './passwords';
+import type { CookieSettings } from './cookies';
+import type { SessionIssuer } from './session-issuer';
+import { makeSessionRoutes } from './session-routes';
 import type { TokenService } from './tokens';
 
 export interface AuthRoutesOptions {
   accounts: AccountStore;
+  sessions: SessionStore;
+  issuer: SessionIssuer;
   tokens: TokenService;
+  cookie?: CookieSettings;
   authenticate: Authenticate;
   passwordMinLength: number;
   /** A hash of a random password, checked when the email is unknown so both failures take about as long. */
@@ -27,14 +33,8 @@ export const REGISTER_PATHS = ['/auth/register', '/register', '/signup'];
 export const LOGIN_PATHS = ['/auth/login', '/login', '/signin'];
 
 export function makeAuthRoutes(options: AuthRoutesOptions): Router {
-  const { accounts, tokens, authenticate, passwordMinLength, decoyHash, registerAtUsers } = options;
+  const { accounts, sessions, issuer, authenticate, passwordMinLength, decoyHash, registerAtUsers } = options;
   const router = express.Router();
-
-  function authResult(account: Account) {
-    // Each login starts a session; the id travels in the token's `sid` claim.
-    const issued = tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, randomUUID());
-    return { accessToken: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresIn, user: toPublicUser(account) };
-  }
 
   const register = handle(async (req, res) => {
     const body = requireBody(req.body);
@@ -44,7 +44,7 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     // Answer a taken email before spending a hash on it; create() checks again under its lock.
     if (await accounts.findByEmail(email)) throw emailTaken(email);
     const account = await accounts.create({ email, role: DEFAULT_ROLE, ...profile }, await hashPassword(password));
-    res.status(201).json(authResult(account));
+    res.status(201).json(await issuer.startSession(res, account));
   });
 
   const login = handle(async (req, res) => {
@@ -54,7 +54,7 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     const account = await accounts.findByEmail(email);
     const matches = await verifyPassword(password, account?.password ?? decoyHash);
     if (!account || !matches) throw invalidCredentials();
-    res.json(authResult(account));
+    res.json(await issuer.startSession(res, account));
   });
 
   const me = handle(async (req, res) => {
@@ -76,7 +76,8 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
   router.post(LOGIN_PATHS, login);
   router.get('/auth/me', me);
   router.patch('/auth/me', updateMe);
-  router.use(makeAdminRoutes(accounts, authenticate));
+  router.use(makeSessionRoutes(options));
+  router.use(makeAdminRoutes(accounts, sessions, authenticate));
   // Anything else under /auth is ours too, and does not exist: never let it fall through to json-server.
   router.all(['/auth', '/auth/*'], (req, _res, next) => next(noRouteError(req)));
   return router;

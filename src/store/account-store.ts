@@ -53,6 +53,19 @@ export class AccountStore {
     return this.current.accounts;
   }
 
+  private idIndex: { accounts: readonly Account[]; byId: Map<string, Account> } | undefined;
+
+  /**
+   * The account with this id as last loaded, found in constant time: the check every request makes, so that a
+   * deleted account or a changed role takes effect at once, not when a token expires.
+   */
+  byId(id: string): Account | undefined {
+    if (this.idIndex?.accounts !== this.current.accounts) {
+      this.idIndex = { accounts: this.current.accounts, byId: new Map(this.current.accounts.map((account) => [String(account.id), account])) };
+    }
+    return this.idIndex.byId.get(id);
+  }
+
   publicUsers(): PublicUser[] {
     return this.current.accounts.map(toPublicUser);
   }

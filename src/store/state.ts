@@ -21,6 +21,10 @@ export function stateFileFor(usersFile: string): string {
   return path.join(path.dirname(usersFile), STATE_DIR_NAME, 'state.json');
 }
 
+export function sessionsFileFor(usersFile: string): string {
+  return path.join(path.dirname(usersFile), STATE_DIR_NAME, 'sessions.json');
+}
+
 async function readState(file: string): Promise<StateFile> {
   const fail = (message: string) => new ConfigError(`${message}; delete the state file to start afresh`);
   const state = await readJsonFile(file, fail, () => ({}));
