@@ -14,9 +14,12 @@ const ALIASES: Record<string, string> = {
   '--accessTtl': '--access-ttl',
   '--defaultAccess': '--default-access',
   '--passwordMinLength': '--password-min-length',
+  '--refreshTtl': '--refresh-ttl',
+  '--sessionTtl': '--session-ttl',
+  '--singleSession': '--single-session',
 };
 
-const BOOLEAN_FLAGS = new Set(['-w', '--watch', '--read-only', '--no-cors', '--no-gzip', '-q', '--quiet']);
+const BOOLEAN_FLAGS = new Set(['-w', '--watch', '--read-only', '--no-cors', '--no-gzip', '-q', '--quiet', '--single-session', '--cookie', '--cookie-secure']);
 const BOOLEAN_WORDS = new Set(['true', 'false']);
 
 /** Rewrites yargs-style arguments (after node and the script) into commander's forms. */

@@ -56,6 +56,7 @@ export function renderBanner(input: BannerInput): string {
     `  POST ${url}/auth/register   { email, password, ...profile }   (also /register, /signup)`,
     `  POST ${url}/auth/login      { email, password }               (also /login, /signin)`,
     `  GET  ${url}/auth/me         Authorization: Bearer <accessToken>`,
+    `  POST ${url}/auth/refresh    { refreshToken }   ·   POST /auth/logout, /auth/logout-all`,
     '',
     `  Accounts (${path.relative(process.cwd(), input.usersFile) || input.usersFile})`,
   );

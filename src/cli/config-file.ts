@@ -58,8 +58,9 @@ function configValue(file: string, key: string, option: Option, negated: boolean
     if (!list.every((item) => typeof item === 'string')) throw new ConfigError(`${file}: "${key}" must be a string or a list of strings`);
     return list;
   }
-  if (typeof value !== 'string' && typeof value !== 'number') throw new ConfigError(`${file}: "${key}" must be a string or a number`);
-  const text = String(value);
+  const isList = Array.isArray(value) && value.every((item) => typeof item === 'string');
+  if (typeof value !== 'string' && typeof value !== 'number' && !isList) throw new ConfigError(`${file}: "${key}" must be a string or a number`);
+  const text = isList ? (value as string[]).join(',') : String(value);
   if (option.argChoices && !option.argChoices.includes(text)) throw new ConfigError(`${file}: "${key}" must be one of ${option.argChoices.join(', ')}`);
   try {
     return option.parseArg ? option.parseArg(text, undefined) : text;

@@ -22,6 +22,13 @@ export interface ServeFlags {
   users?: string;
   secret?: string;
   accessTtl: string;
+  refreshTtl: string;
+  sessionTtl: string;
+  singleSession?: boolean;
+  cookie?: boolean;
+  cookieSecure?: boolean;
+  cookieSameSite: 'Strict' | 'Lax' | 'None';
+  corsOrigin?: string[];
   issuer: string;
   audience?: string;
   defaultAccess: 'authenticated' | 'public';
@@ -35,6 +42,11 @@ function integer(name: string, min: number, max: number) {
     }
     return Number(value);
   };
+}
+
+/** `--cors-origin a,b --cors-origin c`: one list. */
+function origins(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((origin) => origin.trim()).filter(Boolean)];
 }
 
 function duration(value: string): string {
@@ -80,6 +92,13 @@ export function buildProgram(version: string): Command {
     .option('-u, --users <file>', 'accounts file (default: users.json beside the db)')
     .addOption(new Option('--secret <secret>', 'HS256 signing secret, at least 32 bytes (default: generated once, kept in .fake-jwt-api/)').env('JWT_SECRET'))
     .addOption(new Option('--access-ttl <duration>', 'access token lifetime').argParser(duration).default(DEFAULTS.accessTtl))
+    .addOption(new Option('--refresh-ttl <duration>', 'refresh token lifetime (each refresh gives a new one)').argParser(duration).default(DEFAULTS.refreshTtl))
+    .addOption(new Option('--session-ttl <duration>', "a session's absolute lifetime from its login").argParser(duration).default(DEFAULTS.sessionTtl))
+    .option('--single-session', "a login ends the user's earlier sessions")
+    .option('--cookie', 'refresh tokens in an HttpOnly cookie (Path /auth) instead of the body')
+    .option('--cookie-secure', "the cookie's Secure flag (https only)")
+    .addOption(new Option('--cookie-same-site <value>', "the cookie's SameSite").choices(['Strict', 'Lax', 'None']).default(DEFAULTS.cookieSameSite))
+    .addOption(new Option('--cors-origin <origins>', 'origins CORS allows, with credentials, comma-separated or repeated (needed for --cookie from another origin)').argParser(origins))
     .option('--issuer <iss>', 'the iss claim of tokens', DEFAULTS.issuer)
     .option('--audience <aud>', 'the aud claim of tokens, checked when set')
     .addOption(new Option('--default-access <who>', 'who may use a resource no rule names').choices(['authenticated', 'public']).default(DEFAULTS.defaultAccess))
