@@ -53,6 +53,11 @@ export interface ServerOptions {
   passwordMinLength?: number;
   /** The clock, in milliseconds since the epoch; tests move it instead of sleeping. */
   now?: () => number;
+  /**
+   * db.json may be edited by hand while the server runs (the CLI's --watch, which then reloads): an edit wins
+   * over changes still being saved, which answer 409 instead of writing over it.
+   */
+  keepExternalEdits?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -82,6 +87,7 @@ export interface ResolvedOptions {
   defaultAccess: DefaultAccess;
   passwordMinLength: number;
   now: () => number;
+  keepExternalEdits: boolean;
 }
 
 export const DEFAULTS = {
@@ -156,5 +162,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     defaultAccess,
     passwordMinLength,
     now: options.now ?? Date.now,
+    keepExternalEdits: options.keepExternalEdits ?? false,
   };
 }

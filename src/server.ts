@@ -17,7 +17,7 @@ import { makeSessionIssuer } from './auth/session-issuer';
 import { makeTokenService } from './auth/tokens';
 import { describeApi, type ApiDescription } from './describe';
 import { ConfigError } from './errors';
-import { errorHandler, noRouteError, notFoundHandler } from './http/errors';
+import { errorHandler, noRouteError, notFoundHandler, sendApiError, toApiError } from './http/errors';
 import { makeHomePage } from './http/home';
 import { bodyLimits } from './http/body-limits';
 import { makeStaticFiles } from './http/static-files';
@@ -41,6 +41,8 @@ export interface FakeJwtApi {
   options: ResolvedOptions;
   routes: RoutesConfig;
   describe(): ApiDescription;
+  /** Resolves once every change is on disk; call it after the HTTP server stopped taking requests. */
+  close(): Promise<void>;
 }
 
 function loadRoutes(routes: ResolvedOptions['routes']): RoutesConfig {
@@ -60,14 +62,14 @@ async function openAccounts(options: ResolvedOptions, data: Data, file: string |
   const where = file ?? 'the db option';
   const users = data[USERS_COLLECTION];
   if (holdsPasswords(users) && !existsSync(options.users)) {
-    const database = openDatabase(data, file, 'db-collection');
-    const source = dbCollectionSource(`${where} (users)`, users, async (accounts) => database.saveStoredAccounts(accounts));
+    const database = await openDatabase(data, file, { accountsHome: 'db-collection', keepExternalEdits: options.keepExternalEdits });
+    const source = dbCollectionSource(`${where} (users)`, users, (accounts) => database.saveStoredAccounts(accounts));
     return { accounts: await AccountStore.open(source), database };
   }
   if (holdsPasswords(users)) {
     throw new ConfigError(`${where}: the "users" collection holds passwords, but the accounts live in ${options.users}; move those accounts into it (same fields) and remove them from ${path.basename(where)}`);
   }
-  const database = openDatabase(data, file, 'users-file');
+  const database = await openDatabase(data, file, { accountsHome: 'users-file', keepExternalEdits: options.keepExternalEdits });
   return { accounts: await AccountStore.open(usersFileSource(options.users)), database };
 }
 
@@ -138,7 +140,10 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
     // json-server's list and create routes overwrite the exposed headers with their own; put ours back.
     if (options.cors) res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
     res.locals.filterEmbedded?.(res.locals.data);
-    res.jsonp(res.locals.data);
+    const send = () => res.jsonp(res.locals.data);
+    // Reads answer at once; a change answers only once it is on disk (group commit: see store/group-commit.ts).
+    if (req.method === 'GET' || req.method === 'HEAD') send();
+    else database.settled().then(send, (error: unknown) => sendApiError(res, toApiError(error)));
   };
   app.use(
     jsonServer.defaults({
@@ -198,5 +203,16 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
   app.use(notFoundHandler);
   app.use(errorHandler);
 
-  return { app, database, accounts, sessions, options, routes, describe };
+  return {
+    app,
+    database,
+    accounts,
+    sessions,
+    options,
+    routes,
+    describe,
+    close: async () => {
+      await Promise.all([database.settled(), sessions.settled()]);
+    },
+  };
 }

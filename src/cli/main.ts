@@ -22,9 +22,10 @@ function stopOnSignals(current: () => RunningServer | undefined): void {
   const stop = () => {
     const running = current();
     if (!running) process.exit(EXIT.ok);
-    running.close().then(() => process.exit(EXIT.ok));
-    // Connections a client keeps open must not hold the process forever.
-    setTimeout(() => process.exit(EXIT.ok), 3000).unref();
+    running.close().then(
+      () => process.exit(EXIT.ok),
+      (error: unknown) => fail(`could not save the last changes on shutdown: ${(error as Error).message}`, EXIT.runtime),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

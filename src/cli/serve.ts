@@ -113,6 +113,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     audience: flags.audience,
     defaultAccess: flags.defaultAccess,
     passwordMinLength: flags.passwordMinLength,
+    keepExternalEdits: Boolean(flags.watch),
   };
   if (!existsSync(flags.snapshots)) throw new ConfigError(`--snapshots: the folder ${flags.snapshots} does not exist`);
 
@@ -139,6 +140,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     watchers = watchFiles([dbFile, ...(routesFile ? [routesFile] : [])], async (file) => {
       try {
         if (file === dbFile) {
+          if (await api.database.fileIsOurs()) return; // our own write
           const onDisk = JSON.parse(await readFile(dbFile, 'utf8')) as unknown;
           if (isDeepStrictEqual(onDisk, api.database.persistedState())) return;
         }
@@ -152,11 +154,18 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
 
   return {
     url,
-    close: () =>
-      new Promise((resolve) => {
-        for (const watcher of watchers) watcher.close();
+    // Stop taking connections, let the requests in flight finish (each answers once its change is on disk),
+    // then make sure nothing is left unsaved.
+    close: async () => {
+      for (const watcher of watchers) watcher.close();
+      // A client that holds a keep-alive connection open must not hold the shutdown forever.
+      const force = setTimeout(() => server.closeAllConnections(), 3000);
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
-      }),
+      });
+      clearTimeout(force);
+      await api.close();
+    },
   };
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import low, { type LowDb } from 'lowdb';
 import { RuntimeError } from '../errors';
-import { writeJsonAtomicSync } from './atomic';
+import { GroupCommitFile } from './group-commit';
 import { readJsonFile } from './json-file';
 
 export type Data = Record<string, unknown>;
@@ -25,8 +25,18 @@ export interface Database {
   persistedState(): Data;
   /** Shows the accounts' public profiles as the users collection. */
   setAccountProfiles(users: unknown[]): void;
-  /** Where accounts live in db.json: the full records to write in place of the profiles, then written. */
-  saveStoredAccounts(accounts: unknown[]): void;
+  /** Where accounts live in db.json: the full records to write in place of the profiles; resolves once saved. */
+  saveStoredAccounts(accounts: unknown[]): Promise<void>;
+  /** Resolves once every change made so far is on disk; rejects when saving it failed. */
+  settled(): Promise<void>;
+  /** True when db.json on disk is the version this server last wrote or loaded. */
+  fileIsOurs(): Promise<boolean>;
+}
+
+export interface DatabaseOptions {
+  accountsHome: AccountsHome;
+  /** --watch: a hand edit of db.json wins over changes still being saved, which then answer 409. */
+  keepExternalEdits?: boolean;
 }
 
 /** Where the accounts live: users.json, or the users collection of db.json. */
@@ -88,8 +98,8 @@ export async function loadData(source: string | Data): Promise<{ data: Data; fil
   return { data: await readJsonSource(source), file: source };
 }
 
-export function openDatabase(data: Data, file: string | undefined, accountsHome: AccountsHome): Database {
-  const storedInDb = accountsHome === 'db-collection';
+export async function openDatabase(data: Data, file: string | undefined, options: DatabaseOptions): Promise<Database> {
+  const storedInDb = options.accountsHome === 'db-collection';
   const accountsCollection = storedInDb || !(USERS_COLLECTION in data);
   let storedAccounts: unknown = data[USERS_COLLECTION];
   const persistedState = (): Data => {
@@ -99,12 +109,16 @@ export function openDatabase(data: Data, file: string | undefined, accountsHome:
     const { [USERS_COLLECTION]: _profiles, ...rest } = state;
     return rest;
   };
+  const writer = file ? new GroupCommitFile(file, persistedState, { keepExternalEdits: options.keepExternalEdits }) : undefined;
+  await writer?.adoptCurrentFile();
+  const commit = () => writer?.commit() ?? Promise.resolve();
   const db = low({
     // Profiles replace the accounts before json-server ever sees the data (spreading keeps the key's place).
     read: () => (accountsCollection ? { ...data, [USERS_COLLECTION]: [] } : data),
-    // json-server calls db.write() after each change and answers once it returns: the data is then on disk.
+    // json-server calls db.write() after each change, without waiting: the response waits on settled() instead
+    // (see server.ts), and a failure reaches the client there.
     write: () => {
-      if (file) writeJsonAtomicSync(file, persistedState());
+      commit().catch(() => undefined);
     },
   });
   return {
@@ -117,7 +131,9 @@ export function openDatabase(data: Data, file: string | undefined, accountsHome:
     },
     saveStoredAccounts(accounts) {
       storedAccounts = accounts;
-      db.write();
+      return commit();
     },
+    settled: () => writer?.settled() ?? Promise.resolve(),
+    fileIsOurs: async () => (writer ? writer.isOurs() : true),
   };
 }

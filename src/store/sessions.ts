@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../errors';
 import { hashRefreshToken, newRefreshToken } from '../auth/refresh-token';
-import { writeJsonAtomic } from './atomic';
+import { GroupCommitFile } from './group-commit';
 import { readJsonFile } from './json-file';
 
 /** One login: its current refresh token (as a hash), the ones it has spent, and when it ends. */
@@ -50,9 +50,11 @@ export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   private readonly byRefreshHash = new Map<string, { session: Session; spent: boolean }>();
   private readonly revokedTokens = new Map<string, number>();
-  private saving: Promise<void> = Promise.resolve();
+  private readonly file: GroupCommitFile;
 
-  private constructor(private readonly options: SessionStoreOptions) {}
+  private constructor(private readonly options: SessionStoreOptions) {
+    this.file = new GroupCommitFile(options.file, () => this.content(), { mode: 0o600 });
+  }
 
   static async open(options: SessionStoreOptions): Promise<SessionStore> {
     const store = new SessionStore(options);
@@ -62,6 +64,7 @@ export class SessionStore {
     for (const session of content.sessions) store.index(session);
     for (const { jti, exp } of content.revokedTokens) store.revokedTokens.set(jti, exp);
     store.prune();
+    await mkdir(path.dirname(options.file), { recursive: true, mode: 0o700 });
     return store;
   }
 
@@ -166,18 +169,18 @@ export class SessionStore {
     for (const [jti, exp] of this.revokedTokens) if ((exp + 1) * 1000 < now) this.revokedTokens.delete(jti);
   }
 
-  /** Saves one change after another, each atomically; resolves once this change is on disk. */
+  /** Resolves once every change so far is on disk. */
+  settled(): Promise<void> {
+    return this.file.settled();
+  }
+
+  private content(): SessionsFile {
+    return { sessions: [...this.sessions.values()], revokedTokens: [...this.revokedTokens].map(([jti, exp]) => ({ jti, exp })) };
+  }
+
+  /** Resolves once this change is on disk; logins at the same moment share one write (group commit). */
   private save(): Promise<void> {
     this.prune();
-    const content: SessionsFile = {
-      sessions: [...this.sessions.values()],
-      revokedTokens: [...this.revokedTokens].map(([jti, exp]) => ({ jti, exp })),
-    };
-    const write = async () => {
-      await mkdir(path.dirname(this.options.file), { recursive: true, mode: 0o700 });
-      await writeJsonAtomic(this.options.file, content, 0o600);
-    };
-    this.saving = this.saving.then(write, write);
-    return this.saving;
+    return this.file.commit();
   }
 }

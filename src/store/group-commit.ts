@@ -1,0 +1,112 @@
+import { stat } from 'node:fs/promises';
+import { ApiError } from '../errors';
+import { writeJsonAtomic } from './atomic';
+
+interface Waiter {
+  generation: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+interface FileVersion {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+}
+
+async function versionOf(file: string): Promise<FileVersion | undefined> {
+  try {
+    const { mtimeMs, size, ino } = await stat(file);
+    return { mtimeMs, size, ino };
+  } catch {
+    return undefined;
+  }
+}
+
+const sameVersion = (a?: FileVersion, b?: FileVersion) => a?.mtimeMs === b?.mtimeMs && a?.size === b?.size && a?.ino === b?.ino;
+
+export interface GroupCommitOptions {
+  /** Permissions for a file written for the first time (an existing file keeps its own). */
+  mode?: number;
+  /**
+   * Refuse to write over a change someone else made to the file since our last write (a hand edit under
+   * --watch): the writes waiting are rejected with a 409 instead, and the edit stands.
+   */
+  keepExternalEdits?: boolean;
+}
+
+/**
+ * A JSON file written by group commit: every change asks for a commit, and the promise resolves once a write
+ * that began after the request is on disk (temporary file, fsync, rename). Changes that arrive while a write is
+ * running share the next one, so throughput grows with concurrency, and no caller is told "saved" early.
+ */
+export class GroupCommitFile {
+  private requested = 0;
+  private committed = 0;
+  private waiters: Waiter[] = [];
+  private running: Promise<void> | undefined;
+  private lastWritten: FileVersion | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly content: () => unknown,
+    private readonly options: GroupCommitOptions = {},
+  ) {}
+
+  /** Marks the content changed; resolves when the change is on disk. */
+  commit(): Promise<void> {
+    this.requested += 1;
+    return this.settled();
+  }
+
+  /** Resolves when every change asked for so far is on disk (at once when there is none). */
+  settled(): Promise<void> {
+    if (this.committed >= this.requested) return Promise.resolve();
+    const generation = this.requested;
+    const promise = new Promise<void>((resolve, reject) => this.waiters.push({ generation, resolve, reject }));
+    this.running ??= this.run();
+    return promise;
+  }
+
+  /** Records the file as it is now as ours: after loading it, so an edit after that is recognised as one. */
+  async adoptCurrentFile(): Promise<void> {
+    this.lastWritten = await versionOf(this.file);
+  }
+
+  /** True when the file on disk is the one we last wrote or loaded: a change event that is our own. */
+  async isOurs(): Promise<boolean> {
+    return this.lastWritten !== undefined && sameVersion(await versionOf(this.file), this.lastWritten);
+  }
+
+  private async run(): Promise<void> {
+    while (this.committed < this.requested) {
+      const generation = this.requested;
+      try {
+        await this.writeOnce();
+        this.settle(generation);
+      } catch (error) {
+        this.settle(generation, error);
+      }
+    }
+    this.running = undefined;
+  }
+
+  private async writeOnce(): Promise<void> {
+    if (this.options.keepExternalEdits && this.lastWritten && !sameVersion(await versionOf(this.file), this.lastWritten)) {
+      throw new ApiError(409, 'conflict', `${this.file} was edited while this change was being saved; the edit wins and the change was not saved. Send it again.`);
+    }
+    // Serialised now, when the write begins: it carries every change made up to this moment.
+    await writeJsonAtomic(this.file, this.content(), this.options.mode);
+    this.lastWritten = await versionOf(this.file);
+  }
+
+  private settle(generation: number, error?: unknown): void {
+    this.committed = generation;
+    const done = this.waiters.filter((waiter) => waiter.generation <= generation);
+    this.waiters = this.waiters.filter((waiter) => waiter.generation > generation);
+    for (const waiter of done) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+}
