@@ -73,14 +73,20 @@ async function openAccounts(options: ResolvedOptions, data: Data, file: string |
   return { accounts: await AccountStore.open(usersFileSource(options.users)), database };
 }
 
+/** What a reload under --watch hands on to the new app, so two stores never write one file. */
+export interface SharedState {
+  sessions?: SessionStore;
+}
+
 /** Builds the app: json-server's defaults → auth routes → access guard → json-server's router. */
-export async function createServer(serverOptions: ServerOptions): Promise<FakeJwtApi> {
+export async function createServer(serverOptions: ServerOptions, shared: SharedState = {}): Promise<FakeJwtApi> {
   const options = resolveOptions(serverOptions);
   const routes = loadRoutes(options.routes);
   const [{ accounts, database }, key, decoyHash, sessions] = await Promise.all([
     loadData(options.db).then(({ data, file }) => openAccounts(options, data, file)),
     loadSigningKey(options.secret, stateFileFor(options.users)),
     hashPassword(Math.random().toString(36)),
+    shared.sessions ??
     SessionStore.open({
       file: sessionsFileFor(options.users),
       now: options.now,
@@ -90,7 +96,15 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
     }),
   ]);
   database.setAccountProfiles(accounts.publicUsers());
-  accounts.onChange((users) => database.setAccountProfiles(users));
+  // Sessions of accounts that are gone end at once: deleted by hand, or while the server was down. Then a new
+  // account that gets a freed id cannot inherit them.
+  const endOrphanSessions = () => sessions.endOrphans((userId) => accounts.byId(userId) !== undefined);
+  await endOrphanSessions();
+  accounts.onChange((users) => {
+    database.setAccountProfiles(users);
+    endOrphanSessions().catch((error: unknown) => console.error('fake-jwt-api: could not save the sessions:', error));
+  });
+  const stopWatchingAccounts = accounts.name === options.users ? accounts.watchForEdits(options.users) : () => undefined;
   const router = jsonServer.router(database.db, { foreignKeySuffix: options.foreignKeySuffix });
   database.db._.id = options.id;
   limitDeleteCascade(database.db, options.foreignKeySuffix);
@@ -212,6 +226,7 @@ export async function createServer(serverOptions: ServerOptions): Promise<FakeJw
     routes,
     describe,
     close: async () => {
+      stopWatchingAccounts();
       await Promise.all([database.settled(), sessions.settled()]);
     },
   };

@@ -42,11 +42,22 @@ describe('refresh', () => {
     const api = await serve();
     const stolen = await loginAs(api);
     const victim = (await refresh(api, stolen.refreshToken).expect(200)).body as Pair;
+    clock += 10_000; // a replay, not two tabs refreshing at the same moment
     const replay = await refresh(api, stolen.refreshToken).expect(401);
     expect(replay.body.error).toBe('invalid_grant');
     expect((await refresh(api, victim.refreshToken).expect(401)).body.error).toBe('invalid_grant');
     expect((await read(api, victim.accessToken).expect(401)).body.error).toBe('invalid_token');
     await read(api, stolen.accessToken).expect(401);
+  });
+
+  it('two refreshes racing with one token: one gets the new pair, the other nothing, and the session lives', async () => {
+    const api = await serve();
+    const pair = await loginAs(api);
+    const results = await Promise.all([refresh(api, pair.refreshToken), refresh(api, pair.refreshToken), refresh(api, pair.refreshToken)]);
+    expect(results.map((response) => response.status).sort()).toEqual([200, 401, 401]);
+    const winner = results.find((response) => response.status === 200)!.body as Pair;
+    await read(api, winner.accessToken).expect(200);
+    await refresh(api, winner.refreshToken).expect(200);
   });
 
   it('refuses an unknown, malformed or missing refresh token', async () => {
@@ -108,6 +119,24 @@ describe('logout that logs out', () => {
     await refresh(api, pair.refreshToken).expect(401);
   });
 
+  it('a logout with an expired access token and the refresh token still ends the session', async () => {
+    const api = await serve();
+    const pair = await loginAs(api);
+    clock += 30 * MINUTE;
+    await request(api.app).post('/auth/logout').set('Authorization', `Bearer ${pair.accessToken}`).send({ refreshToken: pair.refreshToken }).expect(204);
+    await refresh(api, pair.refreshToken).expect(401);
+  });
+
+  it('a logout naming no session is a 401 invalid_token; one naming an unknown refresh token changes nothing', async () => {
+    const api = await serve();
+    const pair = await loginAs(api);
+    expect((await request(api.app).post('/auth/logout').expect(401)).body.error).toBe('invalid_token');
+    const before = project.read('.fake-jwt-api/sessions.json');
+    await request(api.app).post('/auth/logout').set('Authorization', `Bearer ${pair.accessToken}`).send({ refreshToken: 'B'.repeat(43) }).expect(401);
+    expect(project.read('.fake-jwt-api/sessions.json')).toBe(before);
+    await read(api, pair.accessToken).expect(200);
+  });
+
   it('logout-all ends every session of the user on every device, and no one else\'s', async () => {
     const api = await serve();
     const phone = await loginAs(api);
@@ -150,7 +179,7 @@ describe('changes to the account take effect on the next request', () => {
     const api = await serve();
     const thief = await loginAs(api);
     const owner = await loginAs(api);
-    await request(api.app).post('/auth/password').set('Authorization', `Bearer ${owner.accessToken}`).send({ currentPassword: 'wrong', newPassword: 'new-password-1' }).expect(401);
+    await request(api.app).post('/auth/password').set('Authorization', `Bearer ${owner.accessToken}`).send({ currentPassword: 'wrong', newPassword: 'new-password-1' }).expect(403);
     await request(api.app).post('/auth/password').set('Authorization', `Bearer ${owner.accessToken}`).send({ currentPassword: 'alice123', newPassword: 'short' }).expect(400);
     await request(api.app).post('/auth/password').set('Authorization', `Bearer ${owner.accessToken}`).send({ currentPassword: 'alice123', newPassword: 'new-password-1' }).expect(204);
     await read(api, thief.accessToken).expect(401);
@@ -171,6 +200,30 @@ describe('changes to the account take effect on the next request', () => {
     await request(api.app).delete('/auth/users/2').set('Authorization', `Bearer ${admin.accessToken}`).expect(204);
     expect((await read(api, alice.accessToken).expect(401)).headers['www-authenticate']).toMatch(/no longer exists|session has ended/);
     await refresh(api, alice.refreshToken).expect(401);
+  });
+
+  it('an account deleted from users.json by hand loses its sessions at once, and a newcomer with its id inherits none', async () => {
+    const api = await serve();
+    const dave = (await request(api.app).post('/auth/register').send({ email: 'dave@example.com', password: 'dave-password' }).expect(201)).body;
+    expect(dave.user.id).toBe(4);
+    project.write('users.json', (project.json('users.json') as Array<{ email: string }>).filter((user) => user.email !== 'dave@example.com'));
+    let status = 200;
+    for (let attempt = 0; attempt < 50 && status === 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      status = (await read(api, dave.accessToken)).status;
+    }
+    expect(status).toBe(401);
+    const eve = (await request(api.app).post('/auth/register').send({ email: 'eve@example.com', password: 'eve-password' }).expect(201)).body;
+    expect(eve.user.id).toBe(4);
+    await request(api.app).get('/auth/me').set('Authorization', `Bearer ${dave.accessToken}`).expect(401);
+    await refresh(api, dave.refreshToken).expect(401);
+  });
+
+  it('--single-session: parallel logins leave exactly one session alive', async () => {
+    const api = await serve({ singleSession: true });
+    const pairs = await Promise.all([loginAs(api), loginAs(api), loginAs(api)]);
+    const alive = await Promise.all(pairs.map(async (pair) => (await read(api, pair.accessToken)).status === 200));
+    expect(alive.filter(Boolean)).toHaveLength(1);
   });
 
   it('--single-session: a new login ends the earlier ones', async () => {
@@ -257,6 +310,13 @@ describe('cookie mode', () => {
     const api = await serve({ cookie: true });
     const preflight = await request(api.app).options('/auth/refresh').set('Origin', APP).set('Access-Control-Request-Method', 'POST');
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('a malformed refresh cookie is a 4xx, never a 500', async () => {
+    const api = await serve({ cookie: true });
+    const response = await request(api.app).post('/auth/refresh').set('Cookie', 'fja_refresh=%E0%A4%A').send({});
+    expect(response.status).toBe(401);
+    expect(response.body.error).toBe('invalid_grant');
   });
 
   it('sets Secure and SameSite as configured', async () => {

@@ -29,7 +29,8 @@ export function clearRefreshCookie(res: Response, settings: CookieSettings): voi
 export function readRefreshCookie(req: Request): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === REFRESH_COOKIE) return decodeURIComponent(value.join('='));
+    // Refresh tokens are base64url: nothing to decode, and a malformed %-escape cannot throw.
+    if (name === REFRESH_COOKIE) return value.join('=');
   }
   return undefined;
 }

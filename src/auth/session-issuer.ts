@@ -44,8 +44,7 @@ export function makeSessionIssuer(options: SessionIssuerOptions): SessionIssuer 
   }
 
   async function startSession(res: Response, account: Account): Promise<AuthResult> {
-    const { session, refreshToken } = await sessions.start(String(account.id));
-    if (singleSession) await sessions.end({ userId: session.userId, except: session.id }, 'a newer login (--single-session)');
+    const { session, refreshToken } = await sessions.start(String(account.id), singleSession);
     return result(res, account, session, refreshToken);
   }
 

@@ -1,11 +1,11 @@
 import express, { type Request, type Router } from 'express';
 import { ADMIN_ROLE } from '../access/guard';
-import { ApiError, badRequest } from '../errors';
+import { ApiError, badRequest, forbidden } from '../errors';
 import { roleOf } from '../store/accounts-file';
 import type { AccountStore } from '../store/account-store';
-import type { Session, SessionStore } from '../store/sessions';
+import type { SessionStore } from '../store/sessions';
 import { requireAuthentication, type Authenticate } from './authenticate';
-import { insufficientRole, invalidCredentials, invalidGrant } from './challenge';
+import { insufficientRole, invalidGrant } from './challenge';
 import { checkCookieRequest, clearRefreshCookie, readRefreshCookie, type CookieSettings } from './cookies';
 import { requireBody, requireNewPassword, requirePassword } from './fields';
 import { handle } from './handle';
@@ -39,54 +39,59 @@ function readRefreshToken(req: Request, cookie: CookieSettings | undefined): str
   return fromCookie;
 }
 
+const REFUSED_REFRESH = {
+  unknown: 'it is not one this server issued, or it is long expired',
+  // RFC 6819 §5.2.2.3: a spent token presented again means two parties hold it. The whole session has ended,
+  // so the thief's copy and the victim's both stop; the victim logs in again.
+  reused: 'it was already used, so the session has been ended as a precaution',
+  raced: 'another request refreshed with it a moment ago; use the refresh token that request received',
+  expired: 'it has expired',
+  ended: 'its session has ended',
+};
+
 export function makeSessionRoutes(options: SessionRoutesOptions): Router {
   const { accounts, sessions, tokens, issuer, authenticate, passwordMinLength, cookie } = options;
   const router = express.Router();
-
-  /** The session a refresh token belongs to; a spent token ends its session (someone replayed a copy). */
-  async function sessionOfRefreshToken(token: string): Promise<Session> {
-    const found = sessions.lookupRefreshToken(token);
-    if (found.state === 'unknown') throw invalidGrant('it is not one this server issued, or it is long expired');
-    if (found.state === 'spent') {
-      // RFC 6819 §5.2.2.3: a spent token presented again means two parties hold it. End the whole session,
-      // so the thief's copy and the victim's both stop; the victim logs in again.
-      await sessions.end({ sessionId: found.session.id }, 'a spent refresh token was presented again');
-      throw invalidGrant('it was already used, so the session has been ended as a precaution');
-    }
-    return found.session;
-  }
 
   router.post(
     '/auth/refresh',
     handle(async (req, res) => {
       const token = readRefreshToken(req, cookie);
       if (token === undefined) throw badRequest(cookie ? 'No refresh token: send "refreshToken" in the body, or the refresh cookie.' : 'Send "refreshToken" in the body.');
-      const session = await sessionOfRefreshToken(token);
-      if (!sessions.isRefreshable(session)) {
-        throw invalidGrant(sessions.isActive(session.id) ? 'it has expired' : 'its session has ended');
-      }
+      // Read users.json first: between looking the token up and spending it nothing may wait (see rotate).
       await accounts.refresh();
+      const rotation = await sessions.rotate(token);
+      if (rotation.outcome !== 'rotated') throw invalidGrant(REFUSED_REFRESH[rotation.outcome]);
+      const { session, refreshToken } = rotation;
       const account = accounts.byId(session.userId);
       if (!account) {
-        await sessions.end({ sessionId: session.id }, 'the account was deleted');
+        await sessions.end({ sessionId: session.id }, 'account deleted');
         throw invalidGrant('the account no longer exists');
       }
-      res.json(issuer.result(res, account, session, await sessions.rotate(session)));
+      res.json(issuer.result(res, account, session, refreshToken));
     }),
   );
+
+  /**
+   * The session a logout names: by its refresh token when one is sent (so a logout works once the access token
+   * has expired), else by the access token. Nothing is changed until the request is known to be good.
+   */
+  function sessionToEnd(req: Request): { sessionId?: string; userId: string } {
+    const token = readRefreshToken(req, cookie);
+    if (token !== undefined) {
+      const found = sessions.lookupRefreshToken(token);
+      if (found.state === 'unknown') throw invalidGrant('it is not one this server issued');
+      return { sessionId: found.session.id, userId: found.session.userId };
+    }
+    const claims = requireAuthentication(authenticate, req);
+    return { sessionId: claims.sid, userId: claims.sub };
+  }
 
   router.post(
     '/auth/logout',
     handle(async (req, res) => {
-      const claims = authenticate(req);
-      const token = readRefreshToken(req, cookie);
-      if (!claims && token === undefined) throw invalidGrant('send the access token (Authorization: Bearer) or "refreshToken" to say which session to end');
-      if (claims) await sessions.end({ sessionId: claims.sid }, 'logout');
-      if (token !== undefined) {
-        const found = sessions.lookupRefreshToken(token);
-        if (found.state === 'unknown') throw invalidGrant('it is not one this server issued');
-        await sessions.end({ sessionId: found.session.id }, 'logout');
-      }
+      const { sessionId } = sessionToEnd(req);
+      await sessions.end({ sessionId: sessionId! }, 'logout');
       if (cookie) clearRefreshCookie(res, cookie);
       res.status(204).end();
     }),
@@ -95,8 +100,8 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
   router.post(
     '/auth/logout-all',
     handle(async (req, res) => {
-      const claims = requireAuthentication(authenticate, req);
-      await sessions.end({ userId: claims.sub }, 'logout everywhere');
+      const { userId } = sessionToEnd(req);
+      await sessions.end({ userId }, 'logout everywhere');
       if (cookie) clearRefreshCookie(res, cookie);
       res.status(204).end();
     }),
@@ -111,7 +116,8 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       const next = requireNewPassword(body, passwordMinLength, 'newPassword');
       await accounts.refresh();
       const account = accounts.byId(claims.sub);
-      if (!account || !(await verifyPassword(current, account.password))) throw invalidCredentials();
+      // Not a 401: the token is good, and a client that treats 401 as "log in again" would drop the user.
+      if (!account || !(await verifyPassword(current, account.password))) throw forbidden('"currentPassword" is not this account\'s password.');
       const hash = await hashPassword(next);
       await accounts.update(claims.sub, (changed) => ({ ...changed, password: hash }));
       // Whoever else held a session (perhaps the reason for the change) is out; this one stays.
@@ -152,7 +158,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
         const claims = activeAccessClaims(token);
         if (claims) await sessions.revokeAccessToken(claims.jti, claims.exp);
       }
-      res.status(200).end();
+      res.status(200).json({});
     }),
   );
 

@@ -144,7 +144,9 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
           const onDisk = JSON.parse(await readFile(dbFile, 'utf8')) as unknown;
           if (isDeepStrictEqual(onDisk, api.database.persistedState())) return;
         }
-        api = await createServer(serverOptions);
+        const previous = api;
+        api = await createServer(serverOptions, { sessions: previous.sessions });
+        await previous.close();
         log(`  ${path.relative(process.cwd(), file)} changed: reloaded`);
       } catch (error) {
         console.error(`fake-jwt-api: ${path.relative(process.cwd(), file)} changed but cannot be loaded, so the server keeps the previous version: ${(error as Error).message}`);

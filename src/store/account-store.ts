@@ -1,3 +1,5 @@
+import { watch, type FSWatcher } from 'node:fs';
+import path from 'node:path';
 import { emailKey, nextAccountId, toPublicUser, type Account, type AccountsFile, type PublicUser } from './accounts-file';
 import { sameVersion, type AccountSource, type SourceVersion } from './account-sources';
 import { ApiError, ConfigError, conflict } from '../errors';
@@ -130,6 +132,31 @@ export class AccountStore {
       await this.persistIfChanged();
       return true;
     });
+  }
+
+  /**
+   * Reloads whenever the file changes on disk, not only at the next auth request, so an account deleted by
+   * hand is gone for the very next request. Returns the function that stops watching.
+   */
+  watchForEdits(file: string): () => void {
+    const name = path.basename(file);
+    let timer: NodeJS.Timeout | undefined;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(path.dirname(file), (_event, changed) => {
+        if (changed?.toString() !== name) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => this.refresh().catch(() => undefined), 20);
+        timer.unref();
+      });
+    } catch {
+      return () => undefined; // no watching here (an odd filesystem): edits are still seen at the next auth request
+    }
+    watcher.unref();
+    return () => {
+      clearTimeout(timer);
+      watcher.close();
+    };
   }
 
   /** Reloads users.json when it changed on disk since we last read or wrote it. */

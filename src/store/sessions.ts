@@ -17,6 +17,8 @@ export interface Session {
   refreshExpiresAt: number;
   /** Hashes of the refresh tokens this session has spent: presenting one again is a theft signal. */
   spent: string[];
+  /** When the last refresh spent a token: a parallel refresh presenting that same token just after is no theft. */
+  rotatedAt?: number;
   /** When it was ended (logout, reuse, password change...); its access tokens die with it. */
   endedAt?: number;
   endedBecause?: string;
@@ -27,6 +29,14 @@ interface SessionsFile {
   /** Access tokens revoked one by one (RFC 7009), by jti, kept until they would have expired anyway. */
   revokedTokens: Array<{ jti: string; exp: number }>;
 }
+
+const MAX_SPENT_KEPT = 200;
+const PARALLEL_REFRESH_GRACE_MS = 5_000;
+
+export type Rotation =
+  | { outcome: 'unknown' }
+  | { outcome: 'reused' | 'raced' | 'expired' | 'ended'; session: Session }
+  | { outcome: 'rotated'; session: Session; refreshToken: string };
 
 export type RefreshLookup =
   | { state: 'unknown' }
@@ -68,8 +78,12 @@ export class SessionStore {
     return store;
   }
 
-  /** Starts a session for a user; returns it with its first refresh token (the only time it exists in clear). */
-  async start(userId: string): Promise<{ session: Session; refreshToken: string }> {
+  /**
+   * Starts a session for a user; returns it with its first refresh token (the only time it exists in clear).
+   * With `endOthers` (--single-session) the user's earlier sessions end in the same step, so parallel logins
+   * leave exactly one alive.
+   */
+  async start(userId: string, endOthers = false): Promise<{ session: Session; refreshToken: string }> {
     const now = this.options.now();
     const refreshToken = newRefreshToken();
     const session: Session = {
@@ -81,6 +95,7 @@ export class SessionStore {
       refreshExpiresAt: this.refreshExpiry(now, now + this.options.sessionTtlSeconds * 1000),
       spent: [],
     };
+    if (endOthers) this.markEnded((other) => other.userId === userId, 'a newer login (--single-session)');
     this.index(session);
     await this.save();
     return { session, refreshToken };
@@ -92,17 +107,40 @@ export class SessionStore {
     return entry.spent ? { state: 'spent', session: entry.session } : { state: 'current', session: entry.session };
   }
 
-  /** Spends the session's refresh token and gives it a new one. */
-  async rotate(session: Session): Promise<string> {
+  /**
+   * Spends `presented` and gives the session a new refresh token, in one synchronous step: of two requests
+   * racing with the same token, only the first finds it current; the second is a reuse, and ends the session.
+   */
+  async rotate(presented: string): Promise<Rotation> {
+    const found = this.lookupRefreshToken(presented);
+    if (found.state === 'unknown') return { outcome: 'unknown' };
+    if (found.state === 'spent') {
+      // Two tabs refreshing at once present the same token: the second, within a few seconds of the first, is
+      // refused without ending the session (it gets nothing; a thief racing the victim gets nothing either).
+      const { session } = found;
+      const justSpent = session.spent[session.spent.length - 1] === hashRefreshToken(presented);
+      if (justSpent && session.rotatedAt !== undefined && this.options.now() - session.rotatedAt < PARALLEL_REFRESH_GRACE_MS) {
+        return { outcome: 'raced', session };
+      }
+      this.markEnded((session) => session.id === found.session.id, 'a spent refresh token was presented again');
+      await this.save();
+      return { outcome: 'reused', session: found.session };
+    }
+    const { session } = found;
+    if (!this.isRefreshable(session)) return { outcome: this.isActive(session.id) ? 'expired' : 'ended', session };
     const now = this.options.now();
     const refreshToken = newRefreshToken();
     this.byRefreshHash.set(session.refreshHash, { session, spent: true });
     session.spent.push(session.refreshHash);
+    // Keep the recent spent tokens for reuse detection; older ones are forgotten (then simply unknown), so a
+    // session refreshing every few seconds for a month does not grow the state without bound.
+    for (const forgotten of session.spent.splice(0, Math.max(0, session.spent.length - MAX_SPENT_KEPT))) this.byRefreshHash.delete(forgotten);
     session.refreshHash = hashRefreshToken(refreshToken);
     session.refreshExpiresAt = this.refreshExpiry(now, session.expiresAt);
+    session.rotatedAt = now;
     this.byRefreshHash.set(session.refreshHash, { session, spent: false });
     await this.save();
-    return refreshToken;
+    return { outcome: 'rotated', session, refreshToken };
   }
 
   /** Whether a session can still carry access tokens and refreshes. Constant time: one map lookup. */
@@ -123,17 +161,29 @@ export class SessionStore {
     return this.revokedTokens.has(jti);
   }
 
-  /** Ends sessions: one, or every session of a user but those kept. */
+  /** Ends sessions: one, or every session of a user but the one kept. Saves only when something changed. */
   async end(select: { sessionId: string } | { userId: string; except?: string }, because: string): Promise<void> {
+    const chosen = (session: Session) =>
+      'sessionId' in select ? session.id === select.sessionId : session.userId === select.userId && session.id !== select.except;
+    if (this.markEnded(chosen, because)) await this.save();
+  }
+
+  /** Ends, in memory, the active sessions `chosen` picks; true when there was one. */
+  private markEnded(chosen: (session: Session) => boolean, because: string): boolean {
     const now = this.options.now();
+    let changed = false;
     for (const session of this.sessions.values()) {
-      const chosen = 'sessionId' in select ? session.id === select.sessionId : session.userId === select.userId && session.id !== select.except;
-      if (chosen && session.endedAt === undefined) {
-        session.endedAt = now;
-        session.endedBecause = because;
-      }
+      if (session.endedAt !== undefined || !chosen(session)) continue;
+      session.endedAt = now;
+      session.endedBecause = because;
+      changed = true;
     }
-    await this.save();
+    return changed;
+  }
+
+  /** Ends the sessions of accounts that no longer exist (deleted by hand, or while the server was down). */
+  async endOrphans(accountExists: (userId: string) => boolean): Promise<void> {
+    if (this.markEnded((session) => !accountExists(session.userId), 'account deleted')) await this.save();
   }
 
   /** Revokes one access token until it would have expired (RFC 7009). */
