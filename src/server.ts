@@ -159,18 +159,17 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     if (req.method === 'GET' || req.method === 'HEAD') send();
     else database.settled().then(send, (error: unknown) => sendApiError(res, toApiError(error)));
   };
-  app.use(
-    jsonServer.defaults({
-      logger: options.logger,
-      noCors: true, // ours above, or none: json-server's --no-cors flag never turned it off
-      noGzip: !options.gzip,
-      bodyParser: false,
-      readOnly: false, // ours, in the guard: a JSON 403, and /auth keeps working
-      // Ours below, guarding the server's own files. json-server would fall back to its bundled page; we serve
-      // our home page, so point its static at a folder that is not there.
-      static: path.join(__dirname, 'no-static-folder'),
-    }),
-  );
+  const defaults = jsonServer.defaults({
+    logger: options.logger,
+    noCors: true, // ours above, or none: json-server's --no-cors flag never turned it off
+    noGzip: !options.gzip,
+    bodyParser: false,
+    readOnly: false, // ours, in the guard: a JSON 403, and /auth keeps working
+    static: path.join(__dirname, 'no-static-folder'),
+  });
+  // json-server's static files would fall back to its bundled page, and cost a stat() per request even with no
+  // folder; ours (below) guard the server's own files and run only when there is a folder.
+  app.use(defaults.filter((middleware) => middleware.name !== 'serveStatic'));
   if (options.static) {
     const ownFiles = [database.file, options.users, typeof options.routes === 'string' ? options.routes : undefined, path.dirname(stateFileFor(options.users))];
     app.use(makeStaticFiles(options.static, ownFiles.filter((own): own is string => own !== undefined)));

@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import bcrypt from 'bcryptjs';
 
 /**
@@ -25,12 +26,32 @@ export function isPasswordHash(value: string): boolean {
   return SCRYPT_HASH.test(value) || BCRYPT_HASH.test(value);
 }
 
+// Hashes running at once: one core is left for the event loop, so a storm of logins slows logins, not every
+// other request (libuv's pool would otherwise run four scrypts on a two-core machine).
+const MAX_PARALLEL_HASHES = Math.max(1, availableParallelism() - 1);
+let runningHashes = 0;
+const waitingHashes: Array<() => void> = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (runningHashes >= MAX_PARALLEL_HASHES) await new Promise<void>((resolve) => waitingHashes.push(resolve));
+  runningHashes += 1;
+  try {
+    return await work();
+  } finally {
+    runningHashes -= 1;
+    waitingHashes.shift()?.();
+  }
+}
+
 function scryptKey(password: string, salt: Buffer, ln: number, r: number, p: number): Promise<Buffer> {
   const N = 2 ** ln;
   const options: ScryptOptions = { N, r, p, maxmem: 256 * N * r + 1024 * 1024 };
-  return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
-  });
+  return withHashSlot(
+    () =>
+      new Promise((resolve, reject) => {
+        scrypt(password.normalize('NFC'), salt, KEY_LENGTH, options, (error, key) => (error ? reject(error) : resolve(key)));
+      }),
+  );
 }
 
 export async function hashPassword(password: string): Promise<string> {

@@ -1,13 +1,9 @@
-import { stat } from 'node:fs/promises';
 import { writeJsonAtomic } from './atomic';
 import { accountsFileContent, parseAccounts, readAccountsFile, type Account, type AccountsFile } from './accounts-file';
+import { versionOf, type FileVersion } from './file-version';
 
 /** What identifies one version of the accounts on disk, to notice edits made while the server runs. */
-export interface SourceVersion {
-  mtimeMs: number;
-  size: number;
-  ino: number;
-}
+export type SourceVersion = FileVersion;
 
 /** Where the accounts live: users.json, or the users collection of a json-server-auth db.json. */
 export interface AccountSource {
@@ -19,24 +15,13 @@ export interface AccountSource {
   version(): Promise<SourceVersion | undefined>;
 }
 
-export function sameVersion(a: SourceVersion | undefined, b: SourceVersion | undefined): boolean {
-  return a === b || (a !== undefined && b !== undefined && a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino);
-}
-
 /** users.json: read and written as a whole, atomically; hand edits are noticed by the file's stat. */
 export function usersFileSource(file: string): AccountSource {
   return {
     name: file,
     read: () => readAccountsFile(file),
     write: (content) => writeJsonAtomic(file, accountsFileContent(content)),
-    async version() {
-      try {
-        const { mtimeMs, size, ino } = await stat(file);
-        return { mtimeMs, size, ino };
-      } catch {
-        return undefined;
-      }
-    },
+    version: () => versionOf(file),
   };
 }
 

@@ -1,7 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { emailKey, nextAccountId, toPublicUser, type Account, type AccountsFile, type PublicUser } from './accounts-file';
-import { sameVersion, type AccountSource, type SourceVersion } from './account-sources';
+import type { AccountSource, SourceVersion } from './account-sources';
+import { sameVersion } from './file-version';
 import { ApiError, ConfigError, conflict } from '../errors';
 
 export function emailTaken(email: string) {

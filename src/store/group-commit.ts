@@ -1,29 +1,12 @@
-import { stat } from 'node:fs/promises';
 import { ApiError } from '../errors';
 import { writeJsonAtomic } from './atomic';
+import { sameVersion, versionOf, type FileVersion } from './file-version';
 
 interface Waiter {
   generation: number;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
-
-interface FileVersion {
-  mtimeMs: number;
-  size: number;
-  ino: number;
-}
-
-async function versionOf(file: string): Promise<FileVersion | undefined> {
-  try {
-    const { mtimeMs, size, ino } = await stat(file);
-    return { mtimeMs, size, ino };
-  } catch {
-    return undefined;
-  }
-}
-
-const sameVersion = (a?: FileVersion, b?: FileVersion) => a?.mtimeMs === b?.mtimeMs && a?.size === b?.size && a?.ino === b?.ino;
 
 export interface GroupCommitOptions {
   /** Permissions for a file written for the first time (an existing file keeps its own). */
