@@ -15,6 +15,9 @@ const ROOT = path.join(__dirname, '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const ACCOUNT = { email: 'bench@example.com', password: 'bench-password' };
+// BENCH_SCENARIOS=ac runs only (a) and (c): for iterating on one figure. BENCHMARKS.md is written only by a full run.
+const ONLY = process.env.BENCH_SCENARIOS;
+const wanted = (letter: string) => !ONLY || ONLY.includes(letter);
 
 type Tool = 'json-server' | 'json-server-auth' | 'fake-jwt-api';
 const TOOLS: Tool[] = ['json-server', 'json-server-auth', 'fake-jwt-api'];
@@ -171,32 +174,35 @@ const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? 
 async function main(): Promise<void> {
   const started = Date.now();
   const rows: Row[] = [];
-  rows.push(
+  if (wanted('a')) rows.push(
     await scenario('(a) GET /posts/1, 1k posts, with a token', 'req/s', { posts: posts(1000, 100) }, TOOLS, (server) =>
       measure(server, { path: '/posts/1', connections: 10, auth: true }),
     ),
   );
-  rows.push(
+  if (wanted('b')) rows.push(
     await scenario('(b) GET /posts?_page=50&_limit=10, 20k posts', 'req/s', { posts: posts(20_000, 100) }, TOOLS, (server) =>
       measure(server, { path: '/posts?_page=50&_limit=10', connections: 10, auth: true }),
     ),
   );
-  rows.push(
+  if (wanted('c')) rows.push(
     await scenario('(c) POST /posts, 8 clients, ~6 MB db', 'writes/s', { posts: posts(20_000, 280) }, TOOLS, (server) =>
       measure(server, { path: '/posts', method: 'POST', body: JSON.stringify({ title: 'new', body: 'bench', userId: 1 }), connections: 8, auth: true }),
     ),
   );
-  rows.push(
+  if (wanted('d')) rows.push(
     await scenario('(d) logins, 4 clients', 'logins/s', { posts: posts(100, 100) }, ['json-server-auth', 'fake-jwt-api'], (server) =>
       measure(server, loginLoad(server, 4)),
     ),
   );
-  const loaded = await scenario('(e) GET /posts/1 while 4 clients log in, / idle', 'fraction', { posts: posts(1000, 100) }, ['json-server-auth', 'fake-jwt-api'], async (server) => {
-    const idle = await measure(server, { path: '/posts/1', connections: 10, auth: true });
-    const [busy] = await Promise.all([measure(server, { path: '/posts/1', connections: 10, auth: true }), measure(server, loginLoad(server, 4))]);
-    return busy / idle;
-  });
-  rows.push(loaded);
+  if (wanted('e')) {
+    rows.push(
+      await scenario('(e) GET /posts/1 while 4 clients log in, / idle', 'fraction', { posts: posts(1000, 100) }, ['json-server-auth', 'fake-jwt-api'], async (server) => {
+        const idle = await measure(server, { path: '/posts/1', connections: 10, auth: true });
+        const [busy] = await Promise.all([measure(server, { path: '/posts/1', connections: 10, auth: true }), measure(server, loginLoad(server, 4))]);
+        return busy / idle;
+      }),
+    );
+  }
 
   const lines = [
     '| scenario | unit | json-server | json-server-auth | fake-jwt-api | vs json-server | vs json-server-auth |',
@@ -227,8 +233,8 @@ async function main(): Promise<void> {
     `The whole run took ${Math.round((Date.now() - started) / 1000)} s.`,
     '',
   ].join('\n');
-  writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report);
-  console.log(`\n${lines.join('\n')}\n\nWritten to BENCHMARKS.md (${Math.round((Date.now() - started) / 1000)} s).`);
+  if (!ONLY) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report);
+  console.log(`\n${lines.join('\n')}\n\n${ONLY ? 'Not written to BENCHMARKS.md (a partial run)' : 'Written to BENCHMARKS.md'} (${Math.round((Date.now() - started) / 1000)} s).`);
 }
 
 main().catch((error: unknown) => {

@@ -116,7 +116,8 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     idField: options.id,
     // SPEC §6: the owner field is userId (following --fks); for the users collection, the record's own id.
     ownerField: (resource) => (resource === USERS_COLLECTION ? options.id : `user${options.foreignKeySuffix}`),
-    accountId: (callerId) => accounts.snapshot().find((account) => String(account.id) === callerId)?.id ?? callerId,
+    accountId: (callerId) => accounts.byId(callerId)?.id ?? callerId,
+    beforeChange: (record) => database.forgetRecord(record),
   };
 
   const tokens = makeTokenService({

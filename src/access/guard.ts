@@ -121,11 +121,6 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     else (req.query as Record<string, unknown>)[target.parent.field] = target.parent.id;
   }
 
-  function isMissingRecordWrite(method: string, target: Target): boolean {
-    if (READ_METHODS.has(method) || method === 'POST' || target.kind !== 'collection' || target.id === undefined) return false;
-    return !findRecord(ownership.data()[target.resource.name], ownership.idField, target.id);
-  }
-
   return function accessGuard(req, res, next) {
     applyMethodOverride(req);
     const { pathname, search } = splitUrl(req.url);
@@ -149,10 +144,12 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     checkQuery(req.query as Record<string, unknown>);
     applyNesting(req, resolved.target);
     checkAccess(req, resolved);
-    if (isMissingRecordWrite(req.method, resolved.target)) {
+    const { target } = resolved;
+    if (target.kind === 'collection' && target.id !== undefined && !READ_METHODS.has(req.method)) {
+      const record = findRecord(ownership.data()[target.resource.name], ownership.idField, target.id);
       // json-server's own answer, without its side effects: its DELETE would still run the cascade and write.
-      res.status(404).json({});
-      return;
+      if (!record) return void res.status(404).json({});
+      if (req.method === 'PUT' || req.method === 'PATCH') ownership.beforeChange(record);
     }
     if (READ_METHODS.has(req.method) && resolved.target.kind === 'collection') {
       res.locals.filterEmbedded = restrictEmbeds(req, collections, (collection) => verdictFor(req, 'GET', `/${collection}`), ownership.ownerField);

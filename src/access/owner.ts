@@ -10,6 +10,8 @@ export interface OwnershipContext {
   ownerField(resource: string): string;
   /** The caller's id with its type in users.json (2, not "2"), to stamp into records. */
   accountId(callerId: string): string | number;
+  /** Told before json-server changes a record in place (PUT, PATCH). */
+  beforeChange(record: object): void;
 }
 
 type Record_ = Record<string, unknown>;

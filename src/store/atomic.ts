@@ -10,10 +10,9 @@ export function toJsonText(value: unknown): string {
  * file's permissions, so a crash leaves either the old file or the new one, never half of one.
  */
 export async function writeJsonAtomic(file: string, value: unknown, mode?: number): Promise<void> {
-  await writeFileAtomic(file, toJsonText(value), { fsync: true, ...(mode === undefined ? {} : { mode }) });
+  await writeTextAtomic(file, toJsonText(value), mode);
 }
 
-/** The same, for json-server's synchronous write hook: the response waits until the data is on disk. */
-export function writeJsonAtomicSync(file: string, value: unknown): void {
-  writeFileAtomic.sync(file, toJsonText(value), { fsync: true });
+export async function writeTextAtomic(file: string, text: string | Buffer, mode?: number): Promise<void> {
+  await writeFileAtomic(file, text, { fsync: true, ...(mode === undefined ? {} : { mode }) });
 }

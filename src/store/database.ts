@@ -2,6 +2,7 @@ import path from 'node:path';
 import low, { type LowDb } from 'lowdb';
 import { RuntimeError } from '../errors';
 import { GroupCommitFile } from './group-commit';
+import { DbSerializer } from './serialize';
 import { readJsonFile } from './json-file';
 
 export type Data = Record<string, unknown>;
@@ -31,6 +32,8 @@ export interface Database {
   settled(): Promise<void>;
   /** True when db.json on disk is the version this server last wrote or loaded. */
   fileIsOurs(): Promise<boolean>;
+  /** A record is about to be changed in place (PUT, PATCH): its text is made anew at the next write. */
+  forgetRecord(record: object): void;
 }
 
 export interface DatabaseOptions {
@@ -109,7 +112,9 @@ export async function openDatabase(data: Data, file: string | undefined, options
     const { [USERS_COLLECTION]: _profiles, ...rest } = state;
     return rest;
   };
-  const writer = file ? new GroupCommitFile(file, persistedState, { keepExternalEdits: options.keepExternalEdits }) : undefined;
+  const serializer = new DbSerializer();
+  const text = () => serializer.serialize(persistedState(), '\n');
+  const writer = file ? new GroupCommitFile(file, text, { keepExternalEdits: options.keepExternalEdits }) : undefined;
   await writer?.adoptCurrentFile();
   const commit = () => writer?.commit() ?? Promise.resolve();
   const db = low({
@@ -135,5 +140,6 @@ export async function openDatabase(data: Data, file: string | undefined, options
     },
     settled: () => writer?.settled() ?? Promise.resolve(),
     fileIsOurs: async () => (writer ? writer.isOurs() : true),
+    forgetRecord: (record) => serializer.forget(record),
   };
 }

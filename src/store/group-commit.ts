@@ -1,5 +1,5 @@
 import { ApiError } from '../errors';
-import { writeJsonAtomic } from './atomic';
+import { writeTextAtomic } from './atomic';
 import { sameVersion, versionOf, type FileVersion } from './file-version';
 
 interface Waiter {
@@ -32,7 +32,8 @@ export class GroupCommitFile {
 
   constructor(
     private readonly file: string,
-    private readonly content: () => unknown,
+    /** The file's whole content, made when a write begins. */
+    private readonly text: () => string | Buffer,
     private readonly options: GroupCommitOptions = {},
   ) {}
 
@@ -79,7 +80,7 @@ export class GroupCommitFile {
       throw new ApiError(409, 'conflict', `${this.file} was edited while this change was being saved; the edit wins and the change was not saved. Send it again.`);
     }
     // Serialised now, when the write begins: it carries every change made up to this moment.
-    await writeJsonAtomic(this.file, this.content(), this.options.mode);
+    await writeTextAtomic(this.file, this.text(), this.options.mode);
     this.lastWritten = await versionOf(this.file);
   }
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../errors';
 import { hashRefreshToken, newRefreshToken } from '../auth/refresh-token';
+import { toJsonText } from './atomic';
 import { GroupCommitFile } from './group-commit';
 import { readJsonFile } from './json-file';
 
@@ -63,7 +64,7 @@ export class SessionStore {
   private readonly file: GroupCommitFile;
 
   private constructor(private readonly options: SessionStoreOptions) {
-    this.file = new GroupCommitFile(options.file, () => this.content(), { mode: 0o600 });
+    this.file = new GroupCommitFile(options.file, () => toJsonText(this.content()), { mode: 0o600 });
   }
 
   static async open(options: SessionStoreOptions): Promise<SessionStore> {

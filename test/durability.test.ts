@@ -1,0 +1,32 @@
+import request from 'supertest';
+import { login, makeProject, SAMPLE_DB, SAMPLE_USERS } from './helpers';
+import { createServer } from '../src/server';
+
+it('db.json always equals the data, written as JSON.stringify(data, null, 2) would, after every kind of change', async () => {
+  const project = makeProject({ 'db.json': SAMPLE_DB, 'users.json': SAMPLE_USERS });
+  const api = await createServer({ db: project.file('db.json'), logger: false });
+  const token = await login(api.app, 'alice@example.com', 'alice123');
+  const as = (method: 'post' | 'put' | 'patch' | 'delete', url: string, body?: object) =>
+    request(api.app)[method](url).set('Authorization', `Bearer ${token}`).send(body);
+  const onDisk = () => project.read('db.json');
+  const expected = () => `${JSON.stringify(api.database.persistedState(), null, 2)}\n`;
+
+  const steps: Array<[string, () => request.Test]> = [
+    ['create', () => as('post', '/posts', { title: 'new', tags: ['a'], meta: { nested: true } })],
+    ['patch in place', () => as('patch', '/posts/1', { title: 'patched', extra: { deep: [1, 2] } })],
+    ['replace in place', () => as('put', '/posts/2', { title: 'replaced' })],
+    ['patch again', () => as('patch', '/posts/2', { title: 'patched twice' })],
+    ['nested create', () => as('post', '/posts/1/comments', { body: 'nested' })],
+    ['singular', () => as('put', '/profile', { name: 'changed' })],
+    ['delete with its comments', () => as('delete', '/posts/1')],
+  ];
+  for (const [, step] of steps) {
+    const response = await step();
+    expect(response.status).toBeLessThan(300);
+    expect(onDisk()).toBe(expected());
+  }
+  const saved = JSON.parse(onDisk()) as { posts: Array<{ id: number; title: string }> };
+  expect(saved.posts.find((post) => post.id === 2)?.title).toBe('patched twice');
+  await api.close();
+  project.cleanup();
+});
