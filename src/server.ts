@@ -25,6 +25,7 @@ import { resolveOptions, type ResolvedOptions, type ServerOptions } from './opti
 import { dbCollectionSource, usersFileSource } from './store/account-sources';
 import { AccountStore } from './store/account-store';
 import { limitDeleteCascade } from './store/delete-cascade';
+import { speedUpInsert } from './store/fast-insert';
 import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
 import { SessionStore } from './store/sessions';
 import { loadSigningKey, sessionsFileFor, stateFileFor } from './store/state';
@@ -108,6 +109,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   const router = jsonServer.router(database.db, { foreignKeySuffix: options.foreignKeySuffix });
   database.db._.id = options.id;
   limitDeleteCascade(database.db, options.foreignKeySuffix);
+  speedUpInsert(database.db);
   // json-server's router ends in an error handler that sends err.stack to the client; drop it so errors reach ours.
   router.stack = router.stack.filter((layer: { handle: { length: number } }) => layer.handle.length !== 4);
   const resources = indexResources(database.db.getState());
