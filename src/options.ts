@@ -58,6 +58,11 @@ export interface ServerOptions {
    * over changes still being saved, which answer 409 instead of writing over it.
    */
   keepExternalEdits?: boolean;
+  /**
+   * Watch users.json, so an account deleted by hand loses its sessions before the next request, not at the next
+   * auth request. The command line turns it on; close() stops it.
+   */
+  watchUsers?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -88,6 +93,7 @@ export interface ResolvedOptions {
   passwordMinLength: number;
   now: () => number;
   keepExternalEdits: boolean;
+  watchUsers: boolean;
 }
 
 export const DEFAULTS = {
@@ -163,5 +169,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     passwordMinLength,
     now: options.now ?? Date.now,
     keepExternalEdits: options.keepExternalEdits ?? false,
+    watchUsers: options.watchUsers ?? false,
   };
 }

@@ -105,7 +105,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     database.setAccountProfiles(users);
     endOrphanSessions().catch((error: unknown) => console.error('fake-jwt-api: could not save the sessions:', error));
   });
-  const stopWatchingAccounts = accounts.name === options.users ? accounts.watchForEdits(options.users) : () => undefined;
+  const stopWatchingAccounts = options.watchUsers && accounts.name === options.users ? accounts.watchForEdits(options.users) : () => undefined;
   const router = jsonServer.router(database.db, { foreignKeySuffix: options.foreignKeySuffix });
   database.db._.id = options.id;
   limitDeleteCascade(database.db, options.foreignKeySuffix);

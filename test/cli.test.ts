@@ -1,6 +1,6 @@
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
-import { call, makeProject, runCli, SAMPLE_DB, startCli, type Project } from './helpers';
+import { call, makeProject, pollUntil, runCli, SAMPLE_DB, startCli, type Project } from './helpers';
 
 let project: Project;
 beforeEach(() => {
@@ -188,11 +188,7 @@ describe("json-server's flags, as json-server users type them", () => {
       const token = await loginOver(cli.url);
       expect((await call(`${cli.url}/tags`, 'GET', undefined, token)).status).toBe(404);
       project.write('db.json', { ...SAMPLE_DB, tags: [{ id: 1, name: 'new' }] });
-      let status = 0;
-      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        status = (await call(`${cli.url}/tags`, 'GET', undefined, token)).status;
-      }
+      const status = await pollUntil(async () => (await call(`${cli.url}/tags`, 'GET', undefined, token)).status, (seen) => seen === 200);
       expect(status).toBe(200);
     } finally {
       await cli.stop();
@@ -205,11 +201,7 @@ describe("json-server's flags, as json-server users type them", () => {
     try {
       expect((await call(`${cli.url}/posts`, 'GET')).status).toBe(401);
       project.write('routes.json', { '/posts': { read: 'public' } });
-      let status = 0;
-      for (let attempt = 0; attempt < 50 && status !== 200; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        status = (await call(`${cli.url}/posts`, 'GET')).status;
-      }
+      const status = await pollUntil(async () => (await call(`${cli.url}/posts`, 'GET')).status, (seen) => seen === 200);
       expect(status).toBe(200);
     } finally {
       await cli.stop();
@@ -231,11 +223,7 @@ describe("json-server's flags, as json-server users type them", () => {
     const child = spawn(process.execPath, [BIN, 'db.json', '--quiet', '--port', String(port), '--host', '127.0.0.1'], { cwd: project.dir });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    let status = 0;
-    for (let attempt = 0; attempt < 50 && status === 0; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      status = await fetch(`http://127.0.0.1:${port}/posts`).then((response) => response.status, () => 0);
-    }
+    const status = await pollUntil(() => fetch(`http://127.0.0.1:${port}/posts`).then((response) => response.status, () => 0), (seen) => seen !== 0);
     expect(status).toBe(401);
     await call(`http://127.0.0.1:${port}/auth/login`, 'POST', { email: 'alice@example.com', password: 'alice123' });
     child.kill('SIGTERM');

@@ -130,3 +130,13 @@ export async function call(url: string, method: string, body?: unknown, token?: 
   }
   return { status: response.status, body: parsed, headers: response.headers };
 }
+
+/** Asks `probe` every `everyMs` until `done` says yes, at most `attempts` times; returns the last answer. */
+export async function pollUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean, attempts = 50, everyMs = 100): Promise<T> {
+  let value = await probe();
+  for (let attempt = 1; attempt < attempts && !done(value); attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    value = await probe();
+  }
+  return value;
+}

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { call, makeProject, SAMPLE_USERS, startCli, type Project } from './helpers';
+import { call, makeProject, pollUntil, SAMPLE_USERS, startCli, type Project } from './helpers';
 import { createServer, type FakeJwtApi } from '../src/server';
 import type { ServerOptions } from '../src/options';
 
@@ -203,20 +203,17 @@ describe('changes to the account take effect on the next request', () => {
   });
 
   it('an account deleted from users.json by hand loses its sessions at once, and a newcomer with its id inherits none', async () => {
-    const api = await serve();
+    const api = await serve({ watchUsers: true });
     const dave = (await request(api.app).post('/auth/register').send({ email: 'dave@example.com', password: 'dave-password' }).expect(201)).body;
     expect(dave.user.id).toBe(4);
     project.write('users.json', (project.json('users.json') as Array<{ email: string }>).filter((user) => user.email !== 'dave@example.com'));
-    let status = 200;
-    for (let attempt = 0; attempt < 50 && status === 200; attempt++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      status = (await read(api, dave.accessToken)).status;
-    }
+    const status = await pollUntil(async () => (await read(api, dave.accessToken)).status, (seen) => seen !== 200, 50, 20);
     expect(status).toBe(401);
     const eve = (await request(api.app).post('/auth/register').send({ email: 'eve@example.com', password: 'eve-password' }).expect(201)).body;
     expect(eve.user.id).toBe(4);
     await request(api.app).get('/auth/me').set('Authorization', `Bearer ${dave.accessToken}`).expect(401);
     await refresh(api, dave.refreshToken).expect(401);
+    await api.close();
   });
 
   it('--single-session: parallel logins leave exactly one session alive', async () => {

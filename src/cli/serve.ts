@@ -114,6 +114,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     defaultAccess: flags.defaultAccess,
     passwordMinLength: flags.passwordMinLength,
     keepExternalEdits: Boolean(flags.watch),
+    watchUsers: true,
   };
   if (!existsSync(flags.snapshots)) throw new ConfigError(`--snapshots: the folder ${flags.snapshots} does not exist`);
 
