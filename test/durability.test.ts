@@ -30,3 +30,17 @@ it('db.json always equals the data, written as JSON.stringify(data, null, 2) wou
   await api.close();
   project.cleanup();
 });
+
+it('with --watch, a hand edit wins over a change still to be saved: that change answers 409 and the edit stands', async () => {
+  const project = makeProject({ 'db.json': SAMPLE_DB, 'users.json': SAMPLE_USERS });
+  const api = await createServer({ db: project.file('db.json'), logger: false, keepExternalEdits: true });
+  const token = await login(api.app, 'alice@example.com', 'alice123');
+  const edit = { ...SAMPLE_DB, posts: [{ id: 1, title: 'edited by hand' }] };
+  await new Promise((resolve) => setTimeout(resolve, 20)); // a later mtime than the server's own load
+  project.write('db.json', edit);
+  const response = await request(api.app).post('/posts').set('Authorization', `Bearer ${token}`).send({ title: 'in flight' });
+  expect(response.status).toBe(409);
+  expect(response.body.error).toBe('conflict');
+  expect(project.json('db.json')).toEqual(edit);
+  project.cleanup();
+});

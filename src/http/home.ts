@@ -32,8 +32,9 @@ ${rows}
 <h2>Auth</h2>
 <ul>
 <li><code>POST /auth/register</code> <code>{ "email", "password", ...profile }</code></li>
-<li><code>POST /auth/login</code> <code>{ "email", "password" }</code> → <code>{ accessToken, tokenType, expiresIn, user }</code></li>
+<li><code>POST /auth/login</code> <code>{ "email", "password" }</code> → <code>{ accessToken, refreshToken, tokenType, expiresIn, user }</code></li>
 <li><code>GET /auth/me</code> with the token</li>
+<li><code>POST /auth/refresh</code> <code>{ "refreshToken" }</code> → a new pair; <code>POST /auth/logout</code>, <code>POST /auth/logout-all</code></li>
 </ul>
 <pre>${escapeHtml(login)}</pre>
 <p>The accounts are listed in the server's console, not here: this page is public.</p>
