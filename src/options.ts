@@ -26,7 +26,7 @@ export interface ServerOptions {
   /** The id property of records (--id). */
   id?: string;
   foreignKeySuffix?: string;
-  /** json-server's request log (off with --quiet). */
+  /** The request log: one line per request, with who asked (off with --quiet). */
   logger?: boolean;
   /** Express middlewares run, after the access check, before json-server (--middlewares). */
   middlewares?: RequestHandler[];

@@ -19,6 +19,7 @@ import { describeApi, type ApiDescription } from './describe';
 import { ConfigError } from './errors';
 import { errorHandler, noRouteError, notFoundHandler, sendApiError, toApiError } from './http/errors';
 import { makeHomePage } from './http/home';
+import { makeRequestLog } from './http/request-log';
 import { bodyLimits } from './http/body-limits';
 import { makeStaticFiles } from './http/static-files';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
@@ -162,8 +163,9 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     if (req.method === 'GET' || req.method === 'HEAD') send();
     else database.settled().then(send, (error: unknown) => sendApiError(res, toApiError(error)));
   };
+  if (options.logger) app.use(makeRequestLog());
   const defaults = jsonServer.defaults({
-    logger: options.logger,
+    logger: false, // ours above: it also says who asked
     noCors: true, // ours above, or none: json-server's --no-cors flag never turned it off
     noGzip: !options.gzip,
     bodyParser: false,

@@ -216,6 +216,21 @@ describe("json-server's flags, as json-server users type them", () => {
     expect(result.stderr).toMatch(/routes\.json: "\/posts": "read": "every one" is not a role name/);
   });
 
+  it('logs one line per request: method, path, status, time, and who asked', async () => {
+    const cli = await startCli(['db.json'], project.dir);
+    try {
+      await call(`${cli.url}/posts`, 'GET');
+      const token = await loginOver(cli.url);
+      await call(`${cli.url}/posts/1`, 'GET', undefined, token);
+      const lines = await pollUntil(async () => cli.output().split('\n'), (seen) => seen.some((line) => line.startsWith('GET /posts/1 ')));
+      expect(lines).toContainEqual(expect.stringMatching(/^GET \/posts 401 \d+\.\d ms anonymous$/));
+      expect(lines).toContainEqual(expect.stringMatching(/^POST \/auth\/login 200 \d+\.\d ms anonymous$/));
+      expect(lines).toContainEqual(expect.stringMatching(/^GET \/posts\/1 200 \d+\.\d ms user 1 \(user\)$/));
+    } finally {
+      await cli.stop();
+    }
+  });
+
   it('--quiet prints nothing on start', async () => {
     const port = await freePort();
     const { spawn } = await import('node:child_process');
