@@ -2,6 +2,7 @@ import { CommanderError } from 'commander';
 import { ConfigError, RuntimeError } from '../errors';
 import { normalizeArgs } from './argv';
 import { applyConfigFile } from './config-file';
+import { runInit } from './init';
 import { buildProgram, type ServeFlags } from './program';
 import { serve, type RunningServer } from './serve';
 
@@ -36,6 +37,14 @@ export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram(version);
   program.exitOverride().configureOutput({ writeErr: () => undefined });
   let running: RunningServer | undefined;
+  program
+    .command('init')
+    .argument('[dir]', 'folder to write the starter files into', '.')
+    .option('--force', 'overwrite existing files')
+    .description('write starter db.json, users.json and routes.json, and ignore the state folder in .gitignore')
+    .action(async (dir: string, options: { force?: boolean }) => {
+      await runInit(dir, Boolean(options.force), (...lines: string[]) => console.log(lines.join('\n')));
+    });
   program.action(async (db: string) => {
     applyConfigFile(program);
     stopOnSignals(() => running);
