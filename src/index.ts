@@ -1,5 +1,6 @@
 /** The library: build the server in your own code (tests, scripts). The command line is in cli/. */
 export { createServer, type FakeJwtApi } from './server';
+export { start, type StartOptions, type StartedServer } from './start';
 export type { ServerOptions } from './options';
 export type { DefaultAccess } from './access/guard';
 export type { AccessClaims } from './auth/tokens';

@@ -63,6 +63,8 @@ export interface ServerOptions {
    * auth request. The command line turns it on; close() stops it.
    */
   watchUsers?: boolean;
+  /** Adds POST /__reset, for the admin role: data, accounts and sessions back to how they were at start. */
+  allowReset?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -94,6 +96,7 @@ export interface ResolvedOptions {
   now: () => number;
   keepExternalEdits: boolean;
   watchUsers: boolean;
+  allowReset: boolean;
 }
 
 export const DEFAULTS = {
@@ -170,5 +173,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     now: options.now ?? Date.now,
     keepExternalEdits: options.keepExternalEdits ?? false,
     watchUsers: options.watchUsers ?? false,
+    allowReset: options.allowReset ?? false,
   };
 }

@@ -3,13 +3,14 @@ import path from 'node:path';
 import type { Express, RequestHandler } from 'express';
 import cors from 'cors';
 import jsonServer from 'json-server';
-import { makeAccessGuard } from './access/guard';
+import { ADMIN_ROLE, makeAccessGuard } from './access/guard';
+import { insufficientRole } from './auth/challenge';
 import type { OwnershipContext } from './access/owner';
 import { indexResources } from './access/resolve';
 import { compileRules } from './rules/match';
 import { parseRoutes, type RoutesConfig } from './rules/parse';
 import { readRoutesFile } from './rules/routes-file';
-import { makeAuthenticate } from './auth/authenticate';
+import { makeAuthenticate, requireAuthentication } from './auth/authenticate';
 import { hashPassword } from './auth/passwords';
 import type { CookieSettings } from './auth/cookies';
 import { makeAuthRoutes } from './auth/routes';
@@ -45,6 +46,8 @@ export interface FakeJwtApi {
   describe(): ApiDescription;
   /** Resolves once every change is on disk; call it after the HTTP server stopped taking requests. */
   close(): Promise<void>;
+  /** Data and accounts back to how they were at start, every session ended; resolves once saved. */
+  reset(): Promise<void>;
 }
 
 function loadRoutes(routes: ResolvedOptions['routes']): RoutesConfig {
@@ -195,6 +198,18 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     }),
   );
   app.get('/', makeHomePage(describe));
+  const reset = async () => {
+    await accounts.resetToStart();
+    await database.resetToStart();
+    await sessions.endAll('reset');
+  };
+  if (options.allowReset) {
+    app.post('/__reset', (req, res, next) => {
+      const claims = requireAuthentication(authenticate, req);
+      if (claims.role !== ADMIN_ROLE) throw insufficientRole('POST /__reset is for the admin role only.');
+      reset().then(() => res.status(204).end(), next);
+    });
+  }
   app.use(
     makeAccessGuard({
       resources,
@@ -233,5 +248,6 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
       stopWatchingAccounts();
       await Promise.all([database.settled(), sessions.settled()]);
     },
+    reset,
   };
 }

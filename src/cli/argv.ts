@@ -19,7 +19,7 @@ const ALIASES: Record<string, string> = {
   '--singleSession': '--single-session',
 };
 
-const BOOLEAN_FLAGS = new Set(['-w', '--watch', '--read-only', '--no-cors', '--no-gzip', '-q', '--quiet', '--single-session', '--cookie', '--cookie-secure']);
+const BOOLEAN_FLAGS = new Set(['-w', '--watch', '--read-only', '--no-cors', '--no-gzip', '-q', '--quiet', '--single-session', '--cookie', '--cookie-secure', '--allow-reset']);
 const BOOLEAN_WORDS = new Set(['true', 'false']);
 
 /** Rewrites yargs-style arguments (after node and the script) into commander's forms. */

@@ -33,6 +33,7 @@ export interface ServeFlags {
   audience?: string;
   defaultAccess: 'authenticated' | 'public';
   passwordMinLength: number;
+  allowReset?: boolean;
 }
 
 function integer(name: string, min: number, max: number) {
@@ -103,6 +104,7 @@ export function buildProgram(version: string): Command {
     .option('--audience <aud>', 'the aud claim of tokens, checked when set')
     .addOption(new Option('--default-access <who>', 'who may use a resource no rule names').choices(['authenticated', 'public']).default(DEFAULTS.defaultAccess))
     .addOption(new Option('--password-min-length <n>', 'shortest password registration accepts').argParser(integer('--password-min-length', 1, 1024)).default(DEFAULTS.passwordMinLength))
+    .option('--allow-reset', 'add POST /__reset (admin only): data, accounts and sessions back to how they were at start')
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 }

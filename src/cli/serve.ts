@@ -1,11 +1,10 @@
 import { existsSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { RequestHandler } from 'express';
 import { ConfigError, RuntimeError } from '../errors';
+import { listen } from '../http/listen';
 import { createServer, type FakeJwtApi } from '../server';
 import type { ServerOptions } from '../options';
 import { isScriptSource } from '../store/database';
@@ -29,21 +28,6 @@ function loadMiddlewares(files: readonly string[]): RequestHandler[] {
     }
     if (typeof exported !== 'function') throw new ConfigError(`${file}: a middleware file must export a function (req, res, next) => { ... }`);
     return exported as RequestHandler;
-  });
-}
-
-function listen(server: http.Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new RuntimeError(`port ${port} on ${host} is already in use; stop the other server or pass --port ${port + 1}`));
-      else if (error.code === 'EACCES') reject(new RuntimeError(`port ${port} needs privileges this user does not have; pass --port 3000`));
-      else reject(new RuntimeError(`cannot listen on ${host}:${port} (${error.message})`));
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      resolve();
-    });
   });
 }
 
@@ -115,14 +99,13 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     passwordMinLength: flags.passwordMinLength,
     keepExternalEdits: Boolean(flags.watch),
     watchUsers: true,
+    allowReset: flags.allowReset,
   };
   if (!existsSync(flags.snapshots)) throw new ConfigError(`--snapshots: the folder ${flags.snapshots} does not exist`);
 
   let api = await createServer(serverOptions);
-  const server = http.createServer((req, res) => api.app(req, res));
-  await listen(server, flags.port, flags.host);
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${flags.host.includes(':') ? `[${flags.host}]` : flags.host}:${port}`;
+  const listening = await listen((req, res) => api.app(req, res), flags.port, flags.host);
+  const { url } = listening;
   log(
     renderBanner({
       url,
@@ -161,13 +144,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     // then make sure nothing is left unsaved.
     close: async () => {
       for (const watcher of watchers) watcher.close();
-      // A client that holds a keep-alive connection open must not hold the shutdown forever.
-      const force = setTimeout(() => server.closeAllConnections(), 3000);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      clearTimeout(force);
+      await listening.stop();
       await api.close();
     },
   };

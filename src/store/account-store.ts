@@ -38,7 +38,19 @@ export class AccountStore {
   static async open(source: AccountSource): Promise<AccountStore> {
     const store = new AccountStore(source, await source.read());
     await store.persistIfChanged();
+    store.atStart = structuredClone(store.current.accounts);
     return store;
+  }
+
+  /** The accounts as they were once loaded at start (passwords hashed), for reset(). */
+  private atStart: Account[] = [];
+
+  /** Puts the accounts back as they were at start, and saves them. */
+  async resetToStart(): Promise<void> {
+    await this.exclusive(async () => {
+      this.current = { ...this.current, accounts: structuredClone(this.atStart), changed: true };
+      await this.persistIfChanged();
+    });
   }
 
   /** Where the accounts live, as messages and the banner name it. */

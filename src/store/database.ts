@@ -34,6 +34,8 @@ export interface Database {
   fileIsOurs(): Promise<boolean>;
   /** A record is about to be changed in place (PUT, PATCH): its text is made anew at the next write. */
   forgetRecord(record: object): void;
+  /** Puts the data back as it was at start; resolves once that is on disk. */
+  resetToStart(): Promise<void>;
 }
 
 export interface DatabaseOptions {
@@ -103,6 +105,7 @@ export async function loadData(source: string | Data): Promise<{ data: Data; fil
 
 export async function openDatabase(data: Data, file: string | undefined, options: DatabaseOptions): Promise<Database> {
   const storedInDb = options.accountsHome === 'db-collection';
+  const atStart = structuredClone(data);
   const accountsCollection = storedInDb || !(USERS_COLLECTION in data);
   let storedAccounts: unknown = data[USERS_COLLECTION];
   const persistedState = (): Data => {
@@ -141,5 +144,10 @@ export async function openDatabase(data: Data, file: string | undefined, options
     settled: () => writer?.settled() ?? Promise.resolve(),
     fileIsOurs: async () => (writer ? writer.isOurs() : true),
     forgetRecord: (record) => serializer.forget(record),
+    resetToStart() {
+      const profiles = db.getState()[USERS_COLLECTION];
+      db.setState(accountsCollection ? { ...structuredClone(atStart), [USERS_COLLECTION]: profiles } : structuredClone(atStart));
+      return commit();
+    },
   };
 }

@@ -182,6 +182,11 @@ export class SessionStore {
     return changed;
   }
 
+  /** Ends every session (a reset for a test suite). */
+  async endAll(because: string): Promise<void> {
+    if (this.markEnded(() => true, because)) await this.save();
+  }
+
   /** Ends the sessions of accounts that no longer exist (deleted by hand, or while the server was down). */
   async endOrphans(accountExists: (userId: string) => boolean): Promise<void> {
     if (this.markEnded((session) => !accountExists(session.userId), 'account deleted')) await this.save();

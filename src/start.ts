@@ -1,0 +1,40 @@
+import { listen } from './http/listen';
+import type { ServerOptions } from './options';
+import { createServer, type FakeJwtApi } from './server';
+
+export interface StartOptions extends ServerOptions {
+  /** Default 0: a free port, told back in `port` and `url`. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+}
+
+export interface StartedServer {
+  url: string;
+  port: number;
+  api: FakeJwtApi;
+  /** Data and accounts back to how they were at start, every session ended. */
+  reset(): Promise<void>;
+  /** Stops listening, lets requests in flight finish, saves everything, and leaves no handle open. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a server for a test suite: `const server = await start({ db: 'db.json' })`, then `server.url`,
+ * `server.reset()` between tests, `server.close()` at the end. The request log is off unless `logger: true`.
+ */
+export async function start(options: StartOptions): Promise<StartedServer> {
+  const { port = 0, host = '127.0.0.1', ...serverOptions } = options;
+  const api = await createServer({ logger: false, ...serverOptions });
+  const listening = await listen(api.app, port, host);
+  return {
+    url: listening.url,
+    port: listening.port,
+    api,
+    reset: () => api.reset(),
+    close: async () => {
+      await listening.stop();
+      await api.close();
+    },
+  };
+}
