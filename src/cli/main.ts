@@ -3,6 +3,7 @@ import { ConfigError, RuntimeError } from '../errors';
 import { normalizeArgs } from './argv';
 import { applyConfigFile } from './config-file';
 import { runInit } from './init';
+import { addUser, listUsers } from './users';
 import { buildProgram, type ServeFlags } from './program';
 import { serve, type RunningServer } from './serve';
 
@@ -44,6 +45,22 @@ export async function main(argv: readonly string[]): Promise<void> {
     .description('write starter db.json, users.json and routes.json, and ignore the state folder in .gitignore')
     .action(async (dir: string, options: { force?: boolean }) => {
       await runInit(dir, Boolean(options.force), (...lines: string[]) => console.log(lines.join('\n')));
+    });
+  const users = program.command('users').description('add or list the accounts of users.json');
+  users
+    .command('add')
+    .argument('<email>', 'the new account\'s email')
+    .option('-u, --users <file>', 'accounts file', 'users.json')
+    .option('--role <role>', 'its role', 'user')
+    .option('--password <password>', 'its password (default: generated and printed once)')
+    .action(async (email: string, options: { users: string; role: string; password?: string }) => {
+      await addUser(email, options, (line) => console.log(line));
+    });
+  users
+    .command('list')
+    .option('-u, --users <file>', 'accounts file', 'users.json')
+    .action(async (options: { users: string }) => {
+      await listUsers(options.users, (line) => console.log(line));
     });
   program.action(async (db: string) => {
     applyConfigFile(program);

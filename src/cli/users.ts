@@ -1,0 +1,55 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { requireEmail } from '../auth/fields';
+import { hashPassword } from '../auth/passwords';
+import { parseWho } from '../rules/who';
+import { ApiError, ConfigError } from '../errors';
+import { DEFAULT_ROLE, roleOf } from '../store/accounts-file';
+import { usersFileSource } from '../store/account-sources';
+import { AccountStore } from '../store/account-store';
+
+export interface UsersAddOptions {
+  users: string;
+  role?: string;
+  password?: string;
+}
+
+/** An ApiError from the account rules (a bad email, a taken one) is bad usage here: exit 2 with its reason. */
+function asUsage<T>(users: string, email: string, work: () => Promise<T>): Promise<T> {
+  return work().catch((error: unknown) => {
+    if (error instanceof ApiError && error.code === 'conflict') throw new ConfigError(`${users}: ${email} already has an account`);
+    throw error instanceof ApiError ? new ConfigError(error.message) : error;
+  });
+}
+
+/**
+ * `fake-jwt-api users add <email>`: adds an account to users.json, safely while a server runs (it picks the
+ * change up). Without --password one is generated and printed once; the file only ever holds its hash.
+ */
+export async function addUser(email: string, options: UsersAddOptions, log: (line: string) => void): Promise<void> {
+  const role = options.role ?? DEFAULT_ROLE;
+  try {
+    if (parseWho(role).kind !== 'role') throw new Error('that is a keyword of routes.json');
+  } catch (error) {
+    throw new ConfigError(`--role: "${role}" is not a role name (${(error as Error).message})`);
+  }
+  const password = options.password ?? randomBytes(12).toString('base64url');
+  if (password.length < 1) throw new ConfigError('--password: must not be empty');
+  await asUsage(options.users, email, async () => {
+    const checked = requireEmail({ email });
+    const accounts = await AccountStore.open(usersFileSource(path.resolve(options.users)));
+    const account = await accounts.create({ email: checked, role }, await hashPassword(password));
+    log(`Added ${account.email} (id ${JSON.stringify(account.id)}, role ${role}) to ${options.users}.`);
+    if (!options.password) log(`Password: ${password}`);
+  });
+}
+
+/** `fake-jwt-api users list`: id, email and role of every account; never a hash. */
+export async function listUsers(users: string, log: (line: string) => void): Promise<void> {
+  const accounts = await AccountStore.open(usersFileSource(path.resolve(users)));
+  const list = accounts.snapshot();
+  if (list.length === 0) return log(`No accounts in ${users} yet: fake-jwt-api users add <email>`);
+  const width = Math.max(...list.map((account) => account.email.length), 5) + 2;
+  log(`${'id'.padEnd(8)}${'email'.padEnd(width)}role`);
+  for (const account of list) log(`${String(account.id).padEnd(8)}${account.email.padEnd(width)}${roleOf(account)}`);
+}
