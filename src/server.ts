@@ -3,14 +3,13 @@ import path from 'node:path';
 import type { Express, RequestHandler } from 'express';
 import cors from 'cors';
 import jsonServer from 'json-server';
-import { ADMIN_ROLE, makeAccessGuard } from './access/guard';
-import { insufficientRole } from './auth/challenge';
+import { makeAccessGuard } from './access/guard';
 import type { OwnershipContext } from './access/owner';
 import { indexResources } from './access/resolve';
 import { compileRules } from './rules/match';
 import { parseRoutes, type RoutesConfig } from './rules/parse';
 import { readRoutesFile } from './rules/routes-file';
-import { makeAuthenticate, requireAuthentication } from './auth/authenticate';
+import { makeAuthenticate, requireAdmin } from './auth/authenticate';
 import { hashPassword } from './auth/passwords';
 import type { CookieSettings } from './auth/cookies';
 import { makeAuthRoutes } from './auth/routes';
@@ -205,8 +204,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   };
   if (options.allowReset) {
     app.post('/__reset', (req, res, next) => {
-      const claims = requireAuthentication(authenticate, req);
-      if (claims.role !== ADMIN_ROLE) throw insufficientRole('POST /__reset is for the admin role only.');
+      requireAdmin(authenticate, req, 'POST /__reset');
       reset().then(() => res.status(204).end(), next);
     });
   }

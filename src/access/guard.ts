@@ -1,6 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import type { Authenticate } from '../auth/authenticate';
-import { insufficientRole, missingToken } from '../auth/challenge';
+import { requireAdmin, type Authenticate } from '../auth/authenticate';
 import { badRequest, forbidden } from '../errors';
 import { noRouteError } from '../http/errors';
 import { whoMay, type RuleMatcher } from '../rules/match';
@@ -47,7 +46,6 @@ declare global {
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
-export const ADMIN_ROLE = 'admin';
 
 function splitUrl(url: string): { pathname: string; search: string } {
   const query = url.indexOf('?');
@@ -93,9 +91,7 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
   function checkAccess(req: Request, resolved: ResolvedRequest): void {
     const { target } = resolved;
     if (target.kind === 'db') {
-      const claims = authenticate(req);
-      if (!claims) throw missingToken();
-      if (claims.role !== ADMIN_ROLE) throw insufficientRole('GET /db shows all the data and is for the admin role only.');
+      requireAdmin(authenticate, req, 'GET /db shows all the data and');
       return;
     }
     const writes = !READ_METHODS.has(req.method);

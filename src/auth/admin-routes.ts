@@ -1,12 +1,10 @@
 import express, { type Request, type Router } from 'express';
-import { ADMIN_ROLE } from '../access/guard';
 import { badRequest, notFound } from '../errors';
 import { parseWho } from '../rules/who';
 import { toPublicUser, type Account } from '../store/accounts-file';
 import type { AccountStore } from '../store/account-store';
 import type { SessionStore } from '../store/sessions';
-import { requireAuthentication, type Authenticate } from './authenticate';
-import { insufficientRole } from './challenge';
+import { requireAdmin, type Authenticate } from './authenticate';
 import { profileFields, requireBody, requireEmail } from './fields';
 import { handle } from './handle';
 
@@ -32,17 +30,14 @@ function requireRole(body: Record<string, unknown>): string {
 export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, authenticate: Authenticate): Router {
   const router = express.Router();
 
-  function requireAdmin(req: Request): void {
-    const claims = requireAuthentication(authenticate, req);
-    if (claims.role !== ADMIN_ROLE) throw insufficientRole('Account administration is for the admin role only.');
-  }
+  const requireAdminCaller = (req: Request) => requireAdmin(authenticate, req, 'Account administration');
 
   const noSuchAccount = (id: string) => notFound(`There is no account with id ${id}; GET /auth/users lists them.`);
 
   router.get(
     '/auth/users',
     handle(async (req, res) => {
-      requireAdmin(req);
+      requireAdminCaller(req);
       await accounts.refresh();
       res.json(accounts.publicUsers());
     }),
@@ -51,7 +46,7 @@ export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, 
   router.patch(
     '/auth/users/:id',
     handle(async (req, res) => {
-      requireAdmin(req);
+      requireAdminCaller(req);
       const body = requireBody(req.body);
       if (body.password !== undefined) throw badRequest('Passwords change through POST /auth/password, by their owner.');
       const role = body.role === undefined ? undefined : requireRole(body);
@@ -64,7 +59,7 @@ export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, 
   router.delete(
     '/auth/users/:id',
     handle(async (req, res) => {
-      requireAdmin(req);
+      requireAdminCaller(req);
       if (!(await accounts.remove(req.params.id))) throw noSuchAccount(req.params.id);
       await sessions.end({ userId: req.params.id }, 'account deleted');
       res.status(204).end();

@@ -3,7 +3,7 @@ import { roleOf } from '../store/accounts-file';
 import type { AccountStore } from '../store/account-store';
 import type { SessionStore } from '../store/sessions';
 import { readBearerToken } from './bearer';
-import { invalidToken, missingToken } from './challenge';
+import { insufficientRole, invalidToken, missingToken } from './challenge';
 import type { AccessClaims, TokenService } from './tokens';
 
 declare module 'express-serve-static-core' {
@@ -34,6 +34,16 @@ export function makeAuthenticate(tokens: TokenService, sessions: SessionStore, a
     req.auth = { ...claims, role: roleOf(account) };
     return req.auth;
   };
+}
+
+/** The one role with powers of its own: /db, account administration, introspection, reset. */
+export const ADMIN_ROLE = 'admin';
+
+/** The claims of an admin caller; a 401 without a token, a 403 (insufficient_scope) for any other role. */
+export function requireAdmin(authenticate: Authenticate, req: Request, what: string): AccessClaims {
+  const claims = requireAuthentication(authenticate, req);
+  if (claims.role !== ADMIN_ROLE) throw insufficientRole(`${what} is for the admin role only.`);
+  return claims;
 }
 
 /** The caller's claims, or the 401 that asks for a token. */

@@ -1,11 +1,10 @@
 import express, { type Request, type Router } from 'express';
-import { ADMIN_ROLE } from '../access/guard';
 import { ApiError, badRequest, forbidden } from '../errors';
 import { roleOf } from '../store/accounts-file';
 import type { AccountStore } from '../store/account-store';
 import type { SessionStore } from '../store/sessions';
-import { requireAuthentication, type Authenticate } from './authenticate';
-import { insufficientRole, invalidGrant } from './challenge';
+import { requireAdmin, requireAuthentication, type Authenticate } from './authenticate';
+import { invalidGrant } from './challenge';
 import { checkCookieRequest, clearRefreshCookie, readRefreshCookie, type CookieSettings } from './cookies';
 import { requireBody, requireNewPassword, requirePassword } from './fields';
 import { handle } from './handle';
@@ -166,8 +165,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
   router.post(
     '/auth/introspect',
     handle(async (req, res) => {
-      const caller = requireAuthentication(authenticate, req);
-      if (caller.role !== ADMIN_ROLE) throw insufficientRole('Token introspection is for the admin role only.');
+      requireAdmin(authenticate, req, 'Token introspection');
       const token = tokenParameter(req);
       if (looksLikeRefreshToken(token)) {
         const found = sessions.lookupRefreshToken(token);

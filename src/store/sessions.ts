@@ -154,10 +154,6 @@ export class SessionStore {
     return this.isActive(session.id) && session.refreshExpiresAt > this.options.now();
   }
 
-  find(sessionId: string): Session | undefined {
-    return this.sessions.get(sessionId);
-  }
-
   isRevoked(jti: string): boolean {
     return this.revokedTokens.has(jti);
   }
