@@ -13,6 +13,7 @@ import { makeAuthenticate, requireAdmin } from './auth/authenticate';
 import { hashPassword } from './auth/passwords';
 import type { CookieSettings } from './auth/cookies';
 import { makeAuthRoutes } from './auth/routes';
+import { makeSessionCatchUp } from './auth/session-catch-up';
 import { makeSessionIssuer } from './auth/session-issuer';
 import { makeTokenService } from './auth/tokens';
 import { describeApi, type ApiDescription } from './describe';
@@ -183,6 +184,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   }
   app.use(jsonServer.bodyParser, bodyLimits);
   if (Object.keys(routes.rewrites).length > 0) app.use(jsonServer.rewriter(routes.rewrites));
+  app.use(makeSessionCatchUp(authenticate, sessions));
   app.use(
     makeAuthRoutes({
       accounts,

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import bcrypt from 'bcryptjs';
 import { call, makeProject, runCli, SAMPLE_DB, startCli } from './helpers';
 
@@ -21,6 +22,16 @@ describe('fake-jwt-api users', () => {
     expect(list.stdout).toMatch(/1\s+alice@example\.com\s+user/);
     expect(list.stdout).toMatch(/2\s+carol@example\.com\s+editor/);
     expect(list.stdout).not.toMatch(/scrypt|password/);
+    project.cleanup();
+  });
+
+  it('add and list take --users after the command, not the serving flag of the same name', async () => {
+    const project = makeProject({});
+    const added = await runCli(['users', 'add', 'erin@example.com', '--users', 'course/accounts.json', '--password', 'erin-pass'], project.dir);
+    expect(added.code).toBe(0);
+    expect(existsSync(project.file('users.json'))).toBe(false);
+    const list = await runCli(['users', 'list', '-u', 'course/accounts.json'], project.dir);
+    expect(list.stdout).toMatch(/1\s+erin@example\.com\s+user/);
     project.cleanup();
   });
 

@@ -1,8 +1,10 @@
-import { CommanderError } from 'commander';
+import { CommanderError, Option } from 'commander';
 import { ConfigError, RuntimeError } from '../errors';
 import { normalizeArgs } from './argv';
 import { applyConfigFile } from './config-file';
+import { DEFAULTS } from '../options';
 import { runInit } from './init';
+import { issueToken, type TokenOptions } from './token';
 import { addUser, listUsers } from './users';
 import { buildProgram, type ServeFlags } from './program';
 import { serve, type RunningServer } from './serve';
@@ -36,6 +38,8 @@ function stopOnSignals(current: () => RunningServer | undefined): void {
 /** The command line: `main(process.argv)`. Resolves once the server listens; exits the process on errors. */
 export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram(version);
+  // A subcommand's flags (token --users, --issuer) are its own, not the serving ones of the same name.
+  program.enablePositionalOptions();
   program.exitOverride().configureOutput({ writeErr: () => undefined });
   let running: RunningServer | undefined;
   program
@@ -61,6 +65,18 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('-u, --users <file>', 'accounts file', 'users.json')
     .action(async (options: { users: string }) => {
       await listUsers(options.users, (line) => console.log(line));
+    });
+  program
+    .command('token')
+    .argument('<email>', 'the account to sign in')
+    .option('-u, --users <file>', 'accounts file', 'users.json')
+    .addOption(new Option('--secret <secret>', 'the signing secret the server uses (default: the one in .fake-jwt-api/)').env('JWT_SECRET'))
+    .option('--issuer <iss>', 'the iss claim, as the server has it', DEFAULTS.issuer)
+    .option('--audience <aud>', 'the aud claim, as the server has it')
+    .option('--ttl <duration>', 'how long the token lives', DEFAULTS.accessTtl)
+    .description('print an access token the running server accepts: TOKEN=$(fake-jwt-api token alice@example.com)')
+    .action(async (email: string, options: TokenOptions) => {
+      process.stdout.write(`${await issueToken(email, options)}\n`);
     });
   program.action(async (db: string) => {
     applyConfigFile(program);

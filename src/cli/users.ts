@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { requireEmail } from '../auth/fields';
 import { hashPassword } from '../auth/passwords';
@@ -37,7 +38,9 @@ export async function addUser(email: string, options: UsersAddOptions, log: (lin
   if (password.length < 1) throw new ConfigError('--password: must not be empty');
   await asUsage(options.users, email, async () => {
     const checked = requireEmail({ email });
-    const accounts = await AccountStore.open(usersFileSource(path.resolve(options.users)));
+    const file = path.resolve(options.users);
+    await mkdir(path.dirname(file), { recursive: true });
+    const accounts = await AccountStore.open(usersFileSource(file));
     const account = await accounts.create({ email: checked, role }, await hashPassword(password));
     log(`Added ${account.email} (id ${JSON.stringify(account.id)}, role ${role}) to ${options.users}.`);
     if (!options.password) log(`Password: ${password}`);

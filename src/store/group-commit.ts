@@ -1,5 +1,6 @@
 import { ApiError } from '../errors';
 import { writeTextAtomic } from './atomic';
+import { withFileLock } from './file-lock';
 import { sameVersion, versionOf, type FileVersion } from './file-version';
 
 interface Waiter {
@@ -16,6 +17,11 @@ export interface GroupCommitOptions {
    * --watch): the writes waiting are rejected with a 409 instead, and the edit stands.
    */
   keepExternalEdits?: boolean;
+  /**
+   * The file is shared with other processes (the `token` command adds sessions): each write holds the file's
+   * lock, and first hands a change someone else made since our last write to `mergeOutsideChange`.
+   */
+  mergeOutsideChange?: () => Promise<void>;
 }
 
 /**
@@ -76,6 +82,21 @@ export class GroupCommitFile {
   }
 
   private async writeOnce(): Promise<void> {
+    const { mergeOutsideChange } = this.options;
+    if (!mergeOutsideChange) return this.writeUnlocked();
+    await withFileLock(this.file, async () => {
+      if (await this.changedOutside()) await mergeOutsideChange();
+      await this.writeUnlocked();
+    });
+  }
+
+  /** True when the file on disk is neither the one we last wrote or loaded, nor absent since we never had one. */
+  async changedOutside(): Promise<boolean> {
+    const now = await versionOf(this.file);
+    return now !== undefined && !sameVersion(now, this.lastWritten);
+  }
+
+  private async writeUnlocked(): Promise<void> {
     if (this.options.keepExternalEdits && this.lastWritten && !sameVersion(await versionOf(this.file), this.lastWritten)) {
       throw new ApiError(409, 'conflict', `${this.file} was edited while this change was being saved; the edit wins and the change was not saved. Send it again.`);
     }

@@ -64,19 +64,45 @@ export class SessionStore {
   private readonly file: GroupCommitFile;
 
   private constructor(private readonly options: SessionStoreOptions) {
-    this.file = new GroupCommitFile(options.file, () => toJsonText(this.content()), { mode: 0o600 });
+    this.file = new GroupCommitFile(options.file, () => toJsonText(this.content()), {
+      mode: 0o600,
+      mergeOutsideChange: () => this.mergeFile().catch(() => undefined), // a hand-broken file is repaired by our write
+    });
   }
 
   static async open(options: SessionStoreOptions): Promise<SessionStore> {
     const store = new SessionStore(options);
-    const fail = (message: string) => new ConfigError(`${message}; delete the file to end every session`);
-    const content = (await readJsonFile(options.file, fail, () => ({ sessions: [], revokedTokens: [] }))) as Partial<SessionsFile>;
-    if (!Array.isArray(content.sessions) || !Array.isArray(content.revokedTokens)) throw fail(`${options.file}: expected { "sessions": [], "revokedTokens": [] }`);
-    for (const session of content.sessions) store.index(session);
-    for (const { jti, exp } of content.revokedTokens) store.revokedTokens.set(jti, exp);
-    store.prune();
+    await store.file.adoptCurrentFile();
+    await store.mergeFile();
     await mkdir(path.dirname(options.file), { recursive: true, mode: 0o700 });
     return store;
+  }
+
+  /**
+   * Adds what another process (`fake-jwt-api token`) wrote to the file: sessions and revocations this store
+   * has not seen. What this store already holds wins: a session it ended stays ended.
+   */
+  private async mergeFile(): Promise<void> {
+    const { file } = this.options;
+    const fail = (message: string) => new ConfigError(`${message}; delete the file to end every session`);
+    const content = (await readJsonFile(file, fail, () => ({ sessions: [], revokedTokens: [] }))) as Partial<SessionsFile>;
+    if (!Array.isArray(content.sessions) || !Array.isArray(content.revokedTokens)) throw fail(`${file}: expected { "sessions": [], "revokedTokens": [] }`);
+    for (const session of content.sessions) if (!this.sessions.has(session.id)) this.index(session);
+    for (const { jti, exp } of content.revokedTokens) if (!this.revokedTokens.has(jti)) this.revokedTokens.set(jti, exp);
+    this.prune();
+  }
+
+  /** Whether this store holds a session by that id (active or not); an unknown one may be on disk already. */
+  knows(sessionId: string): boolean {
+    return this.sessions.has(sessionId);
+  }
+
+  /** Loads sessions another process added to the file since this store last wrote or read it. */
+  async catchUp(): Promise<void> {
+    if (!(await this.file.changedOutside())) return;
+    // The version first, then the content: a change landing in between is merged now and again later, harmlessly.
+    await this.file.adoptCurrentFile();
+    await this.mergeFile();
   }
 
   /**

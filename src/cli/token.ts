@@ -1,0 +1,45 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { makeTokenService } from '../auth/tokens';
+import { parseDuration } from '../duration';
+import { ConfigError } from '../errors';
+import { roleOf } from '../store/accounts-file';
+import { usersFileSource } from '../store/account-sources';
+import { AccountStore } from '../store/account-store';
+import { SessionStore } from '../store/sessions';
+import { loadSigningKey, sessionsFileFor, stateFileFor } from '../store/state';
+
+export interface TokenOptions {
+  users: string;
+  secret?: string;
+  issuer: string;
+  audience?: string;
+  ttl: string;
+}
+
+/**
+ * `fake-jwt-api token <email>`: an access token for an account of users.json, for curl scripts. It starts a real
+ * session in the state folder (a running server reads it on first sight of the token), so logout ends it and a
+ * reset or password change does too. No refresh token: when it expires, run the command again.
+ */
+export async function issueToken(email: string, options: TokenOptions): Promise<string> {
+  const ttlSeconds = parseDuration(options.ttl);
+  if (ttlSeconds === undefined) throw new ConfigError(`--ttl: "${options.ttl}" is not a duration like 90s, 15m, 1h or 7d`);
+  const users = path.resolve(options.users);
+  if (!existsSync(users)) throw new ConfigError(`${options.users}: no such accounts file; pass --users <file>, or create one with fake-jwt-api init`);
+  const accounts = await AccountStore.open(usersFileSource(users));
+  const account = await accounts.findByEmail(email);
+  if (!account) throw new ConfigError(`${options.users}: no account has the email ${email} (see fake-jwt-api users list)`);
+
+  const key = await loadSigningKey(options.secret, stateFileFor(users));
+  const sessions = await SessionStore.open({
+    file: sessionsFileFor(users),
+    now: Date.now,
+    refreshTtlSeconds: ttlSeconds,
+    sessionTtlSeconds: ttlSeconds,
+    accessTtlSeconds: ttlSeconds,
+  });
+  const { session } = await sessions.start(String(account.id));
+  const tokens = makeTokenService({ key, algorithm: 'HS256', issuer: options.issuer, audience: options.audience, accessTtlSeconds: ttlSeconds, now: Date.now });
+  return tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, session.id).token;
+}
