@@ -26,6 +26,7 @@ import { makeStaticFiles } from './http/static-files';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
 import { dbCollectionSource, usersFileSource } from './store/account-sources';
 import { AccountStore } from './store/account-store';
+import { roleOf } from './store/accounts-file';
 import { limitDeleteCascade } from './store/delete-cascade';
 import { speedUpInsert } from './store/fast-insert';
 import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
@@ -198,7 +199,15 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
       registerAtUsers: database.accountsCollection,
     }),
   );
-  app.get('/', makeHomePage(describe));
+  app.get(
+    '/',
+    makeHomePage(() => ({
+      resources: describe().resources,
+      demoAccounts: accounts.demoAccounts().map(({ account, password }) => ({ email: account.email, role: roleOf(account), password })),
+      cookieMode: Boolean(cookie),
+      passwordMinLength: options.passwordMinLength,
+    })),
+  );
   const reset = async () => {
     await accounts.resetToStart();
     await database.resetToStart();

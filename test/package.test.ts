@@ -38,6 +38,10 @@ it('npx fake-jwt-api db.json serves, logs in and reads a resource', async () => 
     expect(login.status).toBe(200);
     const posts = await call(`${url}/posts`, 'GET', undefined, login.body.accessToken);
     expect(posts.body).toEqual(SAMPLE_DB.posts);
+    // The playground's files ship with the package: the page is whole, not a template.
+    const home = await call(url, 'GET');
+    expect(home.body).toContain('<title>fake-jwt-api playground</title>');
+    expect(home.body).not.toMatch(/__(STYLE|SCRIPT|DATA|NONCE)__/);
   } finally {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     process.kill(-child.pid!, 'SIGTERM');
@@ -48,7 +52,7 @@ it('npx fake-jwt-api db.json serves, logs in and reads a resource', async () => 
 it('ships compiled JavaScript with types, and no TypeScript sources or tests', () => {
   const files = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const paths = (JSON.parse(files) as Array<{ files: Array<{ path: string }> }>)[0].files.map((file) => file.path);
-  expect(paths).toEqual(expect.arrayContaining(['bin/fake-jwt-api.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'starter/db.json', 'README.md']));
+  expect(paths).toEqual(expect.arrayContaining(['bin/fake-jwt-api.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'starter/db.json', 'playground/app.js', 'README.md']));
   expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
   expect(paths.filter((path) => path.includes('test'))).toEqual([]);
 });

@@ -1,50 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { ApiDescription } from '../describe';
 
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] ?? char);
-
-/** The page at GET /: what this server serves and how to log in. Public, so it names no account. */
-export function renderHomePage(description: ApiDescription, origin: string): string {
-  const rows = description.resources
-    .map(({ name, read, write }) => `<tr><td><a href="/${encodeURIComponent(name)}">/${escapeHtml(name)}</a></td><td>${escapeHtml(read)}</td><td>${escapeHtml(write)}</td></tr>`)
-    .join('\n');
-  const login = `curl -X POST ${origin}/auth/login -H 'Content-Type: application/json' -d '{"email":"…","password":"…"}'`;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>fake-jwt-api</title>
-<style>
-body { font: 16px/1.5 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-table { border-collapse: collapse; } td, th { padding: .25rem 1rem .25rem 0; text-align: left; }
-code, pre { background: #f4f4f4; padding: .1rem .3rem; border-radius: 3px; } pre { padding: .6rem; overflow-x: auto; }
-</style>
-</head>
-<body>
-<h1>fake-jwt-api</h1>
-<p>json-server's REST API behind JWT authentication. Resources need <code>Authorization: Bearer &lt;token&gt;</code> unless their rule says otherwise.</p>
-<h2>Resources</h2>
-<table><thead><tr><th>path</th><th>read</th><th>write</th></tr></thead><tbody>
-${rows}
-</tbody></table>
-<h2>Auth</h2>
-<ul>
-<li><code>POST /auth/register</code> <code>{ "email", "password", ...profile }</code></li>
-<li><code>POST /auth/login</code> <code>{ "email", "password" }</code> → <code>{ accessToken, refreshToken, tokenType, expiresIn, user }</code></li>
-<li><code>GET /auth/me</code> with the token</li>
-<li><code>POST /auth/refresh</code> <code>{ "refreshToken" }</code> → a new pair; <code>POST /auth/logout</code>, <code>POST /auth/logout-all</code></li>
-</ul>
-<pre>${escapeHtml(login)}</pre>
-<p>The accounts are listed in the server's console, not here: this page is public.</p>
-</body>
-</html>
-`;
+/** What the playground page shows besides the API's description. */
+export interface PlaygroundData extends Pick<ApiDescription, 'resources'> {
+  /** Accounts whose plain-text password users.json held at start: the page offers them for a one-click login. */
+  demoAccounts: Array<{ email: string; role: string; password: string }>;
+  cookieMode: boolean;
+  passwordMinLength: number;
 }
 
-export function makeHomePage(describe: () => ApiDescription): RequestHandler {
-  return function homePage(req, res) {
-    res.type('html').send(renderHomePage(describe(), `${req.protocol}://${req.get('host') ?? 'localhost'}`));
+// playground/ sits at the package's top, two folders up from both src/http and dist/http.
+const ASSETS = path.join(__dirname, '..', '..', 'playground');
+let template: string | undefined;
+
+/** page.html with its style and script put in, read once: the files are part of the package, not user data. */
+function pageTemplate(): string {
+  if (template === undefined) {
+    const read = (name: string) => readFileSync(path.join(ASSETS, name), 'utf8');
+    const parts: Record<string, string> = { STYLE: read('style.css'), SCRIPT: read('app.js') };
+    template = read('page.html').replace(/__(STYLE|SCRIPT)__/g, (_, name: string) => parts[name]);
+  }
+  return template;
+}
+
+/** JSON that cannot end the <script> element holding it, whatever strings the data carries. */
+const scriptSafeJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/** The playground: one self-contained page. The values go in in one pass, so none is scanned for placeholders. */
+export function renderPlayground(data: PlaygroundData, nonce: string): string {
+  const values: Record<string, string> = { NONCE: nonce, DATA: scriptSafeJson(data), PASSWORD_MIN: String(data.passwordMinLength) };
+  return pageTemplate().replace(/__(NONCE|DATA|PASSWORD_MIN)__/g, (_, name: string) => values[name]);
+}
+
+/**
+ * GET /: the playground, unless the static folder has an index.html (served before this). Its script and style
+ * run only by nonce, and it may talk to this origin alone: data shown on the page can never run as code.
+ */
+export function makeHomePage(data: () => PlaygroundData): RequestHandler {
+  return function homePage(_req, res) {
+    const nonce = randomBytes(16).toString('base64');
+    res.set({
+      'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    res.type('html').send(renderPlayground(data(), nonce));
   };
 }

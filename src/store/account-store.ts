@@ -39,11 +39,13 @@ export class AccountStore {
     const store = new AccountStore(source, await source.read());
     await store.persistIfChanged();
     store.atStart = structuredClone(store.current.accounts);
+    store.atStartPlain = new Map(store.current.plainPasswords);
     return store;
   }
 
   /** The accounts as they were once loaded at start (passwords hashed), for reset(). */
   private atStart: Account[] = [];
+  private atStartPlain = new Map<string, string>();
 
   /** Puts the accounts back as they were at start, and saves them. */
   async resetToStart(): Promise<void> {
@@ -61,6 +63,19 @@ export class AccountStore {
   /** Plain-text passwords seen in the file at start, by lower-cased email (for the banner's login example). */
   get plainPasswordsAtStart(): ReadonlyMap<string, string> {
     return this.current.plainPasswords;
+  }
+
+  /**
+   * The accounts whose password users.json held in plain text at start, and still have (same hash): demo
+   * accounts, whose author wrote their password in the clear, for the home page to offer. Never any other.
+   */
+  demoAccounts(): Array<{ account: Account; password: string }> {
+    const startHash = new Map(this.atStart.map((account) => [emailKey(account.email), account.password]));
+    return this.current.accounts.flatMap((account) => {
+      const key = emailKey(account.email);
+      const password = this.atStartPlain.get(key);
+      return password !== undefined && startHash.get(key) === account.password ? [{ account, password }] : [];
+    });
   }
 
   /** The accounts as last loaded, without checking the disk: for the banner and the users resource. */

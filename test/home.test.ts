@@ -1,0 +1,62 @@
+import request from 'supertest';
+import { login, makeProject, SAMPLE_DB, SAMPLE_USERS, serverFor } from './helpers';
+
+/** The JSON the playground page carries for its script. */
+function pageData(html: string): { resources: Array<{ name: string; read: string; write: string }>; demoAccounts: Array<{ email: string; role: string; password: string }>; cookieMode: boolean } {
+  const match = /<script type="application\/json" id="api-data">([^]*?)<\/script>/.exec(html);
+  if (!match) throw new Error('no api-data in the page');
+  return JSON.parse(match[1]);
+}
+
+// What the browser test cannot see: the page's headers, and data that tries to break out of it.
+describe('the playground page at GET /', () => {
+  it('runs its script and style by a fresh nonce only, and talks to its own origin alone', async () => {
+    const project = makeProject();
+    const api = await serverFor(project);
+    const [first, second] = [await request(api.app).get('/').expect(200), await request(api.app).get('/').expect(200)];
+    const nonceOf = (csp: string) => /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    const nonce = nonceOf(first.headers['content-security-policy']);
+    expect(nonce).toBeDefined();
+    expect(nonce).not.toBe(nonceOf(second.headers['content-security-policy']));
+    expect(first.headers['content-security-policy']).toContain("default-src 'none'");
+    expect(first.headers['content-security-policy']).toContain("connect-src 'self'");
+    expect(first.text).toContain(`<script nonce="${nonce}">`);
+    expect(first.headers['cache-control']).toBe('no-store');
+    // Nothing from the internet: no URL but this server's own paths.
+    expect(first.text).not.toMatch(/(src|href)="(https?:)?\/\//);
+    project.cleanup();
+  });
+
+  it('keeps data that looks like markup inside its JSON', async () => {
+    // A collection name cannot hold a slash, but "<!--<script>" alone would make the parser skip the next </script>.
+    const collection = '<!--<script>';
+    const password = '</script><script>alert(1)</script>';
+    const project = makeProject({ 'db.json': { ...SAMPLE_DB, [collection]: [] }, 'users.json': [{ email: 'x@example.com', password, role: 'user' }] });
+    const api = await serverFor(project);
+    const page = await request(api.app).get('/').expect(200);
+    expect(page.text).not.toContain(collection);
+    expect(page.text).not.toContain(password);
+    const data = pageData(page.text);
+    expect(data.resources.map((resource) => resource.name)).toContain(collection);
+    expect(data.demoAccounts).toEqual([{ email: 'x@example.com', role: 'user', password }]);
+    project.cleanup();
+  });
+
+  it('offers as demo accounts only those whose password users.json held in plain text, while it still works', async () => {
+    const project = makeProject({ 'db.json': SAMPLE_DB, 'users.json': [...SAMPLE_USERS.slice(0, 2), { id: 3, email: 'bob@example.com', password: 'bob12345' }] });
+    const first = await serverFor(project);
+    expect(pageData((await request(first.app).get('/')).text)).toMatchObject({ cookieMode: false, demoAccounts: expect.arrayContaining([{ email: 'alice@example.com', role: 'user', password: 'alice123' }]) });
+    // Alice changes her password: the page stops offering the old one. A registered account is never offered.
+    const token = await login(first.app, 'alice@example.com', 'alice123');
+    await request(first.app).post('/auth/password').set('Authorization', `Bearer ${token}`).send({ currentPassword: 'alice123', newPassword: 'a-new-password' }).expect(204);
+    await request(first.app).post('/auth/register').send({ email: 'carol@example.com', password: 'carol-pass' }).expect(201);
+    const emails = pageData((await request(first.app).get('/')).text).demoAccounts.map((account) => account.email);
+    expect(emails).toEqual(['admin@example.com', 'bob@example.com']);
+    await first.close();
+    // The next start finds only hashes in users.json: no demo account, and the page says how to get one.
+    const second = await serverFor(project, { cookie: true });
+    const page = (await request(second.app).get('/')).text;
+    expect(pageData(page)).toMatchObject({ demoAccounts: [], cookieMode: true });
+    project.cleanup();
+  });
+});
