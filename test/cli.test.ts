@@ -40,6 +40,17 @@ describe('serving', () => {
     }
   });
 
+  it('names no playground in the banner when the static folder has its own index.html', async () => {
+    project.write('public/index.html', '<h1>my app</h1>');
+    const cli = await startCli(['db.json'], project.dir);
+    try {
+      expect(cli.output()).not.toContain('playground');
+      expect((await call(cli.url, 'GET')).body).toBe('<h1>my app</h1>');
+    } finally {
+      await cli.stop();
+    }
+  });
+
   it('registers, logs in and writes over real HTTP, and the banner lists resources, accounts and a login curl', async () => {
     const cli = await startCli(['db.json'], project.dir);
     try {
@@ -50,6 +61,7 @@ describe('serving', () => {
       expect(created.status).toBe(201);
       expect(JSON.stringify(project.json('db.json'))).toContain('over http');
       const banner = cli.output();
+      expect(banner).toContain(`Open ${cli.url} in a browser: the playground`);
       expect(banner).toMatch(/\/posts\s+authenticated\s+authenticated/);
       expect(banner).toMatch(/\/db\s+admin/);
       expect(banner).toMatch(/alice@example\.com\s+user/);

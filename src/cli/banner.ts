@@ -10,6 +10,8 @@ export interface BannerInput {
   /** Files written because the db did not exist. */
   created: readonly string[];
   watching: boolean;
+  /** Whether GET / is the playground (no static index.html in its place). */
+  playground: boolean;
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -38,6 +40,7 @@ function loginExample(input: BannerInput): string[] {
 export function renderBanner(input: BannerInput): string {
   const { url, description } = input;
   const lines: string[] = ['', `  fake-jwt-api  ·  json-server behind JWT auth  ·  ${url}`, ''];
+  if (input.playground) lines.push(`  Open ${url} in a browser: the playground logs in and sends requests for you.`, '');
   if (input.created.length > 0) {
     lines.push(`  Created ${input.created.map((file) => path.relative(process.cwd(), file) || file).join(', ')} with example data.`, '');
   }

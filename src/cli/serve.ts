@@ -114,6 +114,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
       knownPasswords: api.accounts.plainPasswordsAtStart,
       created,
       watching: Boolean(flags.watch),
+      playground: !(api.options.static && existsSync(path.join(api.options.static, 'index.html'))),
     }),
   );
   listenForSnapshots(() => api, flags.snapshots, log);
