@@ -171,27 +171,32 @@
       (api.cookieMode ? 'Refresh tokens travel in an HttpOnly cookie (--cookie).' : 'Refresh tokens travel in the JSON body.');
   }
 
+  function useAccount(email) {
+    const form = byId('login-form');
+    field(form, 'email').value = email;
+    field(form, 'password').value = '';
+    field(form, 'password').focus();
+  }
+
   function renderDemoAccounts() {
     const box = byId('demo-accounts');
     if (api.demoAccounts.length === 0) {
-      box.replaceChildren(
-        element('p', { className: 'muted' }, 'No demo accounts: users.json held no plain-text password at this start. Register one below.'),
-      );
+      box.replaceChildren(element('p', { className: 'muted' }, 'No demo accounts: users.json held no plain-text password at this start. Register one below.'));
       return;
     }
-    const rows = api.demoAccounts.map(({ email, role, password }) =>
+    const rows = api.demoAccounts.map(({ email, role }) =>
       element(
         'tr',
         {},
         element('td', {}, email),
         element('td', {}, role),
-        element('td', {}, password),
-        element('td', {}, element('button', { type: 'button', className: 'secondary', 'aria-label': `Log in as ${email}`, onclick: () => guarded(() => logIn(email, password)) }, 'Log in')),
+        element('td', {}, element('button', { type: 'button', className: 'secondary', 'aria-label': `Use ${email}`, onclick: () => useAccount(email) }, 'Use')),
       ),
     );
     box.replaceChildren(
       element('h3', {}, 'Demo accounts'),
-      element('table', {}, element('thead', {}, element('tr', {}, ...['email', 'role', 'password', ''].map((title) => element('th', { scope: 'col' }, title)))), element('tbody', {}, ...rows)),
+      element('table', {}, element('thead', {}, element('tr', {}, ...['email', 'role', ''].map((title) => element('th', { scope: 'col' }, title)))), element('tbody', {}, ...rows)),
+      element('p', { className: 'muted' }, 'Their passwords are the ones users.json held in plain text (the server\'s console shows one). This page never receives a password.'),
     );
   }
 

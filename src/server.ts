@@ -26,7 +26,6 @@ import { makeStaticFiles } from './http/static-files';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
 import { dbCollectionSource, usersFileSource } from './store/account-sources';
 import { AccountStore } from './store/account-store';
-import { roleOf } from './store/accounts-file';
 import { limitDeleteCascade } from './store/delete-cascade';
 import { speedUpInsert } from './store/fast-insert';
 import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
@@ -185,7 +184,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   }
   app.use(jsonServer.bodyParser, bodyLimits);
   if (Object.keys(routes.rewrites).length > 0) app.use(jsonServer.rewriter(routes.rewrites));
-  app.use(makeSessionCatchUp(authenticate, sessions));
+  app.use(makeSessionCatchUp(authenticate, tokens, sessions));
   app.use(
     makeAuthRoutes({
       accounts,
@@ -203,7 +202,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     '/',
     makeHomePage(() => ({
       resources: describe().resources,
-      demoAccounts: accounts.demoAccounts().map(({ account, password }) => ({ email: account.email, role: roleOf(account), password })),
+      demoAccounts: accounts.demoAccounts().map(({ email, role }) => ({ email, role })),
       cookieMode: Boolean(cookie),
       passwordMinLength: options.passwordMinLength,
     })),

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { login, makeProject, SAMPLE_DB, SAMPLE_USERS, serverFor } from './helpers';
 
 /** The JSON the playground page carries for its script. */
-function pageData(html: string): { resources: Array<{ name: string; read: string; write: string }>; demoAccounts: Array<{ email: string; role: string; password: string }>; cookieMode: boolean } {
+function pageData(html: string): { resources: Array<{ name: string; read: string; write: string }>; demoAccounts: Array<{ email: string; role: string }>; cookieMode: boolean } {
   const match = /<script type="application\/json" id="api-data">([^]*?)<\/script>/.exec(html);
   if (!match) throw new Error('no api-data in the page');
   return JSON.parse(match[1]);
@@ -27,25 +27,39 @@ describe('the playground page at GET /', () => {
     project.cleanup();
   });
 
+  it('cannot be read by another site, though the API answers CORS', async () => {
+    const project = makeProject();
+    const api = await serverFor(project);
+    const page = await request(api.app).get('/').set('Origin', 'https://evil.example').expect(200);
+    expect(page.headers['access-control-allow-origin']).toBeUndefined();
+    expect(page.headers['access-control-allow-credentials']).toBeUndefined();
+    const posts = await request(api.app).get('/posts').set('Origin', 'https://evil.example');
+    expect(posts.headers['access-control-allow-origin']).toBe('https://evil.example');
+    project.cleanup();
+  });
+
   it('keeps data that looks like markup inside its JSON', async () => {
     // A collection name cannot hold a slash, but "<!--<script>" alone would make the parser skip the next </script>.
     const collection = '<!--<script>';
-    const password = '</script><script>alert(1)</script>';
-    const project = makeProject({ 'db.json': { ...SAMPLE_DB, [collection]: [] }, 'users.json': [{ email: 'x@example.com', password, role: 'user' }] });
+    const role = '</script><script>alert(1)</script>';
+    const project = makeProject({ 'db.json': { ...SAMPLE_DB, [collection]: [] }, 'users.json': [{ email: 'x@example.com', password: 'x-password', role }] });
     const api = await serverFor(project);
     const page = await request(api.app).get('/').expect(200);
     expect(page.text).not.toContain(collection);
-    expect(page.text).not.toContain(password);
+    expect(page.text).not.toContain(role);
     const data = pageData(page.text);
     expect(data.resources.map((resource) => resource.name)).toContain(collection);
-    expect(data.demoAccounts).toEqual([{ email: 'x@example.com', role: 'user', password }]);
+    expect(data.demoAccounts).toEqual([{ email: 'x@example.com', role }]);
     project.cleanup();
   });
 
   it('offers as demo accounts only those whose password users.json held in plain text, while it still works', async () => {
     const project = makeProject({ 'db.json': SAMPLE_DB, 'users.json': [...SAMPLE_USERS.slice(0, 2), { id: 3, email: 'bob@example.com', password: 'bob12345' }] });
     const first = await serverFor(project);
-    expect(pageData((await request(first.app).get('/')).text)).toMatchObject({ cookieMode: false, demoAccounts: expect.arrayContaining([{ email: 'alice@example.com', role: 'user', password: 'alice123' }]) });
+    const page = (await request(first.app).get('/')).text;
+    expect(pageData(page)).toMatchObject({ cookieMode: false, demoAccounts: expect.arrayContaining([{ email: 'alice@example.com', role: 'user' }]) });
+    // Names only: no response holds a password, not even a demo one.
+    expect(page).not.toMatch(/admin123|alice123|bob12345/);
     // Alice changes her password: the page stops offering the old one. A registered account is never offered.
     const token = await login(first.app, 'alice@example.com', 'alice123');
     await request(first.app).post('/auth/password').set('Authorization', `Bearer ${token}`).send({ currentPassword: 'alice123', newPassword: 'a-new-password' }).expect(204);
@@ -55,8 +69,7 @@ describe('the playground page at GET /', () => {
     await first.close();
     // The next start finds only hashes in users.json: no demo account, and the page says how to get one.
     const second = await serverFor(project, { cookie: true });
-    const page = (await request(second.app).get('/')).text;
-    expect(pageData(page)).toMatchObject({ demoAccounts: [], cookieMode: true });
+    expect(pageData((await request(second.app).get('/')).text)).toMatchObject({ demoAccounts: [], cookieMode: true });
     project.cleanup();
   });
 });

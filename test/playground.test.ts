@@ -10,7 +10,7 @@ const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chro
 );
 const SCREENSHOTS = path.join(ROOT, 'test-output');
 // Chrome reports every 4xx fetch on the console; those are the point of the page, not problems.
-const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (401|403)/;
+const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (400|401|403)/;
 
 interface Playground {
   page: Page;
@@ -75,6 +75,15 @@ describe('the playground at GET /, in headless chromium', () => {
 
   const click = (page: Page, name: string) => act(page, () => page.getByRole('button', { name, exact: true }).click());
 
+  /** A demo account's Use button fills in its email; its password is typed, as the page never receives one. */
+  async function logInAs(page: Page, email: string, password: string): Promise<void> {
+    await page.getByRole('button', { name: `Use ${email}` }).click();
+    const login = page.getByRole('region', { name: 'Log in' });
+    expect(await login.getByLabel('Email').inputValue()).toBe(email);
+    await login.getByLabel('Password').fill(password);
+    await act(page, () => login.getByRole('button', { name: 'Log in', exact: true }).click());
+  }
+
   async function sendRequest(page: Page, method: string, requestPath: string, body = ''): Promise<void> {
     const box = page.getByRole('region', { name: 'Request' });
     await box.getByLabel('Method').selectOption(method);
@@ -121,7 +130,7 @@ describe('the playground at GET /, in headless chromium', () => {
     // Log out, then log in with a demo account (the starter users.json has their passwords in plain text).
     await click(page, 'Log out');
     await expectText(who(page), /^Signed out/);
-    await click(page, 'Log in as alice@example.com');
+    await logInAs(page, 'alice@example.com', 'alice123');
     await expectText(who(page), /^Signed in as alice@example\.com \(user, id 2\)$/);
 
     // A protected resource: 200 with the token, 401 without.
@@ -169,10 +178,7 @@ describe('the playground at GET /, in headless chromium', () => {
 
   it('shows a token expire, the server refuse it, and a refresh bring the session back', async () => {
     const { page, problems } = await openPlayground(['--access-ttl', '3s']);
-    const login = page.getByRole('region', { name: 'Log in' });
-    await login.getByLabel('Email').fill('admin@example.com');
-    await login.getByLabel('Password').fill('admin123');
-    await act(page, () => login.getByRole('button', { name: 'Log in', exact: true }).click());
+    await logInAs(page, 'admin@example.com', 'admin123');
     await expectText(who(page), /^Signed in as admin@example\.com \(admin, id 1\)$/);
     // The server allows a second of clock skew: wait until the token is surely dead.
     await expectText(page.locator('#countdown'), /^Expired 0:0[2-9] /);
@@ -188,7 +194,7 @@ describe('the playground at GET /, in headless chromium', () => {
 
   it('refreshes through the HttpOnly cookie in --cookie mode', async () => {
     const { page, problems } = await openPlayground(['--cookie']);
-    await click(page, 'Log in as alice@example.com');
+    await logInAs(page, 'alice@example.com', 'alice123');
     await expectText(who(page), /^Signed in as alice@example\.com/);
     expect(await responseBody(page)).not.toContain('refreshToken');
     await click(page, 'Refresh');
@@ -196,7 +202,24 @@ describe('the playground at GET /, in headless chromium', () => {
     await expectText(status(page), /^200 OK$/);
     await click(page, 'Log out');
     await expectText(status(page), /^204 No Content$/);
-    await page.getByRole('button', { name: 'Refresh' }).isDisabled();
+    expect(await page.getByRole('button', { name: 'Refresh' }).isDisabled()).toBe(true);
+    // The cookie went with the session: a refresh sent now (as a second tab would) has nothing to refresh with.
+    await sendRequest(page, 'POST', '/auth/refresh', '{}');
+    await expectText(status(page), /^400 Bad Request$/);
+    expect(await responseBody(page)).toContain('"error": "invalid_request"');
+    expect(problems).toEqual([]);
+  });
+
+  it('never sends the token to another origin from the request box', async () => {
+    const { page, problems } = await openPlayground();
+    await logInAs(page, 'alice@example.com', 'alice123');
+    const box = page.getByRole('region', { name: 'Request' });
+    for (const elsewhere of ['//example.com/steal', '/\\example.com/steal']) {
+      await box.getByLabel('Path').fill(elsewhere);
+      await box.getByRole('button', { name: 'Send' }).click();
+      await expectText(page.locator('#request-error'), /must be on this server/);
+    }
+    // The problems list holds any request that left the server: there was none.
     expect(problems).toEqual([]);
   });
 });

@@ -291,6 +291,18 @@ describe('cookie mode', () => {
     await request(api.app).post('/auth/refresh').set('Cookie', rotated.split(';')[0]).send({}).expect(401);
   });
 
+  it('logout ends the session of the access token sent, even when the cookie is another tab\'s login', async () => {
+    const api = await serve({ cookie: true });
+    const alice = await request(api.app).post('/auth/login').send({ email: 'alice@example.com', password: 'alice123' }).expect(200);
+    // A second tab logs in as bob: the browser's one cookie is now bob's.
+    const bob = await request(api.app).post('/auth/login').send({ email: 'bob@example.com', password: 'bob12345' }).expect(200);
+    const bobCookie = cookieOf(bob)!.split(';')[0];
+    await request(api.app).post('/auth/logout').set('Authorization', `Bearer ${alice.body.accessToken}`).set('Cookie', bobCookie).send({}).expect(204);
+    // Both sessions named by what was sent end: alice's token, the one the caller logged out with, first of all.
+    await request(api.app).get('/auth/me').set('Authorization', `Bearer ${alice.body.accessToken}`).expect(401);
+    await request(api.app).get('/auth/me').set('Authorization', `Bearer ${bob.body.accessToken}`).expect(401);
+  });
+
   it('refuses a cookie refresh a cross-site form could send, or one from an origin not allowed', async () => {
     const api = await serve({ cookie: true, corsOrigins: [APP] });
     const login = await request(api.app).post('/auth/login').send({ email: 'alice@example.com', password: 'alice123' }).expect(200);

@@ -64,6 +64,43 @@ describe('fake-jwt-api token', () => {
     expect(existsSync(project.file('.fake-jwt-api/sessions.json.lock'))).toBe(false);
   });
 
+  it('ends a token session the server has not seen yet by logout-all, a password change, a reset, and after a restart too', async () => {
+    server = await startCli(['db.json', '--allow-reset'], project.dir);
+    let url = server.url;
+    const logIn = async (email: string, password: string) => (await call(`${url}/auth/login`, 'POST', { email, password })).body.accessToken as string;
+    const refused = async (accessToken: string) => expect((await call(`${url}/auth/me`, 'GET', undefined, accessToken)).body).toMatchObject({ error: 'invalid_token' });
+
+    // Each time the other session logs in first: the server's next write is the ending itself.
+    let alice = await logIn('alice@example.com', 'alice123');
+    const beforeLogoutAll = await token('alice@example.com');
+    expect((await call(`${url}/auth/logout-all`, 'POST', {}, alice)).status).toBe(204);
+    await refused(beforeLogoutAll);
+
+    alice = await logIn('alice@example.com', 'alice123');
+    const beforePasswordChange = await token('alice@example.com');
+    const change = { currentPassword: 'alice123', newPassword: 'alice-new-password' };
+    expect((await call(`${url}/auth/password`, 'POST', change, alice)).status).toBe(204);
+    await refused(beforePasswordChange);
+
+    const admin = await logIn('admin@example.com', 'admin123');
+    const beforeReset = await token('bob@example.com');
+    expect((await call(`${url}/__reset`, 'POST', undefined, admin)).status).toBe(204);
+    await refused(beforeReset);
+
+    // What the file says after all that: a restarted server refuses them as well.
+    await server.stop();
+    server = await startCli(['db.json'], project.dir);
+    url = server.url;
+    for (const ended of [beforeLogoutAll, beforePasswordChange, beforeReset]) await refused(ended);
+  });
+
+  it('ends a token session with a --single-session login', async () => {
+    server = await startCli(['db.json', '--single-session'], project.dir);
+    const fromCommand = await token('alice@example.com');
+    expect((await call(`${server.url}/auth/login`, 'POST', { email: 'alice@example.com', password: 'alice123' })).status).toBe(200);
+    expect((await call(`${server.url}/auth/me`, 'GET', undefined, fromCommand)).body).toMatchObject({ error: 'invalid_token' });
+  });
+
   it('makes tokens that a server started later accepts, with the lifetime asked for', async () => {
     const accessToken = await token('admin@example.com', '--ttl', '90s');
     const claims = decodeJwt(accessToken);
@@ -76,6 +113,7 @@ describe('fake-jwt-api token', () => {
     const secret = 'a-secret-for-this-test-that-is-long-enough';
     server = await startCli(['db.json', '--issuer', 'course-api'], project.dir, { JWT_SECRET: secret });
     const matching = await runCli(['token', 'alice@example.com', '--issuer', 'course-api'], project.dir, { JWT_SECRET: secret });
+    expect(matching.code).toBe(0);
     expect((await call(`${server.url}/posts`, 'GET', undefined, matching.stdout.trim())).status).toBe(200);
     const otherIssuer = await token('alice@example.com', '--secret', secret);
     expect((await call(`${server.url}/posts`, 'GET', undefined, otherIssuer)).body).toMatchObject({ error: 'invalid_token' });

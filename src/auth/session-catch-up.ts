@@ -1,22 +1,26 @@
 import type { RequestHandler } from 'express';
-import jwt from 'jsonwebtoken';
 import type { SessionStore } from '../store/sessions';
 import type { Authenticate } from './authenticate';
 import { readBearerToken } from './bearer';
+import type { TokenService } from './tokens';
 
-/** The `sid` claim of a token, read without checking it: only to decide whether to look at the sessions file. */
-function unverifiedSessionId(token: string): string | undefined {
-  const payload = jwt.decode(token, { json: true });
-  return typeof payload?.sid === 'string' ? payload.sid : undefined;
+/** The session a refused token names, when the token itself is good: signed by us, unexpired, ours. */
+function sessionOfGoodToken(tokens: TokenService, token: string): string | undefined {
+  try {
+    return tokens.verifyAccessToken(token).sid;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * `fake-jwt-api token` starts sessions from another process, in the sessions file. A token naming a session this
- * server has not seen makes it read that file once (only when it changed) before the request goes on; every
- * other request pays nothing more than the authentication it needed anyway, whose result is kept on `req`.
+ * `fake-jwt-api token` starts sessions from another process, in the sessions file. A good token naming a session
+ * this server has not seen makes it read that file (only when it changed, one read at a time) before the request
+ * goes on. Every other request pays nothing more than the authentication it needed anyway, kept on `req`; a
+ * forged token pays one more signature check and never touches the disk.
  */
-export function makeSessionCatchUp(authenticate: Authenticate, sessions: SessionStore): RequestHandler {
-  return (req, _res, next) => {
+export function makeSessionCatchUp(authenticate: Authenticate, tokens: TokenService, sessions: SessionStore): RequestHandler {
+  return function catchUpWithTokenCommand(req, _res, next) {
     let token: string | undefined;
     try {
       token = readBearerToken(req);
@@ -25,7 +29,7 @@ export function makeSessionCatchUp(authenticate: Authenticate, sessions: Session
     } catch {
       // Refused: the guard or the auth route says why, after the catch-up below.
     }
-    const sessionId = token === undefined ? undefined : unverifiedSessionId(token);
+    const sessionId = token === undefined ? undefined : sessionOfGoodToken(tokens, token);
     if (sessionId === undefined || sessions.knows(sessionId)) return next();
     sessions.catchUp().then(
       () => next(),

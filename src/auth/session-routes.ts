@@ -71,26 +71,39 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
     }),
   );
 
-  /**
-   * The session a logout names: by its refresh token when one is sent (so a logout works once the access token
-   * has expired), else by the access token. Nothing is changed until the request is known to be good.
-   */
-  function sessionToEnd(req: Request): { sessionId?: string; userId: string } {
-    const token = readRefreshToken(req, cookie);
-    if (token !== undefined) {
-      const found = sessions.lookupRefreshToken(token);
-      if (found.state === 'unknown') throw invalidGrant('it is not one this server issued');
-      return { sessionId: found.session.id, userId: found.session.userId };
+  /** The caller's claims when a good access token came along; undefined when none did, or a bad one. */
+  function claimsIfGood(req: Request): AccessClaims | undefined {
+    try {
+      return authenticate(req);
+    } catch {
+      return undefined;
     }
-    const claims = requireAuthentication(authenticate, req);
-    return { sessionId: claims.sid, userId: claims.sub };
+  }
+
+  /**
+   * The sessions a logout names: the refresh token's (so a logout works once the access token has expired), and
+   * the access token's. Both end when both are sent and differ: in --cookie mode a browser has one cookie, maybe
+   * from another tab's login, and "log out" must never leave the token on show alive. Nothing is changed until
+   * the request is known to be good.
+   */
+  function sessionsToEnd(req: Request): Array<{ sessionId: string; userId: string }> {
+    const token = readRefreshToken(req, cookie);
+    if (token === undefined) {
+      const claims = requireAuthentication(authenticate, req);
+      return [{ sessionId: claims.sid, userId: claims.sub }];
+    }
+    const found = sessions.lookupRefreshToken(token);
+    if (found.state === 'unknown') throw invalidGrant('it is not one this server issued');
+    const named = [{ sessionId: found.session.id, userId: found.session.userId }];
+    const claims = claimsIfGood(req);
+    if (claims && claims.sid !== found.session.id) named.push({ sessionId: claims.sid, userId: claims.sub });
+    return named;
   }
 
   router.post(
     '/auth/logout',
     handle(async (req, res) => {
-      const { sessionId } = sessionToEnd(req);
-      await sessions.end({ sessionId: sessionId! }, 'logout');
+      for (const { sessionId } of sessionsToEnd(req)) await sessions.end({ sessionId }, 'logout');
       if (cookie) clearRefreshCookie(res, cookie);
       res.status(204).end();
     }),
@@ -99,8 +112,8 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
   router.post(
     '/auth/logout-all',
     handle(async (req, res) => {
-      const { userId } = sessionToEnd(req);
-      await sessions.end({ userId }, 'logout everywhere');
+      const users = new Set(sessionsToEnd(req).map(({ userId }) => userId));
+      for (const userId of users) await sessions.end({ userId }, 'logout everywhere');
       if (cookie) clearRefreshCookie(res, cookie);
       res.status(204).end();
     }),

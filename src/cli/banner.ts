@@ -1,12 +1,13 @@
 import path from 'node:path';
 import type { ApiDescription } from '../describe';
+import type { DemoAccount } from '../store/account-store';
 
 export interface BannerInput {
   url: string;
   description: ApiDescription;
   usersFile: string;
-  /** Plain-text passwords read from users.json at this start, by lower-cased email. */
-  knownPasswords: ReadonlyMap<string, string>;
+  /** Accounts whose plain-text password users.json held at this start. */
+  demoAccounts: readonly DemoAccount[];
   /** Files written because the db did not exist. */
   created: readonly string[];
   watching: boolean;
@@ -19,16 +20,13 @@ const quoteForShell = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 function loginExample(input: BannerInput): string[] {
   const accounts = input.description.accounts;
-  // Show a working login: an ordinary account whose password we saw in plain text, else any account.
-  const known = accounts.filter((account) => input.knownPasswords.has(account.email.toLowerCase()));
-  const withPassword = known.find((account) => account.role !== 'admin') ?? known[0];
-  if (!withPassword && accounts.length === 0) {
+  // Show a working login: an ordinary demo account, else any demo account, else any account.
+  const demo = input.demoAccounts.find((account) => account.role !== 'admin') ?? input.demoAccounts[0];
+  if (!demo && accounts.length === 0) {
     const body = JSON.stringify({ email: 'you@example.com', password: 'choose-a-password' });
     return ['  No accounts yet. Register one:', `  curl -X POST ${input.url}/auth/register -H 'Content-Type: application/json' -d ${quoteForShell(body)}`];
   }
-  const account = withPassword ?? accounts[0];
-  const password = input.knownPasswords.get(account.email.toLowerCase()) ?? 'YOUR_PASSWORD';
-  const body = JSON.stringify({ email: account.email, password });
+  const body = JSON.stringify(demo ? { email: demo.email, password: demo.password } : { email: accounts[0].email, password: 'YOUR_PASSWORD' });
   return [
     '  Log in, then send the token:',
     `  curl -X POST ${input.url}/auth/login -H 'Content-Type: application/json' -d ${quoteForShell(body)}`,

@@ -111,7 +111,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
       url,
       description: api.describe(),
       usersFile: api.accounts.name,
-      knownPasswords: api.accounts.plainPasswordsAtStart,
+      demoAccounts: api.accounts.demoAccounts(),
       created,
       watching: Boolean(flags.watch),
       playground: !(api.options.static && existsSync(path.join(api.options.static, 'index.html'))),

@@ -32,14 +32,10 @@ export async function issueToken(email: string, options: TokenOptions): Promise<
   if (!account) throw new ConfigError(`${options.users}: no account has the email ${email} (see fake-jwt-api users list)`);
 
   const key = await loadSigningKey(options.secret, stateFileFor(users));
-  const sessions = await SessionStore.open({
-    file: sessionsFileFor(users),
-    now: Date.now,
-    refreshTtlSeconds: ttlSeconds,
-    sessionTtlSeconds: ttlSeconds,
-    accessTtlSeconds: ttlSeconds,
-  });
-  const { session } = await sessions.start(String(account.id));
+  const session = await SessionStore.startInFile(
+    { file: sessionsFileFor(users), now: Date.now, refreshTtlSeconds: ttlSeconds, sessionTtlSeconds: ttlSeconds, accessTtlSeconds: ttlSeconds },
+    String(account.id),
+  );
   const tokens = makeTokenService({ key, algorithm: 'HS256', issuer: options.issuer, audience: options.audience, accessTtlSeconds: ttlSeconds, now: Date.now });
   return tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, session.id).token;
 }

@@ -3,11 +3,15 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { ApiDescription } from '../describe';
+import type { DemoAccount } from '../store/account-store';
 
 /** What the playground page shows besides the API's description. */
 export interface PlaygroundData extends Pick<ApiDescription, 'resources'> {
-  /** Accounts whose plain-text password users.json held at start: the page offers them for a one-click login. */
-  demoAccounts: Array<{ email: string; role: string; password: string }>;
+  /**
+   * Accounts whose plain-text password users.json held at start, by email and role: the page offers them to
+   * log in with. Never their passwords: no response holds one (they are in the banner, on the console).
+   */
+  demoAccounts: Array<Omit<DemoAccount, 'password'>>;
   cookieMode: boolean;
   passwordMinLength: number;
 }
@@ -41,6 +45,8 @@ export function renderPlayground(data: PlaygroundData, nonce: string): string {
  */
 export function makeHomePage(data: () => PlaygroundData): RequestHandler {
   return function homePage(_req, res) {
+    // No other site may read this page, whatever CORS allows for the API: it names the demo accounts.
+    for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']) res.removeHeader(header);
     const nonce = randomBytes(16).toString('base64');
     res.set({
       'Content-Security-Policy': `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'nonce-${nonce}'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,

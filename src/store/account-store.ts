@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { emailKey, nextAccountId, toPublicUser, type Account, type AccountsFile, type PublicUser } from './accounts-file';
+import { emailKey, nextAccountId, roleOf, toPublicUser, type Account, type AccountsFile, type PublicUser } from './accounts-file';
 import type { AccountSource, SourceVersion } from './account-sources';
 import { sameVersion } from './file-version';
 import { ApiError, ConfigError, conflict } from '../errors';
@@ -14,6 +14,13 @@ export interface NewAccount {
   email: string;
   role?: string;
   [field: string]: unknown;
+}
+
+/** An account whose password users.json held in plain text: the banner shows it; the home page, its email. */
+export interface DemoAccount {
+  email: string;
+  role: string;
+  password: string;
 }
 
 /**
@@ -60,21 +67,16 @@ export class AccountStore {
     return this.source.name;
   }
 
-  /** Plain-text passwords seen in the file at start, by lower-cased email (for the banner's login example). */
-  get plainPasswordsAtStart(): ReadonlyMap<string, string> {
-    return this.current.plainPasswords;
-  }
-
   /**
    * The accounts whose password users.json held in plain text at start, and still have (same hash): demo
    * accounts, whose author wrote their password in the clear, for the home page to offer. Never any other.
    */
-  demoAccounts(): Array<{ account: Account; password: string }> {
+  demoAccounts(): DemoAccount[] {
     const startHash = new Map(this.atStart.map((account) => [emailKey(account.email), account.password]));
     return this.current.accounts.flatMap((account) => {
       const key = emailKey(account.email);
       const password = this.atStartPlain.get(key);
-      return password !== undefined && startHash.get(key) === account.password ? [{ account, password }] : [];
+      return password !== undefined && startHash.get(key) === account.password ? [{ email: account.email, role: roleOf(account), password }] : [];
     });
   }
 

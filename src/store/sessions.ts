@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../errors';
 import { hashRefreshToken, newRefreshToken } from '../auth/refresh-token';
 import { toJsonText } from './atomic';
+import { withFileLock } from './file-lock';
 import { GroupCommitFile } from './group-commit';
 import { readJsonFile } from './json-file';
 
@@ -32,6 +33,21 @@ interface SessionsFile {
 }
 
 const MAX_SPENT_KEPT = 200;
+
+/** The fields every session needs; a hand-edited or foreign file is checked before any of it is believed. */
+function isSession(value: unknown): value is Session {
+  if (value === null || typeof value !== 'object') return false;
+  const session = value as Record<string, unknown>;
+  return (
+    typeof session.id === 'string' &&
+    typeof session.userId === 'string' &&
+    typeof session.refreshHash === 'string' &&
+    ['createdAt', 'expiresAt', 'refreshExpiresAt'].every((field) => typeof session[field] === 'number') &&
+    Array.isArray(session.spent) &&
+    session.spent.every((hash) => typeof hash === 'string') &&
+    (session.endedAt === undefined || typeof session.endedAt === 'number')
+  );
+}
 const PARALLEL_REFRESH_GRACE_MS = 5_000;
 
 export type Rotation =
@@ -63,11 +79,15 @@ export class SessionStore {
   private readonly revokedTokens = new Map<string, number>();
   private readonly file: GroupCommitFile;
 
-  private constructor(private readonly options: SessionStoreOptions) {
-    this.file = new GroupCommitFile(options.file, () => toJsonText(this.content()), {
-      mode: 0o600,
-      mergeOutsideChange: () => this.mergeFile().catch(() => undefined), // a hand-broken file is repaired by our write
-    });
+  private catchingUp: Promise<void> | undefined;
+
+  /** `lockHeld`: the caller holds the file's lock for the store's whole life (the `token` command). */
+  private constructor(
+    private readonly options: SessionStoreOptions,
+    lockHeld = false,
+  ) {
+    const text = () => toJsonText(this.content());
+    this.file = new GroupCommitFile(options.file, text, lockHeld ? { mode: 0o600 } : { mode: 0o600, mergeOutsideChange: () => this.mergeOutsideChange() });
   }
 
   static async open(options: SessionStoreOptions): Promise<SessionStore> {
@@ -79,17 +99,43 @@ export class SessionStore {
   }
 
   /**
+   * For `fake-jwt-api token`: reads the file, adds a session and writes it back, all under the file's lock, so a
+   * running server's changes in between cannot be written over with an older copy. No refresh token leaves.
+   */
+  static async startInFile(options: SessionStoreOptions, userId: string): Promise<Session> {
+    await mkdir(path.dirname(options.file), { recursive: true, mode: 0o700 });
+    return withFileLock(options.file, async () => {
+      const store = new SessionStore(options, true);
+      await store.mergeFile();
+      return (await store.start(userId)).session;
+    });
+  }
+
+  /**
    * Adds what another process (`fake-jwt-api token`) wrote to the file: sessions and revocations this store
-   * has not seen. What this store already holds wins: a session it ended stays ended.
+   * has not seen. What this store already holds wins: it is the only one that changes a session once made.
    */
   private async mergeFile(): Promise<void> {
     const { file } = this.options;
     const fail = (message: string) => new ConfigError(`${message}; delete the file to end every session`);
     const content = (await readJsonFile(file, fail, () => ({ sessions: [], revokedTokens: [] }))) as Partial<SessionsFile>;
     if (!Array.isArray(content.sessions) || !Array.isArray(content.revokedTokens)) throw fail(`${file}: expected { "sessions": [], "revokedTokens": [] }`);
-    for (const session of content.sessions) if (!this.sessions.has(session.id)) this.index(session);
-    for (const { jti, exp } of content.revokedTokens) if (!this.revokedTokens.has(jti)) this.revokedTokens.set(jti, exp);
+    content.sessions.forEach((session: unknown, index) => {
+      if (!isSession(session)) throw fail(`${file}: sessions[${index}] is not a session`);
+      if (!this.sessions.has(session.id)) this.index(session);
+    });
+    for (const { jti, exp } of content.revokedTokens) if (typeof jti === 'string' && typeof exp === 'number' && !this.revokedTokens.has(jti)) this.revokedTokens.set(jti, exp);
     this.prune();
+  }
+
+  /** Before a write: merge another process's change; a file broken by hand is written over with what we hold. */
+  private async mergeOutsideChange(): Promise<void> {
+    try {
+      await this.mergeFile();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(`fake-jwt-api: ${error.message}; writing the sessions this server holds over it`);
+    }
   }
 
   /** Whether this store holds a session by that id (active or not); an unknown one may be on disk already. */
@@ -97,8 +143,16 @@ export class SessionStore {
     return this.sessions.has(sessionId);
   }
 
-  /** Loads sessions another process added to the file since this store last wrote or read it. */
-  async catchUp(): Promise<void> {
+  /**
+   * Loads sessions another process added to the file since this store last wrote or read it. One read at a time:
+   * requests that ask while one runs share it.
+   */
+  catchUp(): Promise<void> {
+    this.catchingUp ??= this.readOutsideChange().finally(() => (this.catchingUp = undefined));
+    return this.catchingUp;
+  }
+
+  private async readOutsideChange(): Promise<void> {
     if (!(await this.file.changedOutside())) return;
     // The version first, then the content: a change landing in between is merged now and again later, harmlessly.
     await this.file.adoptCurrentFile();
@@ -122,7 +176,10 @@ export class SessionStore {
       refreshExpiresAt: this.refreshExpiry(now, now + this.options.sessionTtlSeconds * 1000),
       spent: [],
     };
-    if (endOthers) this.markEnded((other) => other.userId === userId, 'a newer login (--single-session)');
+    if (endOthers) {
+      await this.catchUp(); // sessions the `token` command started count too
+      this.markEnded((other) => other.userId === userId, 'a newer login (--single-session)');
+    }
     this.index(session);
     await this.save();
     return { session, refreshToken };
@@ -188,6 +245,7 @@ export class SessionStore {
   async end(select: { sessionId: string } | { userId: string; except?: string }, because: string): Promise<void> {
     const chosen = (session: Session) =>
       'sessionId' in select ? session.id === select.sessionId : session.userId === select.userId && session.id !== select.except;
+    await this.catchUp();
     if (this.markEnded(chosen, because)) await this.save();
   }
 
@@ -206,11 +264,13 @@ export class SessionStore {
 
   /** Ends every session (a reset for a test suite). */
   async endAll(because: string): Promise<void> {
+    await this.catchUp();
     if (this.markEnded(() => true, because)) await this.save();
   }
 
   /** Ends the sessions of accounts that no longer exist (deleted by hand, or while the server was down). */
   async endOrphans(accountExists: (userId: string) => boolean): Promise<void> {
+    await this.catchUp();
     if (this.markEnded((session) => !accountExists(session.userId), 'account deleted')) await this.save();
   }
 

@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { withFileLock } from './file-lock';
+
+describe('withFileLock', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'file-lock-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('lets one holder in at a time, and removes the lock after', async () => {
+    const file = path.join(dir, 'data.json');
+    let inside = 0;
+    let most = 0;
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        withFileLock(file, async () => {
+          inside += 1;
+          most = Math.max(most, inside);
+          await sleep(10);
+          inside -= 1;
+        }),
+      ),
+    );
+    expect(most).toBe(1);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('breaks at once a lock whose process is gone (killed while writing)', async () => {
+    const file = path.join(dir, 'data.json');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(`${file}.lock`, `${gone} someone-else`);
+    const started = Date.now();
+    expect(await withFileLock(file, async () => 'done')).toBe('done');
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('releases the lock when the work fails', async () => {
+    const file = path.join(dir, 'data.json');
+    await expect(withFileLock(file, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+});
