@@ -15,7 +15,7 @@ import type { CookieSettings } from './auth/cookies';
 import { makeAuthRoutes } from './auth/routes';
 import { makeSessionCatchUp } from './auth/session-catch-up';
 import { makeSessionIssuer } from './auth/session-issuer';
-import { makeTokenService } from './auth/tokens';
+import { makeTokenService, SIGNING_ALGORITHM } from './auth/tokens';
 import { describeApi, type ApiDescription } from './describe';
 import { ConfigError } from './errors';
 import { errorHandler, noRouteError, notFoundHandler, sendApiError, toApiError } from './http/errors';
@@ -105,9 +105,11 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   // account that gets a freed id cannot inherit them.
   const endOrphanSessions = () => sessions.endOrphans((userId) => accounts.byId(userId) !== undefined);
   await endOrphanSessions();
+  // The checks after a change run one after another, and close() waits for the last.
+  let orphanChecks = Promise.resolve();
   accounts.onChange((users) => {
     database.setAccountProfiles(users);
-    endOrphanSessions().catch((error: unknown) => console.error('fake-jwt-api: could not save the sessions:', error));
+    orphanChecks = orphanChecks.then(endOrphanSessions).catch((error: unknown) => console.error('fake-jwt-api: could not save the sessions:', error));
   });
   const stopWatchingAccounts = options.watchUsers && accounts.name === options.users ? accounts.watchForEdits(options.users) : () => undefined;
   const router = jsonServer.router(database.db, { foreignKeySuffix: options.foreignKeySuffix });
@@ -128,7 +130,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
 
   const tokens = makeTokenService({
     key,
-    algorithm: 'HS256',
+    algorithm: SIGNING_ALGORITHM,
     issuer: options.issuer,
     audience: options.audience,
     accessTtlSeconds: options.accessTtlSeconds,
@@ -254,6 +256,8 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     describe,
     close: async () => {
       stopWatchingAccounts();
+      await accounts.settled();
+      await orphanChecks;
       await Promise.all([database.settled(), sessions.settled()]);
     },
     reset,

@@ -10,7 +10,10 @@ beforeEach(async () => {
   project = makeProject();
   api = await serverFor(project);
 });
-afterEach(() => project.cleanup());
+afterEach(async () => {
+  await api.close(); // every change on disk before the folder goes
+  project.cleanup();
+});
 
 describe('POST /auth/register', () => {
   it('creates an account, saves users.json and answers 201 with an AuthResult', async () => {

@@ -11,10 +11,19 @@ beforeEach(() => {
   project = makeProject({ 'db.json': { posts: [{ id: 1, title: 'p' }] }, 'users.json': SAMPLE_USERS });
   clock = Date.parse('2026-03-01T12:00:00Z');
 });
-afterEach(() => project.cleanup());
+let opened: FakeJwtApi[] = [];
+afterEach(async () => {
+  // Every change on disk (a deletion's session ending runs in the background) before the folder goes.
+  await Promise.all(opened.map((api) => api.close()));
+  opened = [];
+  project.cleanup();
+});
 
-const serve = (options: Partial<ServerOptions> = {}) =>
-  createServer({ db: project.file('db.json'), logger: false, accessTtl: '15m', refreshTtl: '1d', sessionTtl: '7d', now: () => clock, ...options });
+const serve = async (options: Partial<ServerOptions> = {}) => {
+  const api = await createServer({ db: project.file('db.json'), logger: false, accessTtl: '15m', refreshTtl: '1d', sessionTtl: '7d', now: () => clock, ...options });
+  opened.push(api);
+  return api;
+};
 
 interface Pair {
   accessToken: string;

@@ -2,6 +2,9 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import { invalidToken } from './challenge';
 
+/** The one signing algorithm, with the secret of state.ts; verification accepts exactly this one. */
+export const SIGNING_ALGORITHM: Algorithm = 'HS256';
+
 /** RFC 9068 media type of an OAuth 2.0 access token in JWT form; a JWT without it is not our access token. */
 const ACCESS_TOKEN_TYPE = 'at+jwt';
 // SPEC §5: a token is dead within a second of its `exp`.

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { makeTokenService } from '../auth/tokens';
+import { makeTokenService, SIGNING_ALGORITHM } from '../auth/tokens';
 import { parseDuration } from '../duration';
 import { ConfigError } from '../errors';
 import { roleOf } from '../store/accounts-file';
@@ -36,6 +36,6 @@ export async function issueToken(email: string, options: TokenOptions): Promise<
     { file: sessionsFileFor(users), now: Date.now, refreshTtlSeconds: ttlSeconds, sessionTtlSeconds: ttlSeconds, accessTtlSeconds: ttlSeconds },
     String(account.id),
   );
-  const tokens = makeTokenService({ key, algorithm: 'HS256', issuer: options.issuer, audience: options.audience, accessTtlSeconds: ttlSeconds, now: Date.now });
+  const tokens = makeTokenService({ key, algorithm: SIGNING_ALGORITHM, issuer: options.issuer, audience: options.audience, accessTtlSeconds: ttlSeconds, now: Date.now });
   return tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, session.id).token;
 }

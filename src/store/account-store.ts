@@ -226,6 +226,11 @@ export class AccountStore {
     for (const listener of this.listeners) listener(users);
   }
 
+  /** Resolves once the reloads and writes asked for so far are done (and their change listeners called). */
+  async settled(): Promise<void> {
+    await this.queue;
+  }
+
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => undefined);
