@@ -63,10 +63,11 @@ Examples:
   $ JWT_SECRET=$(openssl rand -hex 32) fake-jwt-api db.json --access-ttl 15m
   $ fake-jwt-api data.js --routes routes.json     data from a script, with rewrites
 
-Then:
+Then open http://localhost:3000 in a browser for the playground, or:
   $ curl -X POST localhost:3000/auth/login -H 'Content-Type: application/json' \\
       -d '{"email":"alice@example.com","password":"alice123"}'
-  $ curl localhost:3000/posts -H "Authorization: Bearer <accessToken>"
+  $ TOKEN=$(fake-jwt-api token alice@example.com)     a token without the password
+  $ curl localhost:3000/posts -H "Authorization: Bearer $TOKEN"
 `;
 
 /** The command line as commander reads it. Options carry json-server's names, short forms and defaults. */
