@@ -90,7 +90,7 @@ export class GroupCommitFile {
     });
   }
 
-  /** True when the file on disk is neither the one we last wrote or loaded, nor absent since we never had one. */
+  /** True when the file exists and is not the version we last wrote or loaded: another process changed it. */
   async changedOutside(): Promise<boolean> {
     const now = await versionOf(this.file);
     return now !== undefined && !sameVersion(now, this.lastWritten);
