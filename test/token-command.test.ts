@@ -94,6 +94,27 @@ describe('fake-jwt-api token', () => {
     for (const ended of [beforeLogoutAll, beforePasswordChange, beforeReset]) await refused(ended);
   });
 
+  it('revokes (RFC 7009) a token the server had not seen yet', async () => {
+    server = await startCli(['db.json'], project.dir);
+    const fromCommand = await token('alice@example.com');
+    expect((await call(`${server.url}/auth/revoke`, 'POST', { token: fromCommand })).status).toBe(200);
+    expect((await call(`${server.url}/auth/me`, 'GET', undefined, fromCommand)).body).toMatchObject({ error: 'invalid_token' });
+  });
+
+  it('keeps logouts and password changes working when the sessions file was broken by hand', async () => {
+    server = await startCli(['db.json'], project.dir);
+    const login = async () => (await call(`${server!.url}/auth/login`, 'POST', { email: 'alice@example.com', password: 'alice123' })).body.accessToken as string;
+    const [first, second] = [await login(), await login()];
+    project.write('.fake-jwt-api/sessions.json', '{ broken');
+    expect((await call(`${server.url}/auth/password`, 'POST', { currentPassword: 'alice123', newPassword: 'alice-new-password' }, second)).status).toBe(204);
+    expect((await call(`${server.url}/auth/me`, 'GET', undefined, first)).status).toBe(401);
+    expect((await call(`${server.url}/auth/logout-all`, 'POST', {}, second)).status).toBe(204);
+    expect((await call(`${server.url}/auth/me`, 'GET', undefined, second)).status).toBe(401);
+    // The server wrote what it holds over the broken file, and said so on its console.
+    expect(() => project.json('.fake-jwt-api/sessions.json')).not.toThrow();
+    expect(server.output()).toContain('sessions.json');
+  });
+
   it('ends a token session with a --single-session login', async () => {
     server = await startCli(['db.json', '--single-session'], project.dir);
     const fromCommand = await token('alice@example.com');

@@ -13,6 +13,12 @@ function sessionOfGoodToken(tokens: TokenService, token: string): string | undef
   }
 }
 
+/** Reads the sessions `fake-jwt-api token` added when `token` is good and names a session this server has not seen. */
+export async function catchUpForToken(tokens: TokenService, sessions: SessionStore, token: string): Promise<void> {
+  const sessionId = sessionOfGoodToken(tokens, token);
+  if (sessionId !== undefined && !sessions.knows(sessionId)) await sessions.catchUp();
+}
+
 /**
  * `fake-jwt-api token` starts sessions from another process, in the sessions file. A good token naming a session
  * this server has not seen makes it read that file (only when it changed, one read at a time) before the request
@@ -29,9 +35,8 @@ export function makeSessionCatchUp(authenticate: Authenticate, tokens: TokenServ
     } catch {
       // Refused: the guard or the auth route says why, after the catch-up below.
     }
-    const sessionId = token === undefined ? undefined : sessionOfGoodToken(tokens, token);
-    if (sessionId === undefined || sessions.knows(sessionId)) return next();
-    sessions.catchUp().then(
+    if (token === undefined) return next();
+    catchUpForToken(tokens, sessions, token).then(
       () => next(),
       (error: unknown) => {
         console.error(`fake-jwt-api: could not read the sessions file: ${(error as Error).message}`);

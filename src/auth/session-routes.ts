@@ -10,6 +10,7 @@ import { requireBody, requireNewPassword, requirePassword } from './fields';
 import { handle } from './handle';
 import { hashPassword, verifyPassword } from './passwords';
 import { looksLikeRefreshToken } from './refresh-token';
+import { catchUpForToken } from './session-catch-up';
 import type { SessionIssuer } from './session-issuer';
 import type { AccessClaims, TokenService } from './tokens';
 
@@ -139,7 +140,8 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
   );
 
   /** The access token's claims when it is one of ours and still good, else undefined (never a 401 here). */
-  function activeAccessClaims(token: string): AccessClaims | undefined {
+  async function activeAccessClaims(token: string): Promise<AccessClaims | undefined> {
+    await catchUpForToken(tokens, sessions, token); // it may be a session `fake-jwt-api token` started
     try {
       const claims = tokens.verifyAccessToken(token);
       const live = sessions.isActive(claims.sid) && !sessions.isRevoked(claims.jti) && accounts.byId(claims.sub) !== undefined;
@@ -167,7 +169,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
         // §2.1: revoking a refresh token also invalidates the access tokens of the same grant.
         if (found.state !== 'unknown') await sessions.end({ sessionId: found.session.id }, 'refresh token revoked');
       } else {
-        const claims = activeAccessClaims(token);
+        const claims = await activeAccessClaims(token);
         if (claims) await sessions.revokeAccessToken(claims.jti, claims.exp);
       }
       res.status(200).json({});
@@ -187,7 +189,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
         res.json({ active: true, token_type: 'refresh_token', sub: session.userId, sid: session.id, iat: Math.floor(session.createdAt / 1000), exp: Math.floor(session.refreshExpiresAt / 1000) });
         return;
       }
-      const claims = activeAccessClaims(token);
+      const claims = await activeAccessClaims(token);
       if (!claims) return void res.json({ active: false });
       const account = accounts.byId(claims.sub);
       res.json({ active: true, token_type: 'access_token', ...claims, role: account ? roleOf(account) : claims.role, username: claims.email });

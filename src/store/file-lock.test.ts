@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { withFileLock } from './file-lock';
@@ -33,10 +33,39 @@ describe('withFileLock', () => {
   it('breaks at once a lock whose process is gone (killed while writing)', async () => {
     const file = path.join(dir, 'data.json');
     const gone = spawnSync(process.execPath, ['-e', '']).pid!;
-    writeFileSync(`${file}.lock`, `${gone} someone-else`);
+    writeFileSync(`${file}.lock`, `${hostname()} ${gone} someone-else`);
     const started = Date.now();
     expect(await withFileLock(file, async () => 'done')).toBe('done');
     expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it('lets one holder in at a time when several waiters find an abandoned lock together', async () => {
+    const file = path.join(dir, 'data.json');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    for (let round = 0; round < 20; round++) {
+      writeFileSync(`${file}.lock`, `${hostname()} ${gone} someone-else`);
+      let inside = 0;
+      let most = 0;
+      await Promise.all(
+        Array.from({ length: 4 }, () =>
+          withFileLock(file, async () => {
+            inside += 1;
+            most = Math.max(most, inside);
+            await sleep(2);
+            inside -= 1;
+          }),
+        ),
+      );
+      expect(most).toBe(1);
+    }
+  });
+
+  it('breaks a lock left empty (its process died before writing its name) once it is a second old', async () => {
+    const file = path.join(dir, 'data.json');
+    writeFileSync(`${file}.lock`, '');
+    const past = new Date(Date.now() - 2_000);
+    utimesSync(`${file}.lock`, past, past);
+    expect(await withFileLock(file, async () => 'done')).toBe('done');
   });
 
   it('releases the lock when the work fails', async () => {

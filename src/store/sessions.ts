@@ -79,7 +79,8 @@ export class SessionStore {
   private readonly revokedTokens = new Map<string, number>();
   private readonly file: GroupCommitFile;
 
-  private catchingUp: Promise<void> | undefined;
+  private reading: Promise<void> | undefined;
+  private nextRead: Promise<void> | undefined;
 
   /** `lockHeld`: the caller holds the file's lock for the store's whole life (the `token` command). */
   private constructor(
@@ -128,13 +129,13 @@ export class SessionStore {
     this.prune();
   }
 
-  /** Before a write: merge another process's change; a file broken by hand is written over with what we hold. */
+  /** Merges another process's change; a file broken by hand is logged, and written over by our next save. */
   private async mergeOutsideChange(): Promise<void> {
     try {
       await this.mergeFile();
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
-      console.error(`fake-jwt-api: ${error.message}; writing the sessions this server holds over it`);
+      console.error(`fake-jwt-api: ${error.message}; the next save writes the sessions this server holds over it`);
     }
   }
 
@@ -144,19 +145,27 @@ export class SessionStore {
   }
 
   /**
-   * Loads sessions another process added to the file since this store last wrote or read it. One read at a time:
-   * requests that ask while one runs share it.
+   * Loads the sessions another process added to the file. Resolves after a read that began after the call: a
+   * read already running may have begun before the caller's `token` wrote, so callers meanwhile share one more.
    */
   catchUp(): Promise<void> {
-    this.catchingUp ??= this.readOutsideChange().finally(() => (this.catchingUp = undefined));
-    return this.catchingUp;
+    if (!this.reading) {
+      this.reading = this.readOutsideChange().finally(() => (this.reading = undefined));
+      return this.reading;
+    }
+    this.nextRead ??= this.reading
+      .catch(() => undefined)
+      .then(() => {
+        this.nextRead = undefined;
+        return this.catchUp();
+      });
+    return this.nextRead;
   }
 
   private async readOutsideChange(): Promise<void> {
-    if (!(await this.file.changedOutside())) return;
-    // The version first, then the content: a change landing in between is merged now and again later, harmlessly.
-    await this.file.adoptCurrentFile();
-    await this.mergeFile();
+    // The file's version is not adopted here: a save running meanwhile must still see the change, and merge it
+    // (again, harmlessly) before it writes, or it would write a file without the new session.
+    if (await this.file.changedOutside()) await this.mergeOutsideChange();
   }
 
   /**
