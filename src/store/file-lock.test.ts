@@ -12,21 +12,23 @@ describe('withFileLock', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('lets one holder in at a time, and removes the lock after', async () => {
-    const file = path.join(dir, 'data.json');
+  /** Runs `holders` lock holders at once, each holding it `holdMs`; returns the most that were inside together. */
+  async function mostInsideAtOnce(file: string, holders: number, holdMs: number): Promise<number> {
     let inside = 0;
     let most = 0;
-    await Promise.all(
-      Array.from({ length: 5 }, () =>
-        withFileLock(file, async () => {
-          inside += 1;
-          most = Math.max(most, inside);
-          await sleep(10);
-          inside -= 1;
-        }),
-      ),
-    );
-    expect(most).toBe(1);
+    const hold = async () => {
+      inside += 1;
+      most = Math.max(most, inside);
+      await sleep(holdMs);
+      inside -= 1;
+    };
+    await Promise.all(Array.from({ length: holders }, () => withFileLock(file, hold)));
+    return most;
+  }
+
+  it('lets one holder in at a time, and removes the lock after', async () => {
+    const file = path.join(dir, 'data.json');
+    expect(await mostInsideAtOnce(file, 5, 10)).toBe(1);
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
 
@@ -44,19 +46,7 @@ describe('withFileLock', () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid!;
     for (let round = 0; round < 20; round++) {
       writeFileSync(`${file}.lock`, `${hostname()} ${gone} someone-else`);
-      let inside = 0;
-      let most = 0;
-      await Promise.all(
-        Array.from({ length: 4 }, () =>
-          withFileLock(file, async () => {
-            inside += 1;
-            most = Math.max(most, inside);
-            await sleep(2);
-            inside -= 1;
-          }),
-        ),
-      );
-      expect(most).toBe(1);
+      expect(await mostInsideAtOnce(file, 4, 2)).toBe(1);
     }
   });
 

@@ -33,6 +33,7 @@ interface SessionsFile {
 }
 
 const MAX_SPENT_KEPT = 200;
+const PARALLEL_REFRESH_GRACE_MS = 5_000;
 
 /** The fields every session needs; a hand-edited or foreign file is checked before any of it is believed. */
 function isSession(value: unknown): value is Session {
@@ -48,7 +49,6 @@ function isSession(value: unknown): value is Session {
     (session.endedAt === undefined || typeof session.endedAt === 'number')
   );
 }
-const PARALLEL_REFRESH_GRACE_MS = 5_000;
 
 export type Rotation =
   | { outcome: 'unknown' }
