@@ -254,6 +254,14 @@ export class SessionStore {
   async end(select: { sessionId: string } | { userId: string; except?: string }, because: string): Promise<void> {
     const chosen = (session: Session) =>
       'sessionId' in select ? session.id === select.sessionId : session.userId === select.userId && session.id !== select.except;
+    await this.endWhere(chosen, because);
+  }
+
+  /**
+   * Ends the active sessions `chosen` picks, those `fake-jwt-api token` added to the file included (read first),
+   * and saves when that changed anything.
+   */
+  private async endWhere(chosen: (session: Session) => boolean, because: string): Promise<void> {
     await this.catchUp();
     if (this.markEnded(chosen, because)) await this.save();
   }
@@ -273,14 +281,12 @@ export class SessionStore {
 
   /** Ends every session (a reset for a test suite). */
   async endAll(because: string): Promise<void> {
-    await this.catchUp();
-    if (this.markEnded(() => true, because)) await this.save();
+    await this.endWhere(() => true, because);
   }
 
   /** Ends the sessions of accounts that no longer exist (deleted by hand, or while the server was down). */
   async endOrphans(accountExists: (userId: string) => boolean): Promise<void> {
-    await this.catchUp();
-    if (this.markEnded((session) => !accountExists(session.userId), 'account deleted')) await this.save();
+    await this.endWhere((session) => !accountExists(session.userId), 'account deleted');
   }
 
   /** Revokes one access token until it would have expired (RFC 7009). */
