@@ -1,3 +1,5 @@
+// First, so that its signal listeners are in place while the rest loads.
+import { beforeSignalExit } from './signals';
 import { CommanderError, Option } from 'commander';
 import { ConfigError, RuntimeError } from '../errors';
 import { normalizeArgs } from './argv';
@@ -21,20 +23,6 @@ function fail(message: string, code: number): never {
   process.exit(code);
 }
 
-/** SIGINT and SIGTERM stop the server and exit 0; installed before listening, so no signal finds them missing. */
-function stopOnSignals(current: () => RunningServer | undefined): void {
-  const stop = () => {
-    const running = current();
-    if (!running) process.exit(EXIT.ok);
-    running.close().then(
-      () => process.exit(EXIT.ok),
-      (error: unknown) => fail(`could not save the last changes on shutdown: ${(error as Error).message}`, EXIT.runtime),
-    );
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
-
 /** The command line: `main(process.argv)`. Resolves once the server listens; exits the process on errors. */
 export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram(version);
@@ -42,6 +30,13 @@ export async function main(argv: readonly string[]): Promise<void> {
   program.enablePositionalOptions();
   program.exitOverride().configureOutput({ writeErr: () => undefined });
   let running: RunningServer | undefined;
+  let command: Promise<unknown> | undefined;
+  // SIGINT and SIGTERM: the command finishes (a server its startup), a server stops and saves, then exit 0.
+  beforeSignalExit(async () => {
+    // A command that fails is reported below with its own exit code: that exit is the one to wait for.
+    await command?.catch(() => new Promise<never>(() => undefined));
+    await running?.close().catch((error: unknown) => fail(`could not save the last changes on shutdown: ${(error as Error).message}`, EXIT.runtime));
+  });
   program
     .command('init')
     .argument('[dir]', 'folder to write the starter files into', '.')
@@ -80,11 +75,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
   program.action(async (db: string) => {
     applyConfigFile(program);
-    stopOnSignals(() => running);
     running = await serve(db, program.opts<ServeFlags>());
   });
   try {
-    await program.parseAsync([...argv.slice(0, 2), ...normalizeArgs(argv.slice(2))]);
+    command = program.parseAsync([...argv.slice(0, 2), ...normalizeArgs(argv.slice(2))]);
+    await command;
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) process.exit(EXIT.ok); // --help, --version
