@@ -211,7 +211,7 @@ describe('changes to the account take effect on the next request', () => {
     await refresh(api, alice.refreshToken).expect(401);
   });
 
-  it('an account deleted from users.json by hand loses its sessions at once, and a newcomer with its id inherits none', async () => {
+  it('an account deleted from users.json by hand loses its sessions at once, and a newcomer neither gets its id nor inherits them', async () => {
     const api = await serve({ watchUsers: true });
     const dave = (await request(api.app).post('/auth/register').send({ email: 'dave@example.com', password: 'dave-password' }).expect(201)).body;
     expect(dave.user.id).toBe(4);
@@ -219,7 +219,7 @@ describe('changes to the account take effect on the next request', () => {
     const status = await pollUntil(async () => (await read(api, dave.accessToken)).status, (seen) => seen !== 200, 50, 20);
     expect(status).toBe(401);
     const eve = (await request(api.app).post('/auth/register').send({ email: 'eve@example.com', password: 'eve-password' }).expect(201)).body;
-    expect(eve.user.id).toBe(4);
+    expect(eve.user.id).toBe(5); // dave's id is never handed out again
     await request(api.app).get('/auth/me').set('Authorization', `Bearer ${dave.accessToken}`).expect(401);
     await refresh(api, dave.refreshToken).expect(401);
     await api.close();

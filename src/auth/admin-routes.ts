@@ -5,13 +5,15 @@ import { toPublicUser, type Account } from '../store/accounts-file';
 import type { AccountStore } from '../store/account-store';
 import type { SessionStore } from '../store/sessions';
 import { requireAdmin, type Authenticate } from './authenticate';
-import { profileFields, requireBody, requireEmail } from './fields';
+import { profileFields, requireBody, requireEmail, requireProfileWithinLimits } from './fields';
 import { handle } from './handle';
+import { changeAccount } from './session-account';
 
-/** Applies a PATCH of one's own profile: profile fields and email; never id, role or password. */
+/** Applies a PATCH of a profile: profile fields and email; never id, role or password. The result obeys the limits. */
 export function applyProfileChange(account: Account, body: Record<string, unknown>): Account {
   const changed: Account = { ...account, ...profileFields(body) };
   if (body.email !== undefined) changed.email = requireEmail(body);
+  requireProfileWithinLimits(account, changed);
   return changed;
 }
 
@@ -50,7 +52,7 @@ export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, 
       const body = requireBody(req.body);
       if (body.password !== undefined) throw badRequest('Passwords change through POST /auth/password, by their owner.');
       const role = body.role === undefined ? undefined : requireRole(body);
-      const updated = await accounts.update(req.params.id, (account) => ({ ...applyProfileChange(account, body), ...(role === undefined ? {} : { role }) }));
+      const updated = await changeAccount(accounts, sessions, req.params.id, (account) => ({ ...applyProfileChange(account, body), ...(role === undefined ? {} : { role }) }));
       if (!updated) throw noSuchAccount(req.params.id);
       res.json(toPublicUser(updated));
     }),

@@ -4,6 +4,7 @@ import type { AccountStore } from '../store/account-store';
 import type { SessionStore } from '../store/sessions';
 import { readBearerToken } from './bearer';
 import { insufficientRole, invalidToken, missingToken } from './challenge';
+import { ACCOUNT_GONE, SESSION_ENDED, sessionAccount } from './session-account';
 import type { AccessClaims, TokenService } from './tokens';
 
 declare module 'express-serve-static-core' {
@@ -18,7 +19,7 @@ export type Authenticate = (req: Request) => AccessClaims | undefined;
 
 /**
  * A token is good when its signature and claims are, its session is still on, it was not revoked one by one,
- * and its account still exists. The role is the account's current one: an admin's change takes effect on the
+ * and the account that logged in still has its id (sessionAccount). The role is the account's current one: an admin's change takes effect on the
  * next request, not at token expiry. Every check is a map lookup.
  */
 export function makeAuthenticate(tokens: TokenService, sessions: SessionStore, accounts: AccountStore): Authenticate {
@@ -28,9 +29,10 @@ export function makeAuthenticate(tokens: TokenService, sessions: SessionStore, a
     if (token === undefined) return undefined;
     const claims = tokens.verifyAccessToken(token);
     if (sessions.isRevoked(claims.jti)) throw invalidToken('the token has been revoked');
-    if (!sessions.isActive(claims.sid)) throw invalidToken('the session has ended (logged out, replaced, or expired)');
-    const account = accounts.byId(claims.sub);
-    if (!account) throw invalidToken('the account no longer exists');
+    const session = sessions.activeSession(claims.sid);
+    if (!session || session.userId !== claims.sub) throw invalidToken(SESSION_ENDED);
+    const account = sessionAccount(accounts, session);
+    if (!account) throw invalidToken(ACCOUNT_GONE);
     req.auth = { ...claims, role: roleOf(account) };
     return req.auth;
   };

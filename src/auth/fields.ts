@@ -58,13 +58,38 @@ export function requireNewPassword(body: Record<string, unknown>, minLength: num
 const MAX_PROFILE_FIELDS = 32;
 const MAX_PROFILE_BYTES = 8 * 1024;
 
+/** The fields of an account the server itself keeps; everything else is its profile. */
+const ACCOUNT_FIELDS = new Set(['id', 'email', 'password', 'role']);
+
+function measure(profile: Record<string, unknown>): { fields: number; bytes: number } {
+  return { fields: Object.keys(profile).length, bytes: Buffer.byteLength(JSON.stringify(profile)) };
+}
+
+const tooManyFields = (fields: number) => badRequest(`A profile has at most ${MAX_PROFILE_FIELDS} fields (this one would have ${fields}).`);
+const tooManyBytes = (bytes: number) => badRequest(`A profile is at most ${MAX_PROFILE_BYTES / 1024} KB of JSON (this one would be ${(bytes / 1024).toFixed(1)} KB).`);
+
 /** The fields of `body` a client may store on its own account: all but email and the privileged ones. */
 export function profileFields(body: Record<string, unknown>): Record<string, unknown> {
   const profile: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(body)) {
     if (field !== 'email' && !PRIVILEGED_FIELDS.has(field)) profile[field] = value;
   }
-  if (Object.keys(profile).length > MAX_PROFILE_FIELDS) throw badRequest(`A profile has at most ${MAX_PROFILE_FIELDS} fields.`);
-  if (Buffer.byteLength(JSON.stringify(profile)) > MAX_PROFILE_BYTES) throw badRequest(`A profile is at most ${MAX_PROFILE_BYTES / 1024} KB of JSON.`);
+  const { fields, bytes } = measure(profile);
+  if (fields > MAX_PROFILE_FIELDS) throw tooManyFields(fields);
+  if (bytes > MAX_PROFILE_BYTES) throw tooManyBytes(bytes);
   return profile;
+}
+
+function storedProfile(account: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(account).filter(([field]) => !ACCOUNT_FIELDS.has(field)));
+}
+
+/**
+ * The profile an account keeps obeys the limits of one request, so it cannot grow without bound one PATCH at a
+ * time. One already past them (written by hand) may still change, as long as it does not grow further.
+ */
+export function requireProfileWithinLimits(before: Record<string, unknown>, after: Record<string, unknown>): void {
+  const [old, next] = [measure(storedProfile(before)), measure(storedProfile(after))];
+  if (next.fields > MAX_PROFILE_FIELDS && next.fields > old.fields) throw tooManyFields(next.fields);
+  if (next.bytes > MAX_PROFILE_BYTES && next.bytes > old.bytes) throw tooManyBytes(next.bytes);
 }

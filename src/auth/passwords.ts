@@ -26,6 +26,26 @@ export function isPasswordHash(value: string): boolean {
   return SCRYPT_HASH.test(value) || BCRYPT_HASH.test(value);
 }
 
+/** The scheme and cost of a hash, as its prefix (`$scrypt$ln=14,r=8,p=1$`, `$2b$10$`): what a check of it costs. */
+export function hashCost(hash: string): string | undefined {
+  if (BCRYPT_HASH.test(hash)) return hash.slice(0, 7);
+  return SCRYPT_HASH.test(hash) ? hash.slice(0, hash.indexOf('$', 8) + 1) : undefined;
+}
+
+/** The cost of the hashes made now. */
+export const NEW_HASH_COST = `$scrypt$ln=${DEFAULT_COST.ln},r=${DEFAULT_COST.r},p=${DEFAULT_COST.p}$`;
+
+const BCRYPT_ALPHABET = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * A hash of the given cost (a `hashCost` prefix) that no password matches: random salt and key. Checking a
+ * password against it does the work of checking one against a real hash of that cost, and is made in no time.
+ */
+export function decoyHash(cost: string): string {
+  if (cost.startsWith('$2')) return cost + Array.from(randomBytes(53), (byte) => BCRYPT_ALPHABET[byte & 63]).join('');
+  return `${cost}${randomBytes(SALT_LENGTH).toString('base64')}$${randomBytes(KEY_LENGTH).toString('base64')}`;
+}
+
 // Hashes running at once: one core is left for the event loop, so a storm of logins slows logins, not every
 // other request (libuv's pool would otherwise run four scrypts on a two-core machine).
 const MAX_PARALLEL_HASHES = Math.max(1, availableParallelism() - 1);

@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { roleOf, toPublicUser, type Account, type PublicUser } from '../store/accounts-file';
+import { accountIdentity, roleOf, toPublicUser, type Account, type PublicUser } from '../store/accounts-file';
 import type { Session, SessionStore } from '../store/sessions';
 import { setRefreshCookie, type CookieSettings } from './cookies';
 import type { TokenService } from './tokens';
@@ -44,7 +44,7 @@ export function makeSessionIssuer(options: SessionIssuerOptions): SessionIssuer 
   }
 
   async function startSession(res: Response, account: Account): Promise<AuthResult> {
-    const { session, refreshToken } = await sessions.start(String(account.id), singleSession);
+    const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), singleSession);
     return result(res, account, session, refreshToken);
   }
 

@@ -10,6 +10,7 @@ import { requireBody, requireNewPassword, requirePassword } from './fields';
 import { handle } from './handle';
 import { hashPassword, verifyPassword } from './passwords';
 import { looksLikeRefreshToken } from './refresh-token';
+import { ACCOUNT_GONE, callerAccount, changeAccount, sessionAccount } from './session-account';
 import { catchUpForToken } from './session-catch-up';
 import type { SessionIssuer } from './session-issuer';
 import type { AccessClaims, TokenService } from './tokens';
@@ -63,10 +64,10 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       const rotation = await sessions.rotate(token);
       if (rotation.outcome !== 'rotated') throw invalidGrant(REFUSED_REFRESH[rotation.outcome]);
       const { session, refreshToken } = rotation;
-      const account = accounts.byId(session.userId);
+      const account = sessionAccount(accounts, session);
       if (!account) {
-        await sessions.end({ sessionId: session.id }, 'account deleted');
-        throw invalidGrant('the account no longer exists');
+        await sessions.end({ sessionId: session.id }, 'account deleted or replaced');
+        throw invalidGrant(ACCOUNT_GONE);
       }
       res.json(issuer.result(res, account, session, refreshToken));
     }),
@@ -84,27 +85,36 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
   /**
    * The sessions a logout names: the refresh token's (so a logout works once the access token has expired), and
    * the access token's. Both end when both are sent and differ: in --cookie mode a browser has one cookie, maybe
-   * from another tab's login, and "log out" must never leave the token on show alive. Nothing is changed until
-   * the request is known to be good.
+   * from another tab's login, and "log out" must never leave the token on show alive.
+   *
+   * A refresh token names its session only while it is current, its session live and its account the one that
+   * logged in: an old token of an ended session, or a spent one, must never be a way to end someone's newer
+   * sessions (a spent one ends its own session, as a refresh with it would: the theft signal). An unknown one
+   * fails the request before anything changes.
    */
-  function sessionsToEnd(req: Request): Array<{ sessionId: string; userId: string }> {
+  async function sessionsToEnd(req: Request): Promise<Array<{ sessionId: string; userId: string }>> {
     const token = readRefreshToken(req, cookie);
     if (token === undefined) {
       const claims = requireAuthentication(authenticate, req);
       return [{ sessionId: claims.sid, userId: claims.sub }];
     }
-    const found = sessions.lookupRefreshToken(token);
-    if (found.state === 'unknown') throw invalidGrant('it is not one this server issued');
-    const named = [{ sessionId: found.session.id, userId: found.session.userId }];
+    await accounts.refresh();
+    const presented = await sessions.present(token);
+    if (presented.outcome === 'unknown') throw invalidGrant('it is not one this server issued');
+    const named: Array<{ sessionId: string; userId: string }> = [];
+    const { session } = presented;
+    const live = presented.outcome === 'current' && sessionAccount(accounts, session) !== undefined;
+    if (live) named.push({ sessionId: session.id, userId: session.userId });
     const claims = claimsIfGood(req);
-    if (claims && claims.sid !== found.session.id) named.push({ sessionId: claims.sid, userId: claims.sub });
+    if (claims && !(live && claims.sid === session.id)) named.push({ sessionId: claims.sid, userId: claims.sub });
+    if (named.length === 0) throw invalidGrant(presented.outcome === 'current' ? ACCOUNT_GONE : REFUSED_REFRESH[presented.outcome]);
     return named;
   }
 
   router.post(
     '/auth/logout',
     handle(async (req, res) => {
-      for (const { sessionId } of sessionsToEnd(req)) await sessions.end({ sessionId }, 'logout');
+      for (const { sessionId } of await sessionsToEnd(req)) await sessions.end({ sessionId }, 'logout');
       if (cookie) clearRefreshCookie(res, cookie);
       res.status(204).end();
     }),
@@ -113,7 +123,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
   router.post(
     '/auth/logout-all',
     handle(async (req, res) => {
-      const users = new Set(sessionsToEnd(req).map(({ userId }) => userId));
+      const users = new Set((await sessionsToEnd(req)).map(({ userId }) => userId));
       for (const userId of users) await sessions.end({ userId }, 'logout everywhere');
       if (cookie) clearRefreshCookie(res, cookie);
       res.status(204).end();
@@ -127,12 +137,11 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       const body = requireBody(req.body);
       const current = requirePassword(body, 'currentPassword');
       const next = requireNewPassword(body, passwordMinLength, 'newPassword');
-      await accounts.refresh();
-      const account = accounts.byId(claims.sub);
+      const account = await callerAccount(accounts, sessions, claims);
       // Not a 401: the token is good, and a client that treats 401 as "log in again" would drop the user.
-      if (!account || !(await verifyPassword(current, account.password))) throw forbidden('"currentPassword" is not this account\'s password.');
+      if (!(await verifyPassword(current, account.password))) throw forbidden('"currentPassword" is not this account\'s password.');
       const hash = await hashPassword(next);
-      await accounts.update(claims.sub, (changed) => ({ ...changed, password: hash }));
+      await changeAccount(accounts, sessions, claims.sub, (changed) => ({ ...changed, password: hash }), claims);
       // Whoever else held a session (perhaps the reason for the change) is out; this one stays.
       await sessions.end({ userId: claims.sub, except: claims.sid }, 'password changed');
       res.status(204).end();
@@ -144,7 +153,8 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
     await catchUpForToken(tokens, sessions, token); // it may be a session `fake-jwt-api token` started
     try {
       const claims = tokens.verifyAccessToken(token);
-      const live = sessions.isActive(claims.sid) && !sessions.isRevoked(claims.jti) && accounts.byId(claims.sub) !== undefined;
+      const session = sessions.activeSession(claims.sid);
+      const live = session !== undefined && !sessions.isRevoked(claims.jti) && sessionAccount(accounts, session) !== undefined;
       return live ? claims : undefined;
     } catch (error) {
       if (error instanceof ApiError) return undefined;
@@ -165,9 +175,10 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
     handle(async (req, res) => {
       const token = tokenParameter(req);
       if (looksLikeRefreshToken(token)) {
-        const found = sessions.lookupRefreshToken(token);
-        // §2.1: revoking a refresh token also invalidates the access tokens of the same grant.
-        if (found.state !== 'unknown') await sessions.end({ sessionId: found.session.id }, 'refresh token revoked');
+        // §2.1: revoking a refresh token also invalidates the access tokens of the same grant: its own session,
+        // never another (a spent token has ended its session already, as a refresh with it would).
+        const presented = await sessions.present(token);
+        if (presented.outcome === 'current') await sessions.end({ sessionId: presented.session.id }, 'refresh token revoked');
       } else {
         const claims = await activeAccessClaims(token);
         if (claims) await sessions.revokeAccessToken(claims.jti, claims.exp);
@@ -184,7 +195,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       const token = tokenParameter(req);
       if (looksLikeRefreshToken(token)) {
         const found = sessions.lookupRefreshToken(token);
-        if (found.state !== 'current' || !sessions.isRefreshable(found.session)) return void res.json({ active: false });
+        if (found.state !== 'current' || !sessions.isRefreshable(found.session) || !sessionAccount(accounts, found.session)) return void res.json({ active: false });
         const { session } = found;
         res.json({ active: true, token_type: 'refresh_token', sub: session.userId, sid: session.id, iat: Math.floor(session.createdAt / 1000), exp: Math.floor(session.refreshExpiresAt / 1000) });
         return;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { makeTokenService, SIGNING_ALGORITHM } from '../auth/tokens';
 import { parseDuration } from '../duration';
 import { ConfigError } from '../errors';
-import { roleOf } from '../store/accounts-file';
+import { accountIdentity, roleOf } from '../store/accounts-file';
 import { usersFileSource } from '../store/account-sources';
 import { AccountStore } from '../store/account-store';
 import { SessionStore } from '../store/sessions';
@@ -35,6 +35,7 @@ export async function issueToken(email: string, options: TokenOptions): Promise<
   const session = await SessionStore.startInFile(
     { file: sessionsFileFor(users), now: Date.now, refreshTtlSeconds: ttlSeconds, sessionTtlSeconds: ttlSeconds, accessTtlSeconds: ttlSeconds },
     String(account.id),
+    accountIdentity(account),
   );
   const tokens = makeTokenService({ key, algorithm: SIGNING_ALGORITHM, issuer: options.issuer, audience: options.audience, accessTtlSeconds: ttlSeconds, now: Date.now });
   return tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, session.id).token;

@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { emailKey, nextAccountId, roleOf, toPublicUser, type Account, type AccountsFile, type PublicUser } from './accounts-file';
+import { accountIdentity, emailKey, highestNumericId, nextAccountId, roleOf, toPublicUser, type Account, type AccountsFile, type PublicUser } from './accounts-file';
 import type { AccountSource, SourceVersion } from './account-sources';
 import { sameVersion } from './file-version';
 import { ApiError, ConfigError, conflict } from '../errors';
@@ -43,21 +43,31 @@ export class AccountStore {
 
   /** Loads the accounts, hashing plain-text passwords and saving them when that changed anything. */
   static async open(source: AccountSource): Promise<AccountStore> {
-    const store = new AccountStore(source, await source.read());
+    const store = new AccountStore(source, await AccountStore.load(source));
     await store.persistIfChanged();
     store.atStart = structuredClone(store.current.accounts);
     store.atStartPlain = new Map(store.current.plainPasswords);
+    store.atStartIdMark = await source.ids.highest();
     return store;
   }
 
-  /** The accounts as they were once loaded at start (passwords hashed), for reset(). */
+  /** Reads the accounts, and raises the account-id mark to every id they hold, before anything is written. */
+  private static async load(source: AccountSource): Promise<AccountsFile> {
+    const loaded = await source.read(await source.ids.highest());
+    await source.ids.raise(highestNumericId(loaded.accounts));
+    return loaded;
+  }
+
+  /** The accounts as they were once loaded at start (passwords hashed), and the account-id mark, for reset(). */
   private atStart: Account[] = [];
   private atStartPlain = new Map<string, string>();
+  private atStartIdMark = 0;
 
-  /** Puts the accounts back as they were at start, and saves them. */
+  /** Puts the accounts and the account-id mark back as they were at start, and saves them. */
   async resetToStart(): Promise<void> {
     await this.exclusive(async () => {
       this.current = { ...this.current, accounts: structuredClone(this.atStart), changed: true };
+      await this.source.ids.resetTo(this.atStartIdMark);
       await this.persistIfChanged();
     });
   }
@@ -98,6 +108,12 @@ export class AccountStore {
     return this.idIndex.byId.get(id);
   }
 
+  /** The identity (accounts-file.ts) of the account with this id as last loaded: what its sessions are bound to. */
+  identityOf(id: string): string | undefined {
+    const account = this.byId(id);
+    return account && accountIdentity(account);
+  }
+
   publicUsers(): PublicUser[] {
     return this.current.accounts.map(toPublicUser);
   }
@@ -126,7 +142,8 @@ export class AccountStore {
       if (this.current.accounts.some((account) => emailKey(account.email) === key)) {
         throw emailTaken(fields.email);
       }
-      const account: Account = { id: nextAccountId(this.current.accounts), ...fields, password: passwordHash };
+      const { accounts } = this.current;
+      const account: Account = { id: await this.source.ids.claim((floor) => nextAccountId(accounts, floor)), ...fields, password: passwordHash };
       this.current = { ...this.current, accounts: [...this.current.accounts, account], changed: true };
       await this.persistIfChanged();
       return account;
@@ -134,17 +151,20 @@ export class AccountStore {
   }
 
   /**
-   * Changes one account: `change` gets a copy and returns the new version. A new email must still be free.
-   * Resolves to undefined when there is no account with that id.
+   * Changes one account: `change` gets the account and returns a new version. A new email must still be free.
+   * `accepted` runs once the change is sure, in the same step as the accounts change in memory: nothing (no
+   * request, no orphan check) can see one without the other. Resolves to undefined when there is no such id.
    */
-  async update(id: string, change: (account: Account) => Account): Promise<Account | undefined> {
+  async update(id: string, change: (account: Account) => Account, accepted?: (before: Account, after: Account) => void): Promise<Account | undefined> {
     return this.exclusive(async () => {
       await this.reloadIfEdited();
       const index = this.current.accounts.findIndex((account) => String(account.id) === id);
       if (index === -1) return undefined;
-      const updated = change({ ...this.current.accounts[index] });
+      const before = this.current.accounts[index];
+      const updated = change({ ...before });
       const key = emailKey(updated.email);
       if (this.current.accounts.some((account, other) => other !== index && emailKey(account.email) === key)) throw emailTaken(updated.email);
+      accepted?.(before, updated);
       const accounts = this.current.accounts.map((account, other) => (other === index ? updated : account));
       this.current = { ...this.current, accounts, changed: true };
       await this.persistIfChanged();
@@ -200,7 +220,7 @@ export class AccountStore {
     if (sameVersion(onDisk, this.version)) return;
     let loaded: AccountsFile;
     try {
-      loaded = await this.source.read();
+      loaded = await AccountStore.load(this.source);
     } catch (error) {
       // A hand edit in progress: keep the file as it is and say what to fix, rather than guess.
       if (error instanceof ConfigError) throw new ApiError(500, 'server_error', `${error.message}. Fix the file; the server picks it up without a restart.`);

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { ConfigError } from '../errors';
 import { hashPassword, isPasswordHash } from '../auth/passwords';
 import { readJsonFile } from './json-file';
@@ -52,13 +52,37 @@ export function accountsFileContent(file: AccountsFile): unknown {
   return file.wrapper ? { ...file.wrapper, users: file.accounts } : file.accounts;
 }
 
-/** The id the next account gets, as json-server picks one: max + 1 over numeric ids, otherwise a random one. */
-export function nextAccountId(accounts: readonly Account[]): string | number {
-  if (accounts.length === 0) return 1;
-  if (accounts.every((account) => typeof account.id === 'number' && Number.isFinite(account.id))) {
-    return Math.max(...accounts.map((account) => account.id as number)) + 1;
+const isNumericId = (id: unknown): id is number => typeof id === 'number' && Number.isFinite(id);
+
+/** The greatest numeric id among `accounts` (0 when none is), for the account-id mark of state.ts. */
+export function highestNumericId(accounts: readonly Account[]): number {
+  return accounts.reduce((highest, account) => (isNumericId(account.id) ? Math.max(highest, account.id) : highest), 0);
+}
+
+/**
+ * The id the next account gets, as json-server picks one: max + 1 over numeric ids, otherwise a random one. Never
+ * at or under `floor`, the greatest id ever used (state.ts): an id freed by a deletion is not handed out again.
+ */
+export function nextAccountId(accounts: readonly Account[], floor = 0): string | number {
+  if (!accounts.every((account) => isNumericId(account.id))) return randomUUID();
+  const next = Math.max(highestNumericId(accounts), floor) + 1;
+  return Number.isSafeInteger(next) ? next : randomUUID();
+}
+
+const identities = new WeakMap<Account, string>();
+
+/**
+ * Who an account is, for the sessions bound to it: its id and its email (as compared), hashed. An id given to
+ * another account, or an email edited by hand, makes another identity, so the old account's tokens never act as
+ * the new one. Computed once per account object (a change makes a new object), so a request pays a map lookup.
+ */
+export function accountIdentity(account: Account): string {
+  let identity = identities.get(account);
+  if (identity === undefined) {
+    identity = createHash('sha256').update(JSON.stringify([String(account.id), emailKey(account.email)])).digest('base64url');
+    identities.set(account, identity);
   }
-  return randomUUID();
+  return identity;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -79,9 +103,10 @@ function validateRecord(file: string, where: string, record: unknown): void {
 
 /**
  * Checks a list of accounts (users.json's content); throws a ConfigError naming the file and the record at fault.
- * Assigns missing ids and hashes plain-text passwords, marking the result `changed`.
+ * Assigns missing ids (above `idFloor`, the greatest ever used) and hashes plain-text passwords, marking the
+ * result `changed`.
  */
-export async function parseAccounts(file: string, content: unknown): Promise<AccountsFile> {
+export async function parseAccounts(file: string, content: unknown, idFloor = 0): Promise<AccountsFile> {
   let records: unknown;
   let wrapper: Record<string, unknown> | undefined;
   if (Array.isArray(content)) {
@@ -117,7 +142,7 @@ export async function parseAccounts(file: string, content: unknown): Promise<Acc
     }
     // A hand-written account without an id gets the next one, written first as json-server would show it.
     const { id: _missing, ...fields } = account;
-    accounts.push({ id: nextAccountId([...accounts, ...(list as Account[]).filter((other) => other.id !== undefined)]), ...fields } as Account);
+    accounts.push({ id: nextAccountId([...accounts, ...(list as Account[]).filter((other) => other.id !== undefined)], idFloor), ...fields } as Account);
     changed = true;
   }
   const plainPasswords = new Map<string, string>();
@@ -133,6 +158,6 @@ export async function parseAccounts(file: string, content: unknown): Promise<Acc
 }
 
 /** Reads users.json; a missing file is an empty account list that registration will create. */
-export async function readAccountsFile(file: string): Promise<AccountsFile> {
-  return parseAccounts(file, await readJsonFile(file, (message) => new ConfigError(message), () => []));
+export async function readAccountsFile(file: string, idFloor = 0): Promise<AccountsFile> {
+  return parseAccounts(file, await readJsonFile(file, (message) => new ConfigError(message), () => []), idFloor);
 }

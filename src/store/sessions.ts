@@ -12,6 +12,12 @@ import { readJsonFile } from './json-file';
 export interface Session {
   id: string;
   userId: string;
+  /**
+   * Who logged in: the account's identity (accounts-file.ts, its id and email hashed). The session is that
+   * account's only while the account with `userId` has this identity: not once the id is another account's.
+   * Absent in files written before it existed, until bound at load to the account that has the id then.
+   */
+  accountIdentity?: string;
   createdAt: number;
   /** The session's absolute end: no refresh carries it further. */
   expiresAt: number;
@@ -43,6 +49,7 @@ function isSession(value: unknown): value is Session {
     typeof session.id === 'string' &&
     typeof session.userId === 'string' &&
     typeof session.refreshHash === 'string' &&
+    (session.accountIdentity === undefined || typeof session.accountIdentity === 'string') &&
     ['createdAt', 'expiresAt', 'refreshExpiresAt'].every((field) => typeof session[field] === 'number') &&
     Array.isArray(session.spent) &&
     session.spent.every((hash) => typeof hash === 'string') &&
@@ -59,6 +66,15 @@ export type RefreshLookup =
   | { state: 'unknown' }
   | { state: 'spent'; session: Session }
   | { state: 'current'; session: Session };
+
+/** What a refresh token presented for a refresh or a logout is worth; only `current` names a session to act on. */
+export type Presented =
+  | { outcome: 'unknown' }
+  | { outcome: 'reused' | 'raced' | 'expired' | 'ended'; session: Session }
+  | { outcome: 'current'; session: Session };
+
+/** The identity of the account that has this user id now; undefined when there is none. */
+export type IdentityOf = (userId: string) => string | undefined;
 
 export interface SessionStoreOptions {
   file: string;
@@ -82,6 +98,11 @@ export class SessionStore {
   private reading: Promise<void> | undefined;
   private nextRead: Promise<void> | undefined;
 
+  /** The accounts' identities, once endOrphans was given them: binds sessions of older files as they are read. */
+  private identityOf: IdentityOf | undefined;
+  /** Identities this store has moved sessions from (an email change), to where: a session read later follows. */
+  private readonly rebound = new Map<string, string>();
+
   /** `lockHeld`: the caller holds the file's lock for the store's whole life (the `token` command). */
   private constructor(
     private readonly options: SessionStoreOptions,
@@ -103,12 +124,12 @@ export class SessionStore {
    * For `fake-jwt-api token`: reads the file, adds a session and writes it back, all under the file's lock, so a
    * running server's changes in between cannot be written over with an older copy. No refresh token leaves.
    */
-  static async startInFile(options: SessionStoreOptions, userId: string): Promise<Session> {
+  static async startInFile(options: SessionStoreOptions, userId: string, accountIdentity: string): Promise<Session> {
     await mkdir(path.dirname(options.file), { recursive: true, mode: 0o700 });
     return withFileLock(options.file, async () => {
       const store = new SessionStore(options, true);
       await store.mergeFile();
-      return (await store.start(userId)).session;
+      return (await store.start(userId, accountIdentity)).session;
     });
   }
 
@@ -123,7 +144,9 @@ export class SessionStore {
     if (!Array.isArray(content.sessions) || !Array.isArray(content.revokedTokens)) throw fail(`${file}: expected { "sessions": [], "revokedTokens": [] }`);
     content.sessions.forEach((session: unknown, index) => {
       if (!isSession(session)) throw fail(`${file}: sessions[${index}] is not a session`);
-      if (!this.sessions.has(session.id)) this.index(session);
+      if (this.sessions.has(session.id)) return;
+      this.bind(session);
+      this.index(session);
     });
     for (const { jti, exp } of content.revokedTokens) if (typeof jti === 'string' && typeof exp === 'number' && !this.revokedTokens.has(jti)) this.revokedTokens.set(jti, exp);
     this.prune();
@@ -173,12 +196,13 @@ export class SessionStore {
    * With `endOthers` (--single-session) the user's earlier sessions end in the same step, so parallel logins
    * leave exactly one alive.
    */
-  async start(userId: string, endOthers = false): Promise<{ session: Session; refreshToken: string }> {
+  async start(userId: string, accountIdentity: string, endOthers = false): Promise<{ session: Session; refreshToken: string }> {
     const now = this.options.now();
     const refreshToken = newRefreshToken();
     const session: Session = {
       id: randomUUID(),
       userId,
+      accountIdentity,
       createdAt: now,
       expiresAt: now + this.options.sessionTtlSeconds * 1000,
       refreshHash: hashRefreshToken(refreshToken),
@@ -200,27 +224,42 @@ export class SessionStore {
     return entry.spent ? { state: 'spent', session: entry.session } : { state: 'current', session: entry.session };
   }
 
+  /** What `presented` is worth now, without changing anything. Synchronous, so `rotate` can act in the same step. */
+  private judge(presented: string): Presented {
+    const found = this.lookupRefreshToken(presented);
+    if (found.state === 'unknown') return { outcome: 'unknown' };
+    const { session } = found;
+    if (found.state === 'spent') {
+      // Two tabs refreshing at once present the same token: the second, within a few seconds of the first, is
+      // refused without ending the session (it gets nothing; a thief racing the victim gets nothing either).
+      const justSpent = session.spent[session.spent.length - 1] === hashRefreshToken(presented);
+      const raced = justSpent && session.rotatedAt !== undefined && this.options.now() - session.rotatedAt < PARALLEL_REFRESH_GRACE_MS;
+      return { outcome: raced ? 'raced' : 'reused', session };
+    }
+    if (!this.isRefreshable(session)) return { outcome: this.isActive(session.id) ? 'expired' : 'ended', session };
+    return { outcome: 'current', session };
+  }
+
+  /**
+   * A refresh token presented to name a session (logout, revoke): what it is worth. Only a `current` one names
+   * its session; a spent one is answered as a refresh answers it, by ending its own session (RFC 6819 §5.2.2.3),
+   * and never any other.
+   */
+  async present(presented: string): Promise<Presented> {
+    const judged = this.judge(presented);
+    if (judged.outcome === 'reused') await this.endReused(judged.session);
+    return judged;
+  }
+
   /**
    * Spends `presented` and gives the session a new refresh token, in one synchronous step: of two requests
    * racing with the same token, only the first finds it current; the second is a reuse, and ends the session.
    */
   async rotate(presented: string): Promise<Rotation> {
-    const found = this.lookupRefreshToken(presented);
-    if (found.state === 'unknown') return { outcome: 'unknown' };
-    if (found.state === 'spent') {
-      // Two tabs refreshing at once present the same token: the second, within a few seconds of the first, is
-      // refused without ending the session (it gets nothing; a thief racing the victim gets nothing either).
-      const { session } = found;
-      const justSpent = session.spent[session.spent.length - 1] === hashRefreshToken(presented);
-      if (justSpent && session.rotatedAt !== undefined && this.options.now() - session.rotatedAt < PARALLEL_REFRESH_GRACE_MS) {
-        return { outcome: 'raced', session };
-      }
-      this.markEnded((session) => session.id === found.session.id, 'a spent refresh token was presented again');
-      await this.save();
-      return { outcome: 'reused', session: found.session };
-    }
-    const { session } = found;
-    if (!this.isRefreshable(session)) return { outcome: this.isActive(session.id) ? 'expired' : 'ended', session };
+    const judged = this.judge(presented);
+    if (judged.outcome === 'reused') await this.endReused(judged.session);
+    if (judged.outcome !== 'current') return judged;
+    const { session } = judged;
     const now = this.options.now();
     const refreshToken = newRefreshToken();
     this.byRefreshHash.set(session.refreshHash, { session, spent: true });
@@ -234,6 +273,16 @@ export class SessionStore {
     this.byRefreshHash.set(session.refreshHash, { session, spent: false });
     await this.save();
     return { outcome: 'rotated', session, refreshToken };
+  }
+
+  /** A spent refresh token presented again means two parties hold it: its session ends, and only that one. */
+  private async endReused(reused: Session): Promise<void> {
+    if (this.markEnded((session) => session.id === reused.id, 'a spent refresh token was presented again')) await this.save();
+  }
+
+  /** The session by that id while it can still carry access tokens; undefined otherwise. One map lookup. */
+  activeSession(sessionId: string): Session | undefined {
+    return this.isActive(sessionId) ? this.sessions.get(sessionId) : undefined;
   }
 
   /** Whether a session can still carry access tokens and refreshes. Constant time: one map lookup. */
@@ -284,9 +333,44 @@ export class SessionStore {
     await this.endWhere(() => true, because);
   }
 
-  /** Ends the sessions of accounts that no longer exist (deleted by hand, or while the server was down). */
-  async endOrphans(accountExists: (userId: string) => boolean): Promise<void> {
-    await this.endWhere((session) => !accountExists(session.userId), 'account deleted');
+  /**
+   * Ends the sessions whose account is gone: deleted, by hand or while the server was down, or replaced by
+   * another account with its id, or its email edited by hand. Sessions of files older than the identities are
+   * bound first to the account that has their user id now; `identityOf` binds those read later too.
+   */
+  async endOrphans(identityOf: IdentityOf): Promise<void> {
+    this.identityOf = identityOf;
+    let bound = false;
+    for (const session of this.sessions.values()) bound = this.bind(session) || bound;
+    await this.catchUp();
+    const ended = this.markEnded((session) => session.accountIdentity === undefined || session.accountIdentity !== identityOf(session.userId), 'account deleted or replaced');
+    if (bound || ended) await this.save();
+  }
+
+  /**
+   * Moves the sessions of one account to its new identity, after a change of email through the API: they stay
+   * its sessions. In memory at once (the caller runs it in the same step as the account changes); then saved.
+   */
+  async rebind(from: string, to: string): Promise<void> {
+    if (from === to) return;
+    let changed = false;
+    for (const session of this.sessions.values()) {
+      if (session.accountIdentity !== from) continue;
+      session.accountIdentity = to;
+      changed = true;
+    }
+    for (const [old, now] of this.rebound) if (now === from) this.rebound.set(old, to);
+    this.rebound.set(from, to);
+    this.rebound.delete(to);
+    if (changed) await this.save();
+  }
+
+  /** Gives a session read from a file the identity it belongs to now: an older file's, or one moved by rebind. */
+  private bind(session: Session): boolean {
+    const before = session.accountIdentity;
+    if (before === undefined) session.accountIdentity = this.identityOf?.(session.userId);
+    else session.accountIdentity = this.rebound.get(before) ?? before;
+    return session.accountIdentity !== before;
   }
 
   /** Revokes one access token until it would have expired (RFC 7009). */
