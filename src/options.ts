@@ -1,9 +1,12 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { DefaultAccess } from './access/guard';
 import { parseDuration } from './duration';
 import { ConfigError } from './errors';
+import type { AllowedHosts } from './http/host-check';
+import { ANY_ORIGIN } from './http/origins';
 import type { Data } from './store/database';
 
 /** What createServer() takes. The command line's flags map onto these one to one. */
@@ -45,8 +48,17 @@ export interface ServerOptions {
   /** The cookie's Secure flag (needs https). */
   cookieSecure?: boolean;
   cookieSameSite?: 'Strict' | 'Lax' | 'None';
-  /** Origins allowed by CORS (with credentials); default: any origin, as json-server, except in cookie mode. */
-  corsOrigins?: string[];
+  /**
+   * Origins whose pages may use the auth endpoints (get a token, use the refresh cookie), with credentialed CORS,
+   * besides pages on localhost, 127.0.0.1 and [::1] (any port) and the server's own. `'*'` allows any origin.
+   * Data and static files answer CORS to any origin, as json-server's do.
+   */
+  corsOrigins?: readonly string[];
+  /**
+   * Host names the server answers besides localhost, *.localhost and IP addresses (DNS rebinding protection):
+   * `myapp.test`, or `.example.com` for it and its subdomains. `'all'` (or true) answers any Host.
+   */
+  allowedHosts?: readonly string[] | 'all' | true;
   issuer?: string;
   audience?: string;
   defaultAccess?: DefaultAccess;
@@ -65,6 +77,8 @@ export interface ServerOptions {
   watchUsers?: boolean;
   /** Adds POST /__reset, for the admin role: data, accounts and sessions back to how they were at start. */
   allowReset?: boolean;
+  /** Every caller sees every account's email in the users resource (as json-server-auth); by default only its owner and admins. */
+  publicEmails?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -88,7 +102,8 @@ export interface ResolvedOptions {
   cookie: boolean;
   cookieSecure: boolean;
   cookieSameSite: 'Strict' | 'Lax' | 'None';
-  corsOrigins?: string[];
+  corsOrigins: readonly string[];
+  allowedHosts: AllowedHosts;
   issuer: string;
   audience?: string;
   defaultAccess: DefaultAccess;
@@ -97,6 +112,7 @@ export interface ResolvedOptions {
   keepExternalEdits: boolean;
   watchUsers: boolean;
   allowReset: boolean;
+  publicEmails: boolean;
 }
 
 export const DEFAULTS = {
@@ -113,6 +129,27 @@ export const DEFAULTS = {
 
 function dirOf(db: string | Data): string {
   return typeof db === 'string' ? path.dirname(path.resolve(db)) : process.cwd();
+}
+
+function resolveCorsOrigins(origins: readonly string[] = []): readonly string[] {
+  for (const origin of origins) {
+    if (origin !== ANY_ORIGIN && !/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`cors-origin: "${origin}" is not an origin like http://localhost:5173 (scheme, host, port; no path), nor '*' for any`);
+  }
+  return origins;
+}
+
+/** `all` or `true` (as Vite's server.allowedHosts) turns the check off; names are compared in lower case. */
+function resolveAllowedHosts(hosts: ServerOptions['allowedHosts'] = []): AllowedHosts {
+  if (hosts === true || hosts === 'all') return 'all';
+  if (!Array.isArray(hosts)) throw new ConfigError('allowed-host: expected a list of host names, or "all"');
+  const names = (hosts as unknown[]).map((host) => (typeof host === 'string' ? host.trim().toLowerCase().replace(/\.$/, '') : ''));
+  if (names.some((name) => name === 'all' || name === 'true')) return 'all';
+  for (const name of names) {
+    if (isIP(name) === 0 && !/^\.?[a-z0-9_-]+(\.[a-z0-9_-]+)*$/.test(name)) {
+      throw new ConfigError(`allowed-host: "${name}" is not a host name; give the name alone (any port is allowed), like myapp.test, or .example.com for it and its subdomains, or all`);
+    }
+  }
+  return names;
 }
 
 function nonEmptyString(name: string, value: unknown): string | undefined {
@@ -133,9 +170,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   const cookieSameSite = options.cookieSameSite ?? DEFAULTS.cookieSameSite;
   if (!['Strict', 'Lax', 'None'].includes(cookieSameSite)) throw new ConfigError(`cookie-same-site: "${cookieSameSite}" is not one of Strict, Lax, None`);
   if (cookieSameSite === 'None' && !options.cookieSecure) throw new ConfigError('cookie-same-site: None needs --cookie-secure (browsers drop such cookies otherwise)');
-  for (const origin of options.corsOrigins ?? []) {
-    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new ConfigError(`cors-origin: "${origin}" is not an origin like http://localhost:5173 (scheme, host, port; no path)`);
-  }
   const defaultAccess = options.defaultAccess ?? DEFAULTS.defaultAccess;
   if (defaultAccess !== 'authenticated' && defaultAccess !== 'public') throw new ConfigError(`default-access: "${String(defaultAccess)}" is not one of authenticated, public`);
   const passwordMinLength = options.passwordMinLength ?? DEFAULTS.passwordMinLength;
@@ -165,7 +199,8 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     cookie: options.cookie ?? false,
     cookieSecure: options.cookieSecure ?? false,
     cookieSameSite,
-    corsOrigins: options.corsOrigins,
+    corsOrigins: resolveCorsOrigins(options.corsOrigins),
+    allowedHosts: resolveAllowedHosts(options.allowedHosts),
     issuer: nonEmptyString('issuer', options.issuer) ?? DEFAULTS.issuer,
     audience: nonEmptyString('audience', options.audience),
     defaultAccess,
@@ -174,5 +209,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     keepExternalEdits: options.keepExternalEdits ?? false,
     watchUsers: options.watchUsers ?? false,
     allowReset: options.allowReset ?? false,
+    publicEmails: options.publicEmails ?? false,
   };
 }

@@ -25,7 +25,9 @@ export interface StartedServer {
  */
 export async function start(options: StartOptions): Promise<StartedServer> {
   const { port = 0, host = '127.0.0.1', ...serverOptions } = options;
-  const api = await createServer({ logger: false, ...serverOptions });
+  // The name it listens on is one it answers to (see http/host-check.ts); 'all' stays all.
+  const allowedHosts = Array.isArray(serverOptions.allowedHosts) ? [...serverOptions.allowedHosts, host] : (serverOptions.allowedHosts ?? [host]);
+  const api = await createServer({ logger: false, ...serverOptions, allowedHosts });
   const listening = await listen(api.app, port, host);
   return {
     url: listening.url,

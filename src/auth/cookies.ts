@@ -1,5 +1,6 @@
-import type { Request, Response } from 'express';
-import { badRequest, forbidden } from '../errors';
+import type { Request, RequestHandler, Response } from 'express';
+import { badRequest } from '../errors';
+import { refuseForeignOrigin } from '../http/origins';
 
 export const REFRESH_COOKIE = 'fja_refresh';
 /** Only the routes that take a refresh token ever receive the cookie. */
@@ -8,7 +9,7 @@ const COOKIE_PATH = '/auth';
 export interface CookieSettings {
   secure: boolean;
   sameSite: 'Strict' | 'Lax' | 'None';
-  /** Origins allowed to drive a cookie refresh from another site (--cors-origin). */
+  /** --cors-origin: origins besides this machine's pages that may use the cookie (`*`: any). */
   allowedOrigins: readonly string[];
 }
 
@@ -36,15 +37,21 @@ export function readRefreshCookie(req: Request): string | undefined {
 }
 
 /**
- * The cookie goes with every request to /auth, including a form another site submits. So a request that
- * relies on it must be one a cross-site form cannot make: JSON, and from this origin or an allowed one.
+ * The cookie goes with every request to /auth, including a form another site submits, and login and registration
+ * set it. So a request that uses or sets it must be one a cross-site form cannot make: JSON (which a page on
+ * another origin can send only after a CORS preflight), and from an origin allowed to use the auth endpoints.
  */
 export function checkCookieRequest(req: Request, settings: CookieSettings): void {
-  if (!req.is('application/json')) throw badRequest('A refresh by cookie needs Content-Type: application/json (a cross-site form cannot send that).');
-  const origin = req.headers.origin;
-  if (origin === undefined) return;
-  const ownOrigin = `${req.protocol}://${req.get('host')}`;
-  if (origin !== ownOrigin && !settings.allowedOrigins.includes(origin)) {
-    throw forbidden(`The origin ${origin} may not use the refresh cookie; start the server with --cors-origin ${origin} to allow it.`);
+  if (!req.is('application/json')) {
+    throw badRequest('In --cookie mode, login, registration and a refresh by cookie need Content-Type: application/json (a cross-site form cannot send that).');
   }
+  refuseForeignOrigin(req, settings.allowedOrigins);
+}
+
+/** For the routes that set the cookie (login, registration): the same check, before any work is done. */
+export function makeCookieRequestCheck(settings: CookieSettings | undefined): RequestHandler {
+  return function cookieRequestCheck(req, _res, next) {
+    if (settings) checkCookieRequest(req, settings);
+    next();
+  };
 }

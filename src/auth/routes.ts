@@ -7,10 +7,12 @@ import { invalidCredentials, invalidToken } from './challenge';
 import { requireAuthentication, type Authenticate } from './authenticate';
 import { profileFields, requireBody, requireEmail, requireNewPassword, requirePassword, requireString } from './fields';
 import { applyProfileChange, makeAdminRoutes } from './admin-routes';
+import type { DecoyFor } from './decoys';
 import { handle } from './handle';
 import { hashPassword, verifyPassword } from './passwords';
-import type { CookieSettings } from './cookies';
+import { makeCookieRequestCheck, type CookieSettings } from './cookies';
 import type { SessionIssuer } from './session-issuer';
+import { ACCOUNT_GONE, callerAccount, changeAccount } from './session-account';
 import { makeSessionRoutes } from './session-routes';
 import type { TokenService } from './tokens';
 
@@ -22,8 +24,8 @@ export interface AuthRoutesOptions {
   cookie?: CookieSettings;
   authenticate: Authenticate;
   passwordMinLength: number;
-  /** A hash of a random password, checked when the email is unknown so both failures take about as long. */
-  decoyHash: string;
+  /** The hash checked when the email is unknown, so both failures take as long (decoys.ts). */
+  decoyFor: DecoyFor;
   /** True when `users` is the collection of account profiles: then POST /users registers, as in json-server-auth. */
   registerAtUsers: boolean;
 }
@@ -33,7 +35,7 @@ export const REGISTER_PATHS = ['/auth/register', '/register', '/signup'];
 export const LOGIN_PATHS = ['/auth/login', '/login', '/signin'];
 
 export function makeAuthRoutes(options: AuthRoutesOptions): Router {
-  const { accounts, sessions, issuer, authenticate, passwordMinLength, decoyHash, registerAtUsers } = options;
+  const { accounts, sessions, issuer, authenticate, passwordMinLength, decoyFor, registerAtUsers } = options;
   const router = express.Router();
 
   const register = handle(async (req, res) => {
@@ -52,26 +54,25 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     const email = requireString(body, 'email');
     const password = requirePassword(body);
     const account = await accounts.findByEmail(email);
-    const matches = await verifyPassword(password, account?.password ?? decoyHash);
+    const matches = await verifyPassword(password, account?.password ?? decoyFor(email));
     if (!account || !matches) throw invalidCredentials();
     res.json(await issuer.startSession(res, account));
   });
 
   const me = handle(async (req, res) => {
     const claims = requireAuthentication(authenticate, req);
-    const account = await accounts.findById(claims.sub);
-    if (!account) throw invalidToken('the account no longer exists');
-    res.json(toPublicUser(account));
+    res.json(toPublicUser(await callerAccount(accounts, sessions, claims)));
   });
 
   const updateMe = handle(async (req, res) => {
     const claims = requireAuthentication(authenticate, req);
     const body = requireBody(req.body);
-    const updated = await accounts.update(claims.sub, (account) => applyProfileChange(account, body));
-    if (!updated) throw invalidToken('the account no longer exists');
+    const updated = await changeAccount(accounts, sessions, claims.sub, (account) => applyProfileChange(account, body), claims);
+    if (!updated) throw invalidToken(ACCOUNT_GONE);
     res.json(toPublicUser(updated));
   });
 
+  router.post([...LOGIN_PATHS, ...REGISTER_PATHS, ...(registerAtUsers ? ['/users'] : [])], makeCookieRequestCheck(options.cookie));
   router.post(registerAtUsers ? [...REGISTER_PATHS, '/users'] : REGISTER_PATHS, register);
   router.post(LOGIN_PATHS, login);
   router.get('/auth/me', me);

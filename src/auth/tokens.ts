@@ -7,7 +7,7 @@ export const SIGNING_ALGORITHM: Algorithm = 'HS256';
 
 /** RFC 9068 media type of an OAuth 2.0 access token in JWT form; a JWT without it is not our access token. */
 const ACCESS_TOKEN_TYPE = 'at+jwt';
-// SPEC §5: a token is dead within a second of its `exp`.
+// SPEC §5: a token is dead within a second of its `exp` (and not yet alive more than a second before its `iat`).
 const CLOCK_TOLERANCE_SECONDS = 1;
 
 export interface AccessClaims {
@@ -110,11 +110,16 @@ export function makeTokenService(options: TokenServiceOptions): TokenService {
     } catch (error) {
       throw invalidToken(describeVerifyError(error));
     }
+    // RFC 7515 §4.1.11: a recipient must reject a token whose `crit` names an extension it does not understand,
+    // and this server understands none (an empty or malformed `crit` is invalid in itself).
+    if ('crit' in decoded.header) throw invalidToken('the token has a crit header naming extensions this server does not understand');
     const type = String(decoded.header.typ ?? '').toLowerCase();
     if (type !== ACCESS_TOKEN_TYPE && type !== `application/${ACCESS_TOKEN_TYPE}`) {
       throw invalidToken('the token is not an access token (its typ is not at+jwt)');
     }
     if (!isAccessClaims(decoded.payload)) throw invalidToken('the token lacks required claims');
+    // jsonwebtoken checks exp and nbf, not iat. A token from the future was not issued by this server's clock.
+    if (decoded.payload.iat > nowSeconds() + CLOCK_TOLERANCE_SECONDS) throw invalidToken('the token was issued in the future (its iat is ahead of the clock)');
     return decoded.payload;
   }
 

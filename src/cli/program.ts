@@ -29,11 +29,13 @@ export interface ServeFlags {
   cookieSecure?: boolean;
   cookieSameSite: 'Strict' | 'Lax' | 'None';
   corsOrigin?: string[];
+  allowedHost?: string[];
   issuer: string;
   audience?: string;
   defaultAccess: 'authenticated' | 'public';
   passwordMinLength: number;
   allowReset?: boolean;
+  publicEmails?: boolean;
 }
 
 function integer(name: string, min: number, max: number) {
@@ -45,9 +47,9 @@ function integer(name: string, min: number, max: number) {
   };
 }
 
-/** `--cors-origin a,b --cors-origin c`: one list. */
-function origins(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), ...value.split(',').map((origin) => origin.trim()).filter(Boolean)];
+/** `--cors-origin a,b --cors-origin c` (or --allowed-host): one list. */
+function list(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').map((item) => item.trim()).filter(Boolean)];
 }
 
 function duration(value: string): string {
@@ -62,6 +64,10 @@ Examples:
   $ fake-jwt-api db.json --default-access public  json-server's behaviour: resources open, /auth still works
   $ JWT_SECRET=$(openssl rand -hex 32) fake-jwt-api db.json --access-ttl 15m
   $ fake-jwt-api data.js --routes routes.json     data from a script, with rewrites
+
+Other sites and other machines:
+  $ fake-jwt-api db.json --cors-origin https://app.example.com      that site's pages may log in too
+  $ fake-jwt-api db.json --host 0.0.0.0 --allowed-host mybox.local  a phone on the LAN, by IP or by name
 
 Then open http://localhost:3000 in a browser for the playground, or:
   $ curl -X POST localhost:3000/auth/login -H 'Content-Type: application/json' \\
@@ -100,12 +106,14 @@ export function buildProgram(version: string): Command {
     .option('--cookie', 'refresh tokens in an HttpOnly cookie (Path /auth) instead of the body')
     .option('--cookie-secure', "the cookie's Secure flag (https only)")
     .addOption(new Option('--cookie-same-site <value>', "the cookie's SameSite").choices(['Strict', 'Lax', 'None']).default(DEFAULTS.cookieSameSite))
-    .addOption(new Option('--cors-origin <origins>', 'origins CORS allows, with credentials, comma-separated or repeated (needed for --cookie from another origin)').argParser(origins))
+    .addOption(new Option('--cors-origin <origins>', "origins whose pages may log in and get tokens, besides localhost's and the server's own; comma-separated or repeated; '*' for any").argParser(list))
+    .addOption(new Option('--allowed-host <hosts>', 'host names answered besides localhost and IP addresses (.example.com: with subdomains; all: any); comma-separated or repeated').argParser(list))
     .option('--issuer <iss>', 'the iss claim of tokens', DEFAULTS.issuer)
     .option('--audience <aud>', 'the aud claim of tokens, checked when set')
     .addOption(new Option('--default-access <who>', 'who may use a resource no rule names').choices(['authenticated', 'public']).default(DEFAULTS.defaultAccess))
     .addOption(new Option('--password-min-length <n>', 'shortest password registration accepts').argParser(integer('--password-min-length', 1, 1024)).default(DEFAULTS.passwordMinLength))
     .option('--allow-reset', 'add POST /__reset (admin only): data, accounts and sessions back to how they were at start')
+    .option('--public-emails', "show every account's email to every caller of the users resource (default: only to its owner and admins)")
     .addHelpText('after', EXAMPLES)
     .showSuggestionAfterError(true);
 }

@@ -5,6 +5,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { RequestHandler } from 'express';
 import { ConfigError, RuntimeError } from '../errors';
 import { listen } from '../http/listen';
+import { ANY_ORIGIN } from '../http/origins';
 import { createServer, type FakeJwtApi } from '../server';
 import type { ServerOptions } from '../options';
 import { isScriptSource } from '../store/database';
@@ -93,6 +94,8 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     cookieSecure: flags.cookieSecure,
     cookieSameSite: flags.cookieSameSite,
     corsOrigins: flags.corsOrigin,
+    // The name the server was told to listen on is one it answers to (a --host of an address is answered anyway).
+    allowedHosts: [...(flags.allowedHost ?? []), flags.host],
     issuer: flags.issuer,
     audience: flags.audience,
     defaultAccess: flags.defaultAccess,
@@ -100,6 +103,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     keepExternalEdits: Boolean(flags.watch),
     watchUsers: true,
     allowReset: flags.allowReset,
+    publicEmails: flags.publicEmails,
   };
   if (!existsSync(flags.snapshots)) throw new ConfigError(`--snapshots: the folder ${flags.snapshots} does not exist`);
 
@@ -115,6 +119,11 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
       created,
       watching: Boolean(flags.watch),
       playground: !(api.options.static && existsSync(path.join(api.options.static, 'index.html'))),
+      exposure: {
+        everyInterface: ['0.0.0.0', '::', '[::]'].includes(flags.host),
+        anyHost: api.options.allowedHosts === 'all',
+        anyOrigin: api.options.corsOrigins.includes(ANY_ORIGIN),
+      },
     }),
   );
   listenForSnapshots(() => api, flags.snapshots, log);
@@ -145,7 +154,10 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     // then make sure nothing is left unsaved.
     close: async () => {
       for (const watcher of watchers) watcher.close();
-      await listening.stop();
+      // A client's keep-alive connection goes idle once its last answer is sent: close it then, rather than
+      // after the 3 s allowed to a client that keeps sending (fetch and browsers keep every connection open).
+      const closeIdle = setInterval(() => listening.server.closeIdleConnections(), 25);
+      await listening.stop().finally(() => clearInterval(closeIdle));
       await api.close();
     },
   };
