@@ -11,12 +11,18 @@ export interface ResourceDescription {
   kind: Resource['kind'];
   read: string;
   write: string;
+  /** The routes.json key that decides it, when that is not a rule for its own path (`/admin/*` for admin). */
+  rule?: string;
+  /** Keys of rules that decide some of its items instead (`/posts/1`). */
+  itemRules?: string[];
 }
 
 export interface ApiDescription {
   resources: ResourceDescription[];
   accounts: Array<{ email: string; role: string }>;
   rewrites: Record<string, string>;
+  /** What the start-time check of routes.json warned of. */
+  warnings: string[];
 }
 
 export interface DescribeInput {
@@ -27,6 +33,7 @@ export interface DescribeInput {
   defaultAccess: DefaultAccess;
   readOnly: boolean;
   accountsCollection: boolean;
+  warnings?: readonly string[];
 }
 
 const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
@@ -45,17 +52,23 @@ function describeWrites(whoFor: (method: string) => readonly Who[]): string {
 export function describeApi(input: DescribeInput): ApiDescription {
   const defaultWho: readonly Who[] = [{ kind: input.defaultAccess }];
   const resources = [...input.resources].map(({ name, kind }): ResourceDescription => {
-    const rule = input.rules.ruleFor(`/${name}`);
+    const path = `/${name}`;
+    const rule = input.rules.ruleFor(path);
     const whoFor = (method: string) => whoMay(rule, method) ?? defaultWho;
     let write = describeWrites(whoFor);
     if (input.readOnly) write = 'nobody (--read-only)';
     else if (input.accountsCollection && name === USERS_COLLECTION) write = 'nobody (accounts change through /auth)';
-    return { name, kind, read: describeWhoList(whoFor('GET')), write };
+    const description: ResourceDescription = { name, kind, read: describeWhoList(whoFor('GET')), write };
+    if (rule && rule.pattern.replace(/\/+$/, '').toLowerCase() !== path.toLowerCase()) description.rule = rule.key;
+    const itemRules = kind === 'collection' ? input.rules.itemRulesOf(name) : [];
+    if (itemRules.length > 0) description.itemRules = itemRules.map(({ key }) => key);
+    return description;
   });
   resources.push({ name: 'db', kind: 'singular', read: 'admin', write: 'nobody' });
   return {
     resources,
     accounts: input.accounts.map((account) => ({ email: account.email, role: roleOf(account) })),
     rewrites: input.rewrites,
+    warnings: [...(input.warnings ?? [])],
   };
 }

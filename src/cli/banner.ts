@@ -13,6 +13,8 @@ export interface BannerInput {
   watching: boolean;
   /** Whether GET / is the playground (no static index.html in its place). */
   playground: boolean;
+  /** Who besides this machine's own pages can reach the server, when a flag opened it. */
+  exposure: { everyInterface: boolean; anyHost: boolean; anyOrigin: boolean };
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -34,10 +36,21 @@ function loginExample(input: BannerInput): string[] {
   ];
 }
 
+/** One warning per flag that opens the server beyond this machine's own pages. */
+function exposureLines({ exposure }: BannerInput): string[] {
+  const lines: string[] = [];
+  if (exposure.everyInterface) lines.push("  Listening on every network interface: other machines can reach this server at this machine's IP addresses.");
+  if (exposure.everyInterface && !exposure.anyHost) lines.push('  A request by a host name other than localhost is refused unless the name is given with --allowed-host.');
+  if (exposure.anyHost) lines.push('  --allowed-host all: requests for any host name are answered (no protection against DNS rebinding).');
+  if (exposure.anyOrigin) lines.push("  --cors-origin '*': a page on any website may register, log in and read tokens here.");
+  return lines.length > 0 ? [...lines, ''] : [];
+}
+
 /** The startup banner of SPEC §4: URL, resources and their rules, auth endpoints, accounts, a login curl. */
 export function renderBanner(input: BannerInput): string {
   const { url, description } = input;
   const lines: string[] = ['', `  fake-jwt-api  ·  json-server behind JWT auth  ·  ${url}`, ''];
+  lines.push(...exposureLines(input));
   if (input.playground) lines.push(`  Open ${url} in a browser: the playground logs in and sends requests for you.`, '');
   if (input.created.length > 0) {
     lines.push(`  Created ${input.created.map((file) => path.relative(process.cwd(), file) || file).join(', ')} with example data.`, '');
@@ -45,7 +58,11 @@ export function renderBanner(input: BannerInput): string {
   const width = Math.max(...description.resources.map(({ name }) => url.length + name.length + 3), 24);
   const readWidth = Math.max(...description.resources.map(({ read }) => read.length + 3), 16);
   lines.push(`  ${pad('Resources', width)}${pad('read', readWidth)}write`);
-  for (const { name, read, write } of description.resources) lines.push(`  ${pad(`${url}/${name}`, width)}${pad(read, readWidth)}${write}`);
+  for (const { name, read, write, rule, itemRules } of description.resources) {
+    const by = [rule && `by "${rule}"`, itemRules && `some items by ${itemRules.map((key) => `"${key}"`).join(', ')}`].filter(Boolean);
+    lines.push(`  ${pad(`${url}/${name}`, width)}${pad(read, readWidth)}${write}${by.length > 0 ? `   (${by.join('; ')})` : ''}`);
+  }
+  if (description.warnings.length > 0) lines.push('', ...description.warnings.map((warning) => `  Warning: ${warning}`));
   const rewrites = Object.entries(description.rewrites);
   if (rewrites.length > 0) {
     lines.push('', '  Rewrites');

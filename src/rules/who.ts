@@ -4,7 +4,9 @@
  */
 export type Who = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'owner' } | { kind: 'nobody' } | { kind: 'role'; role: string };
 
-const KEYWORDS = new Set(['public', 'authenticated', 'owner', 'nobody']);
+/** The words that are not role names. */
+export const WHO_KEYWORDS = ['public', 'authenticated', 'owner', 'nobody'] as const;
+const KEYWORDS: ReadonlySet<string> = new Set(WHO_KEYWORDS);
 const ROLE_NAME = /^[A-Za-z][\w.-]*$/;
 
 /** Parses one "who"; the error message says what is wrong, for the caller to prefix with the file and key. */
