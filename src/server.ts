@@ -1,16 +1,18 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Express, RequestHandler } from 'express';
-import cors from 'cors';
 import jsonServer from 'json-server';
+import { makeDataGate } from './access/gate';
 import { makeAccessGuard } from './access/guard';
 import type { OwnershipContext } from './access/owner';
+import { makeAccessPolicy } from './access/policy';
 import { indexResources } from './access/resolve';
+import { checkRules, refuseRuleErrors } from './rules/check';
 import { compileRules } from './rules/match';
 import { parseRoutes, type RoutesConfig } from './rules/parse';
 import { readRoutesFile } from './rules/routes-file';
 import { makeAuthenticate, requireAdmin } from './auth/authenticate';
-import { hashPassword } from './auth/passwords';
+import { makeDecoyFor } from './auth/decoys';
 import type { CookieSettings } from './auth/cookies';
 import { makeAuthRoutes } from './auth/routes';
 import { makeSessionCatchUp } from './auth/session-catch-up';
@@ -20,17 +22,24 @@ import { describeApi, type ApiDescription } from './describe';
 import { ConfigError } from './errors';
 import { errorHandler, noRouteError, notFoundHandler, sendApiError, toApiError } from './http/errors';
 import { makeHomePage } from './http/home';
+import { makeAuthOriginGate, makeCorsHeaders } from './http/cors';
+import { makeHostCheck } from './http/host-check';
+import { makeDelay } from './http/delay';
 import { makeRequestLog } from './http/request-log';
+import { emptyOptionsAnswers } from './http/options-requests';
 import { bodyLimits } from './http/body-limits';
 import { makeStaticFiles } from './http/static-files';
 import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
 import { dbCollectionSource, usersFileSource } from './store/account-sources';
 import { AccountStore } from './store/account-store';
-import { limitDeleteCascade } from './store/delete-cascade';
-import { speedUpInsert } from './store/fast-insert';
+import { roleOf } from './store/accounts-file';
+import { installDataLayer } from './json-server/data-layer';
+import { limitDeleteCascade } from './json-server/delete-cascade';
+import { IdLedger } from './json-server/ids';
+import { makeJsonServerRouter } from './json-server/router';
 import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
 import { SessionStore } from './store/sessions';
-import { loadSigningKey, sessionsFileFor, stateFileFor } from './store/state';
+import { accountIdsFileFor, loadSigningKey, sessionsFileFor, STATE_DIR_NAME, stateFileFor } from './store/state';
 
 /** Headers a browser app must be able to read: the 401 challenge, and json-server's paging headers. */
 const EXPOSED_HEADERS = ['WWW-Authenticate', 'X-Total-Count', 'Link', 'Location'];
@@ -43,6 +52,8 @@ export interface FakeJwtApi {
   sessions: SessionStore;
   options: ResolvedOptions;
   routes: RoutesConfig;
+  /** What the start-time check of the routes warned of (the banner says it); roles given later are not seen. */
+  warnings: string[];
   describe(): ApiDescription;
   /** Resolves once every change is on disk; call it after the HTTP server stopped taking requests. */
   close(): Promise<void>;
@@ -68,7 +79,7 @@ async function openAccounts(options: ResolvedOptions, data: Data, file: string |
   const users = data[USERS_COLLECTION];
   if (holdsPasswords(users) && !existsSync(options.users)) {
     const database = await openDatabase(data, file, { accountsHome: 'db-collection', keepExternalEdits: options.keepExternalEdits });
-    const source = dbCollectionSource(`${where} (users)`, users, (accounts) => database.saveStoredAccounts(accounts));
+    const source = dbCollectionSource(`${where} (users)`, users, (accounts) => database.saveStoredAccounts(accounts), accountIdsFileFor(options.users));
     return { accounts: await AccountStore.open(source), database };
   }
   if (holdsPasswords(users)) {
@@ -87,10 +98,9 @@ export interface SharedState {
 export async function createServer(serverOptions: ServerOptions, shared: SharedState = {}): Promise<FakeJwtApi> {
   const options = resolveOptions(serverOptions);
   const routes = loadRoutes(options.routes);
-  const [{ accounts, database }, key, decoyHash, sessions] = await Promise.all([
+  const [{ accounts, database }, key, sessions] = await Promise.all([
     loadData(options.db).then(({ data, file }) => openAccounts(options, data, file)),
     loadSigningKey(options.secret, stateFileFor(options.users)),
-    hashPassword(Math.random().toString(36)),
     shared.sessions ??
     SessionStore.open({
       file: sessionsFileFor(options.users),
@@ -101,9 +111,22 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     }),
   ]);
   database.setAccountProfiles(accounts.publicUsers());
-  // Sessions of accounts that are gone end at once: deleted by hand, or while the server was down. Then a new
-  // account that gets a freed id cannot inherit them.
-  const endOrphanSessions = () => sessions.endOrphans((userId) => accounts.byId(userId) !== undefined);
+  // SPEC §6: the owner field is userId (following --fks); for the users collection, the record's own id.
+  const ownerField = (resource: string) => (resource === USERS_COLLECTION ? options.id : `user${options.foreignKeySuffix}`);
+  // Before anything starts watching: a rule that would not protect what it names stops the start here.
+  const rulesCheck = await checkRules({
+    where: typeof options.routes === 'string' ? options.routes : 'the routes option',
+    routes,
+    resources: indexResources(database.db.getState()).values(),
+    roles: accounts.snapshot().map(roleOf),
+    data: database.db.getState(),
+    ownerField,
+    customRoutes: options.middlewares.length > 0,
+  });
+  refuseRuleErrors(rulesCheck);
+  // Sessions of accounts that are gone end at once: deleted or replaced (another account with the id, an email
+  // edited by hand), by hand or while the server was down. A newcomer never inherits them.
+  const endOrphanSessions = () => sessions.endOrphans((userId) => accounts.identityOf(userId));
   await endOrphanSessions();
   // The checks after a change run one after another, and close() waits for the last.
   let orphanChecks = Promise.resolve();
@@ -112,20 +135,18 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     orphanChecks = orphanChecks.then(endOrphanSessions).catch((error: unknown) => console.error('fake-jwt-api: could not save the sessions:', error));
   });
   const stopWatchingAccounts = options.watchUsers && accounts.name === options.users ? accounts.watchForEdits(options.users) : () => undefined;
-  const router = jsonServer.router(database.db, { foreignKeySuffix: options.foreignKeySuffix });
-  database.db._.id = options.id;
-  limitDeleteCascade(database.db, options.foreignKeySuffix);
-  speedUpInsert(database.db);
-  // json-server's router ends in an error handler that sends err.stack to the client; drop it so errors reach ours.
-  router.stack = router.stack.filter((layer: { handle: { length: number } }) => layer.handle.length !== 4);
+  const ledger = await IdLedger.open(path.join(path.dirname(options.users), STATE_DIR_NAME, 'ids.json'), database.file, database.db.getState(), options.id);
+  database.writeAfter(() => ledger.settled());
+  const collectionName = (collection: unknown[]) => {
+    const state = database.db.getState();
+    return Object.keys(state).find((name) => state[name] === collection);
+  };
   const resources = indexResources(database.db.getState());
   const ownership: OwnershipContext = {
     data: () => database.db.getState(),
     idField: options.id,
-    // SPEC §6: the owner field is userId (following --fks); for the users collection, the record's own id.
-    ownerField: (resource) => (resource === USERS_COLLECTION ? options.id : `user${options.foreignKeySuffix}`),
+    ownerField,
     accountId: (callerId) => accounts.byId(callerId)?.id ?? callerId,
-    beforeChange: (record) => database.forgetRecord(record),
   };
 
   const tokens = makeTokenService({
@@ -138,7 +159,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   });
   const authenticate = makeAuthenticate(tokens, sessions, accounts);
   const cookie: CookieSettings | undefined = options.cookie
-    ? { secure: options.cookieSecure, sameSite: options.cookieSameSite, allowedOrigins: options.corsOrigins ?? [] }
+    ? { secure: options.cookieSecure, sameSite: options.cookieSameSite, allowedOrigins: options.corsOrigins }
     : undefined;
   const issuer = makeSessionIssuer({ tokens, sessions, cookie, singleSession: options.singleSession, now: options.now });
   const describe = () =>
@@ -150,19 +171,37 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
       defaultAccess: options.defaultAccess,
       readOnly: options.readOnly,
       accountsCollection: database.accountsCollection,
+      warnings: rulesCheck.warnings,
     });
 
-  const matcher = compileRules(routes.rules);
+  const matcher = compileRules(routes.rules, [...resources.values()].filter(({ kind }) => kind === 'collection').map(({ name }) => name));
+  const policy = makeAccessPolicy({ rules: matcher, defaultAccess: options.defaultAccess, authenticate, ownership });
+  const customRoutes = options.middlewares.length > 0;
+  const { dataGate, precheck } = makeDataGate({
+    policy,
+    ownership,
+    ledger,
+    authenticate,
+    collections: new Set([...resources.values()].filter((resource) => resource.kind === 'collection').map((resource) => resource.name)),
+    foreignKeySuffix: options.foreignKeySuffix,
+    accountsCollection: database.accountsCollection,
+    publicEmails: options.publicEmails,
+    reauthenticate: customRoutes,
+  });
+  const router = makeJsonServerRouter(database.db, options.foreignKeySuffix, dataGate);
+  database.db._.id = options.id;
+  installDataLayer(database.db, { ledger, collectionName, changed: (record) => database.forgetRecord(record) });
+  limitDeleteCascade(database.db, options.foreignKeySuffix, collectionName);
   const app = jsonServer.create();
   app.disable('x-powered-by');
-  // Any origin, with credentials, as json-server does; only the named ones with --cors-origin; and in cookie mode
-  // none but those, since a credentialed CORS answer to any origin would let any site use the refresh cookie.
-  const corsOrigin = options.corsOrigins ?? !options.cookie;
-  if (options.cors) app.use(cors({ origin: corsOrigin, credentials: true, exposedHeaders: EXPOSED_HEADERS }));
+  app.use(makeHostCheck(options.allowedHosts)); // DNS rebinding: only names that cannot be pointed here by a stranger
+  // Data answers any origin, as json-server; the auth endpoints only pages that may get a token (http/cors.ts).
+  const authOrigins = { corsOrigins: options.corsOrigins, registerAtUsers: database.accountsCollection };
+  const hasRewrites = Object.keys(routes.rewrites).length > 0;
+  if (options.cors) app.use(makeCorsHeaders({ ...authOrigins, exposedHeaders: EXPOSED_HEADERS, preflightsWaitForRewrites: hasRewrites }));
   router.render = (req, res) => {
     // json-server's list and create routes overwrite the exposed headers with their own; put ours back.
     if (options.cors) res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
-    res.locals.filterEmbedded?.(res.locals.data);
     const send = () => res.jsonp(res.locals.data);
     // Reads answer at once; a change answers only once it is on disk (group commit: see store/group-commit.ts).
     if (req.method === 'GET' || req.method === 'HEAD') send();
@@ -184,8 +223,10 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     const ownFiles = [database.file, options.users, typeof options.routes === 'string' ? options.routes : undefined, path.dirname(stateFileFor(options.users))];
     app.use(makeStaticFiles(options.static, ownFiles.filter((own): own is string => own !== undefined)));
   }
+  app.use(emptyOptionsAnswers);
   app.use(jsonServer.bodyParser, bodyLimits);
   if (Object.keys(routes.rewrites).length > 0) app.use(jsonServer.rewriter(routes.rewrites));
+  app.use(makeAuthOriginGate({ ...authOrigins, answerPreflights: options.cors }));
   app.use(makeSessionCatchUp(authenticate, tokens, sessions));
   app.use(
     makeAuthRoutes({
@@ -196,7 +237,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
       cookie,
       authenticate,
       passwordMinLength: options.passwordMinLength,
-      decoyHash,
+      decoyFor: makeDecoyFor(key, () => accounts.snapshot()),
       registerAtUsers: database.accountsCollection,
     }),
   );
@@ -211,6 +252,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   );
   const reset = async () => {
     await accounts.resetToStart();
+    await ledger.resetToStart();
     await database.resetToStart();
     await sessions.endAll('reset');
   };
@@ -220,16 +262,16 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
       reset().then(() => res.status(204).end(), next);
     });
   }
+  app.use(makeDelay(options.delay)); // before the access decision: see http/delay.ts
   app.use(
     makeAccessGuard({
       resources,
-      rules: matcher,
-      ownership,
+      policy,
       foreignKeySuffix: options.foreignKeySuffix,
       defaultAccess: options.defaultAccess,
       readOnly: options.readOnly,
       accountsCollection: database.accountsCollection,
-      customRoutes: options.middlewares.length > 0,
+      customRoutes: customRoutes ? precheck : undefined,
       authenticate,
     }),
   );
@@ -237,10 +279,6 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     app.use(options.middlewares);
     const onlyResolved: RequestHandler = (req, _res, next) => next(req.resolved ? undefined : noRouteError(req));
     app.use(onlyResolved);
-  }
-  if (options.delay > 0) {
-    const delay = options.delay;
-    app.use((_req, _res, next) => setTimeout(next, delay));
   }
   app.use(router);
   app.use(notFoundHandler);
@@ -253,11 +291,13 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     sessions,
     options,
     routes,
+    warnings: rulesCheck.warnings,
     describe,
     close: async () => {
       stopWatchingAccounts();
       await accounts.settled();
       await orphanChecks;
+      await ledger.saveMarks(database.persistedState());
       await Promise.all([database.settled(), sessions.settled()]);
     },
     reset,

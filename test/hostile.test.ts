@@ -86,8 +86,9 @@ describe('DELETE', () => {
 describe('hostile queries get a 400, never a 500 or a stalled server', () => {
   it.each([
     '/posts?q[a]=b',
-    '/posts?_sort[]=id',
-    '/posts?_order[]=x&_sort=id',
+    '/posts?_sort[a]=id',
+    '/posts?_order[a]=x&_sort=id',
+    '/posts?_delay[a]=1',
     '/posts?title_like=(',
     '/posts?title_like[a]=b',
     '/posts?_delay=3600000',
@@ -96,10 +97,9 @@ describe('hostile queries get a 400, never a 500 or a stalled server', () => {
     expect(response.body.error).toBe('invalid_request');
   });
 
-  it('a pattern with nested quantifiers is refused before it can backtrack', async () => {
-    const started = Date.now();
-    await get('/notes?title_like=%5E(a%2B)%2B%24').expect(400);
-    expect(Date.now() - started).toBeLessThan(1000);
+  it('repeated parameters take their first value, as json-server 0.17.4 does where it does not throw', async () => {
+    expect((await get('/posts?q=first&q=second').expect(200)).body.map((post: { id: number }) => post.id)).toEqual([1]);
+    expect((await get('/posts?_sort=id&_sort=title&_order=desc&_order=asc').expect(200)).body.map((post: { id: number }) => post.id)).toEqual([2, 1]);
   });
 
   it('ordinary patterns and an expand of an unknown shape still work', async () => {

@@ -2,29 +2,28 @@ import type { Request, RequestHandler } from 'express';
 import { requireAdmin, type Authenticate } from '../auth/authenticate';
 import { badRequest, forbidden } from '../errors';
 import { noRouteError } from '../http/errors';
-import { whoMay, type RuleMatcher } from '../rules/match';
-import type { Who } from '../rules/who';
+import type { DataGates } from './gate';
 import { USERS_COLLECTION } from '../store/database';
-import { decide, refusal, type Verdict } from './decide';
-import { restrictEmbeds, type EmbeddedFilter } from './embeds';
 import { applyMethodOverride } from './method-override';
+import { isRead, type AccessPolicy, type DefaultAccess } from './policy';
 import { checkQuery } from './query';
-import { applyOwnership, findRecord, isOwnedBy, type OwnershipContext } from './owner';
 import { resolveRequest, type ResolvedRequest, type ResourceIndex, type Target } from './resolve';
 
-export type DefaultAccess = 'authenticated' | 'public';
+export type { DefaultAccess } from './policy';
 
 export interface AccessGuardOptions {
   resources: ResourceIndex;
-  rules: RuleMatcher;
-  ownership: OwnershipContext;
+  policy: AccessPolicy;
   foreignKeySuffix: string;
   defaultAccess: DefaultAccess;
   readOnly: boolean;
   /** True when `users` is the read-only collection of account profiles. */
   accountsCollection: boolean;
-  /** True when --middlewares may answer paths that are not resources. */
-  customRoutes: boolean;
+  /**
+   * --middlewares, when given, run between this guard and the data: the guard then also asks the data gate, so they
+   * see only requests the gate would let through (the gate decides again when the data step runs).
+   */
+  customRoutes: DataGates['precheck'] | undefined;
   authenticate: Authenticate;
 }
 
@@ -35,66 +34,23 @@ declare module 'express-serve-static-core' {
   }
 }
 
-declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
-  namespace Express {
-    interface Locals {
-      /** Set by the guard: trims embedded records the caller may not read from json-server's answer. */
-      filterEmbedded?: EmbeddedFilter;
-    }
-  }
-}
-
-const READ_METHODS = new Set(['GET', 'HEAD']);
-
 function splitUrl(url: string): { pathname: string; search: string } {
   const query = url.indexOf('?');
   return query === -1 ? { pathname: url, search: '' } : { pathname: url.slice(0, query), search: url.slice(query) };
 }
 
-const describeRequest = (method: string, path: string) => `${READ_METHODS.has(method) ? 'read' : method} ${path}`;
-
 /**
  * Stands between the auth routes and json-server: resolves each request to the resource json-server would
- * serve, decides on that resource and the method json-server will run, applies owner semantics, and rewrites
- * the request to its canonical form (see resolve.ts). Paths json-server has no route for are a 404 here.
+ * serve, checks the request's shape, refuses what the rules refuse (as early as possible, and before any
+ * --middlewares), and rewrites the request to its canonical form (see resolve.ts). Paths json-server has no route
+ * for are a 404 here. Decisions that depend on the data (whose record it is, what a list may show) are the data
+ * gate's (gate.ts), made immediately before json-server runs.
  */
 export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
-  const { resources, rules, ownership, foreignKeySuffix, readOnly, accountsCollection, customRoutes, authenticate } = options;
-  const defaultWho: readonly Who[] = [{ kind: options.defaultAccess }];
-  const collections = new Set([...resources.values()].filter((resource) => resource.kind === 'collection').map((resource) => resource.name));
+  const { resources, policy, foreignKeySuffix, readOnly, accountsCollection, customRoutes, authenticate } = options;
 
-  /** The verdict of the rule for `method` on a canonical path (the default access when no rule names it). */
-  function verdictFor(req: Request, method: string, canonicalPath: string): Verdict {
-    return decide(whoMay(rules.ruleFor(canonicalPath), method) ?? defaultWho, authenticate(req));
-  }
-
-  function enforce(req: Request, method: string, canonicalPath: string): Verdict {
-    const verdict = verdictFor(req, method, canonicalPath);
-    if (verdict.pass === 'none') throw refusal(verdict, describeRequest(method, canonicalPath));
-    return verdict;
-  }
-
-  /** SPEC §6: reading /posts/1/comments also needs the right to read post 1. */
-  function enforceParentRead(req: Request, parent: NonNullable<Extract<Target, { kind: 'collection' }>['parent']>): void {
-    const resource = resources.get(parent.name.toLowerCase());
-    if (!resource || resource.kind !== 'collection') return; // json-server filters on it all the same; nothing to read
-    const path = `/${resource.name}/${encodeURIComponent(parent.id)}`;
-    const verdict = enforce(req, 'GET', path);
-    if (verdict.pass !== 'owner') return;
-    const record = findRecord(ownership.data()[resource.name], ownership.idField, parent.id);
-    if (!isOwnedBy(record, ownership.ownerField(resource.name), verdict.callerId)) {
-      throw forbidden(`${resource.name} ${parent.id} belongs to someone else; the rule lets you read only your own.`);
-    }
-  }
-
-  function checkAccess(req: Request, resolved: ResolvedRequest): void {
-    const { target } = resolved;
-    if (target.kind === 'db') {
-      requireAdmin(authenticate, req, 'GET /db shows all the data and');
-      return;
-    }
-    const writes = !READ_METHODS.has(req.method);
+  function checkShape(req: Request, target: Exclude<Target, { kind: 'db' }>): void {
+    const writes = !isRead(req.method);
     if (writes && readOnly) throw forbidden('The server runs with --read-only: resources can be read, not changed.');
     if (writes && accountsCollection && target.resource.name === USERS_COLLECTION) {
       throw forbidden('The users resource shows the accounts and is read-only; accounts change through /auth (POST /auth/register, PATCH /auth/me).');
@@ -102,9 +58,6 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     if (writes && target.resource.name === USERS_COLLECTION && 'password' in (req.body as object)) {
       throw badRequest('Passwords never go into json-server\'s data: accounts live in users.json and change through /auth.');
     }
-    const verdict = enforce(req, req.method, resolved.canonicalPath);
-    if (verdict.pass === 'owner') applyOwnership(req, target, verdict.callerId, ownership);
-    if (target.kind === 'collection' && target.parent) enforceParentRead(req, target.parent);
   }
 
   /**
@@ -123,9 +76,9 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     const resolved = resolveRequest(req.method, pathname, resources, foreignKeySuffix);
     if (!resolved) {
       if (!customRoutes) return next(noRouteError(req));
-      // A route of the user's own middlewares, perhaps: it gets the default access, then they may answer it.
-      const verdict = decide(defaultWho, authenticate(req));
-      if (verdict.pass === 'none') throw refusal(verdict, describeRequest(req.method, pathname));
+      // A route of the user's own middlewares, perhaps: its rule in routes.json decides (the default access when
+      // none names it), then they may answer it.
+      policy.enforce(req, req.method, pathname);
       return next();
     }
     if (req.method === 'OPTIONS') {
@@ -138,21 +91,16 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
       throw badRequest('The request body must be a JSON object (send Content-Type: application/json).');
     }
     checkQuery(req.query as Record<string, unknown>);
-    applyNesting(req, resolved.target);
-    checkAccess(req, resolved);
     const { target } = resolved;
-    if (target.kind === 'collection' && target.id !== undefined && !READ_METHODS.has(req.method)) {
-      const record = findRecord(ownership.data()[target.resource.name], ownership.idField, target.id);
-      // json-server's own answer, without its side effects: its DELETE would still run the cascade and write.
-      if (!record) return void res.status(404).json({});
-      if (req.method === 'PUT' || req.method === 'PATCH') ownership.beforeChange(record);
-    }
-    if (READ_METHODS.has(req.method) && resolved.target.kind === 'collection') {
-      res.locals.filterEmbedded = restrictEmbeds(req, collections, (collection) => verdictFor(req, 'GET', `/${collection}`), ownership.ownerField);
-    }
+    if (target.kind === 'db') requireAdmin(authenticate, req, 'GET /db shows all the data and');
+    else checkShape(req, target);
+    applyNesting(req, target);
+    policy.enforce(req, req.method, resolved.canonicalPath);
     // Rewritten so json-server serves exactly the target that was judged.
     req.url = resolved.canonicalPath + search;
     req.resolved = resolved;
-    next();
+    if (!customRoutes) return next();
+    // The user's middlewares see only what the gate would allow now; it decides again when the data is touched.
+    if (customRoutes(req, res)) next();
   };
 }

@@ -1,6 +1,4 @@
-import type { Request } from 'express';
 import { forbidden } from '../errors';
-import type { Target } from './resolve';
 
 /** Where ownership is read and written: the data, the id property, and each resource's owner field. */
 export interface OwnershipContext {
@@ -10,8 +8,6 @@ export interface OwnershipContext {
   ownerField(resource: string): string;
   /** The caller's id with its type in users.json (2, not "2"), to stamp into records. */
   accountId(callerId: string): string | number;
-  /** Told before json-server changes a record in place (PUT, PATCH). */
-  beforeChange(record: object): void;
 }
 
 type Record_ = Record<string, unknown>;
@@ -31,46 +27,36 @@ export function findRecord(collection: unknown, idField: string, id: string): Re
   return collection.find((record): record is Record_ => isRecord(record) && record[idField] !== undefined && record[idField] !== null && String(record[idField]) === id);
 }
 
-const notYours = () => forbidden('This record belongs to someone else; the rule lets you use only your own.');
+export const notYours = () => forbidden('This record belongs to someone else; the rule lets you use only your own.');
 
-/** A write may name its owner, but only the caller: handing a record to someone else is refused. */
-function checkBodyOwner(body: Record_, field: string, callerId: string, ctx: OwnershipContext, stamp: boolean): void {
-  if (body[field] !== undefined) {
-    if (String(body[field]) !== callerId) throw forbidden(`"${field}" must be your own id: a record cannot be created for, or handed to, someone else.`);
-    body[field] = ctx.accountId(callerId);
-  } else if (stamp) {
-    body[field] = ctx.accountId(callerId);
-  }
-}
+/** How a write treats the record's owner: a new record, a whole replacement, or a change of some fields. */
+export type OwnerWrite = { kind: 'create' } | { kind: 'replace' | 'patch'; current: Record_ | undefined };
 
 /**
- * Applies owner semantics to a request of a caller who passes only as owner: lists are filtered to their records
- * (as a query json-server never drops), items must be theirs, creates are stamped with their id, and no write may
- * hand a record to someone else. Throws a 403 otherwise.
+ * A write to a resource whose records have owners, by a caller who may not write every record: a new record is
+ * stamped with the caller's id (or refused if it names someone else), and a change keeps the record's owner (a
+ * replacement without the field keeps it; naming anyone else hands the record over, and is refused).
  */
-export function applyOwnership(req: Request, target: Exclude<Target, { kind: 'db' }>, callerId: string, ctx: OwnershipContext): void {
-  const name = target.resource.name;
-  const field = ctx.ownerField(name);
-  const body = req.body as Record_;
-  const method = req.method;
-  const data = ctx.data();
-
-  if (target.kind === 'singular') {
-    if (!isOwnedBy(data[name], field, callerId)) throw notYours();
-    if (method !== 'GET' && method !== 'HEAD') checkBodyOwner(body, field, callerId, ctx, method !== 'PATCH');
+export function guardOwnerField(body: Record_, field: string, write: OwnerWrite, callerId: string | undefined, ctx: OwnershipContext): void {
+  const given = body[field];
+  if (write.kind === 'create') {
+    if (given === undefined) {
+      if (callerId !== undefined) body[field] = ctx.accountId(callerId);
+      return;
+    }
+    if (callerId === undefined || String(given) !== callerId) {
+      throw forbidden(`"${field}" must be your own id: a record cannot be created for someone else.`);
+    }
+    body[field] = ctx.accountId(callerId);
     return;
   }
-  if (target.id === undefined) {
-    if (method === 'POST') return checkBodyOwner(body, field, callerId, ctx, true);
-    // json-server drops a plain filter on a field no record has, and would then list everything; range
-    // filters it always applies. Both bounds at the caller's id keep exactly the records whose owner is them.
-    const query = req.query as Record<string, unknown>;
-    query[`${field}_gte`] = callerId;
-    query[`${field}_lte`] = callerId;
+  const current = write.current?.[field];
+  if (given === undefined) {
+    if (write.kind === 'replace' && current !== undefined) body[field] = current;
     return;
   }
-  const record = findRecord(data[name], ctx.idField, target.id);
-  if (!record) return; // json-server answers its own 404
-  if (!isOwnedBy(record, field, callerId)) throw notYours();
-  if (method === 'PUT' || method === 'PATCH') checkBodyOwner(body, field, callerId, ctx, method === 'PUT');
+  if (current === undefined || current === null || String(given) !== String(current)) {
+    throw forbidden(`"${field}" names the record's owner, which you cannot change: a record cannot be handed to someone else.`);
+  }
+  body[field] = current;
 }

@@ -1,33 +1,58 @@
 import pluralize from 'pluralize';
 import type { LowDb } from 'lowdb';
 
-interface Removal {
+type Doc = Record<string, unknown>;
+
+/** A record that points at another through a foreign key (`postId` at a post). */
+export interface Dependent {
   collection: string;
-  id: unknown;
+  record: Doc;
 }
 
-type Doc = Record<string, unknown>;
+/**
+ * The records of any collection whose foreign key names the record `id` of `collection`: the comments of a post
+ * (`postId`, following --fks). What a DELETE of that record removes with it.
+ */
+export function findDependents(state: Record<string, unknown>, collection: string, id: unknown, foreignKeySuffix: string): Dependent[] {
+  const dependents: Dependent[] = [];
+  const wanted = String(id);
+  for (const [name, records] of Object.entries(state)) {
+    if (!Array.isArray(records)) continue;
+    for (const record of records as Doc[]) {
+      if (record === null || typeof record !== 'object') continue;
+      const pointsAtIt = Object.keys(record).some(
+        (key) =>
+          key.endsWith(foreignKeySuffix) &&
+          key.length > foreignKeySuffix.length &&
+          pluralize.plural(key.slice(0, -foreignKeySuffix.length)) === collection &&
+          String(record[key]) === wanted,
+      );
+      if (pointsAtIt) dependents.push({ collection: name, record });
+    }
+  }
+  return dependents;
+}
 
 /**
  * json-server's DELETE removes the record, then every record *anywhere* whose foreign key points at nothing,
  * including ones that pointed at nothing long before (a post whose userId names no account, say). Here the
  * cascade removes only the records that pointed at the one deleted: the same for a tidy db, and no surprise
- * data loss for one that is not. It replaces json-server's `getRemovable` mixin on our own lowdb instance.
+ * data loss for one that is not. It replaces json-server's `getRemovable` mixin on our own lowdb instance, and
+ * wraps the data layer's `removeById` (install it after data-layer.ts).
  */
-export function limitDeleteCascade(db: LowDb, foreignKeySuffix: string): void {
+export function limitDeleteCascade(db: LowDb, foreignKeySuffix: string, collectionName: (collection: Doc[]) => string | undefined): void {
   const lodash = db._ as unknown as {
     removeById(collection: Doc[], id: unknown): Doc | undefined;
     mixin(source: Record<string, (...args: never[]) => unknown>): void;
     __id(): string;
   };
   const removeById = lodash.removeById.bind(lodash);
-  let lastRemoval: Removal | undefined;
+  let lastRemoval: { collection: string; id: unknown } | undefined;
 
   lodash.mixin({
     removeById(collection: Doc[], id: unknown) {
+      const name = collectionName(collection);
       const removed = removeById(collection, id);
-      const state = db.getState();
-      const name = Object.keys(state).find((key) => state[key] === collection);
       lastRemoval = removed && name ? { collection: name, id: removed[lodash.__id()] } : undefined;
       return removed;
     },
@@ -36,20 +61,7 @@ export function limitDeleteCascade(db: LowDb, foreignKeySuffix: string): void {
       const removal = lastRemoval;
       lastRemoval = undefined;
       if (!removal) return [];
-      const dependents: Array<{ name: string; id: unknown }> = [];
-      for (const [name, collection] of Object.entries(state)) {
-        if (!Array.isArray(collection)) continue;
-        for (const doc of collection as Doc[]) {
-          const pointsAtRemoved = Object.entries(doc ?? {}).some(
-            ([key, value]) =>
-              key.endsWith(foreignKeySuffix) &&
-              pluralize.plural(key.slice(0, -foreignKeySuffix.length)) === removal.collection &&
-              String(value) === String(removal.id),
-          );
-          if (pointsAtRemoved) dependents.push({ name, id: doc[lodash.__id()] });
-        }
-      }
-      return dependents;
+      return findDependents(state, removal.collection, removal.id, foreignKeySuffix).map(({ collection, record }) => ({ name: collection, id: record[lodash.__id()] }));
     },
   });
 }

@@ -32,8 +32,10 @@ export interface Database {
   settled(): Promise<void>;
   /** True when db.json on disk is the version this server last wrote or loaded. */
   fileIsOurs(): Promise<boolean>;
-  /** A record is about to be changed in place (PUT, PATCH): its text is made anew at the next write. */
+  /** A record was changed in place (PUT, PATCH): its text is made anew at the next write. */
   forgetRecord(record: object): void;
+  /** Each write of db.json first waits for `before` (the id ledger, which must be on disk first). */
+  writeAfter(before: () => Promise<void>): void;
   /** Puts the data back as it was at start; resolves once that is on disk. */
   resetToStart(): Promise<void>;
 }
@@ -117,7 +119,8 @@ export async function openDatabase(data: Data, file: string | undefined, options
   };
   const serializer = new DbSerializer();
   const text = () => serializer.serialize(persistedState(), '\n');
-  const writer = file ? new GroupCommitFile(file, text, { keepExternalEdits: options.keepExternalEdits }) : undefined;
+  let before: () => Promise<void> = () => Promise.resolve();
+  const writer = file ? new GroupCommitFile(file, text, { keepExternalEdits: options.keepExternalEdits, beforeWrite: () => before() }) : undefined;
   await writer?.adoptCurrentFile();
   const commit = () => writer?.commit() ?? Promise.resolve();
   const db = low({
@@ -144,6 +147,9 @@ export async function openDatabase(data: Data, file: string | undefined, options
     settled: () => writer?.settled() ?? Promise.resolve(),
     fileIsOurs: async () => (writer ? writer.isOurs() : true),
     forgetRecord: (record) => serializer.forget(record),
+    writeAfter(wait) {
+      before = wait;
+    },
     resetToStart() {
       const profiles = db.getState()[USERS_COLLECTION];
       db.setState(accountsCollection ? { ...structuredClone(atStart), [USERS_COLLECTION]: profiles } : structuredClone(atStart));

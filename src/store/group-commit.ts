@@ -22,6 +22,8 @@ export interface GroupCommitOptions {
    * lock, and first hands a change someone else made since our last write to `mergeOutsideChange`.
    */
   mergeOutsideChange?: () => Promise<void>;
+  /** Awaited before each write begins: another file that must reach the disk first. */
+  beforeWrite?: () => Promise<void>;
 }
 
 /**
@@ -82,7 +84,8 @@ export class GroupCommitFile {
   }
 
   private async writeOnce(): Promise<void> {
-    const { mergeOutsideChange } = this.options;
+    const { mergeOutsideChange, beforeWrite } = this.options;
+    if (beforeWrite) await beforeWrite();
     if (!mergeOutsideChange) return this.writeUnlocked();
     await withFileLock(this.file, async () => {
       if (await this.changedOutside()) await mergeOutsideChange();

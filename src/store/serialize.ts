@@ -5,13 +5,15 @@
  * bytes.
  *
  * A record's bytes are cached by the record object itself. json-server changes records in place only through PUT
- * and PATCH on one item, and the guard calls `forget(record)` before it does; every other change (a create, a
- * delete, a singular resource, the accounts' profiles) brings new objects, or is not cached at all.
+ * and PATCH on one item, in the data layer (json-server/data-layer.ts), which calls `forget(record)` right as the
+ * record changes: forgetting it any earlier would let a write in between cache the old text again, for good. Every
+ * other change (a create, a delete, a singular resource, the accounts' profiles) brings new objects, or is not
+ * cached at all.
  */
 export class DbSerializer {
   private records = new WeakMap<object, Buffer>();
 
-  /** The record is about to change in place: its text must be made anew at the next write. */
+  /** The record changed in place: its text must be made anew at the next write. */
   forget(record: object): void {
     this.records.delete(record);
   }

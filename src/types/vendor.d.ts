@@ -44,9 +44,3 @@ declare module 'path-to-regexp' {
   function pathToRegexp(path: string, keys?: unknown[], options?: { sensitive?: boolean; strict?: boolean; end?: boolean }): RegExp;
   export = pathToRegexp;
 }
-
-declare module 'safe-regex2' {
-  /** False for a pattern with star height above one (catastrophic backtracking). */
-  function safeRegex(pattern: string | RegExp, options?: { limit?: number }): boolean;
-  export = safeRegex;
-}

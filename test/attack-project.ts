@@ -1,0 +1,71 @@
+import request from 'supertest';
+import { login, makeProject, serverFor, type Project } from './helpers';
+import type { FakeJwtApi } from '../src/server';
+import type { ServerOptions } from '../src/options';
+
+/**
+ * A realistic project to attack: an owner-only collection (notes, messages), an admin area, a public-read
+ * collection whose writes are the owner's (posts, as the README shows), json-server-auth guards, and a rewrite.
+ */
+export const ATTACK_ROUTES = {
+  '/api/*': '/$1',
+  '/notes': { '*': 'owner' },
+  '/messages': { '*': 'owner' },
+  '/posts': { read: 'public', POST: 'authenticated', 'PUT PATCH DELETE': ['owner', 'admin'] },
+  '/comments': { read: 'public', POST: 'authenticated', 'PUT PATCH DELETE': ['owner', 'admin'] },
+  '/admin/*': { '*': 'admin' },
+  '/tags': { read: 'public', write: 'authenticated' },
+  diaries: 600,
+};
+
+export const ATTACK_USERS = [
+  { id: 1, email: 'admin@example.com', password: 'admin123', role: 'admin' },
+  { id: 2, email: 'alice@example.com', password: 'alice123', name: 'Alice' },
+  { id: 3, email: 'bob@example.com', password: 'bob12345', name: 'Bob' },
+];
+
+export function attackDb() {
+  return {
+    posts: [
+      { id: 1, title: 'admin post', userId: 1 },
+      { id: 2, title: 'alice post', userId: 2 },
+      { id: 3, title: 'bob post', userId: 3 },
+    ],
+    comments: [
+      { id: 1, body: 'alice on bob post', postId: 3, userId: 2 },
+      { id: 2, body: 'bob on bob post', postId: 3, userId: 3 },
+    ],
+    notes: [
+      { id: 1, text: 'alice secret: the launch code is 4321', userId: 2 },
+      { id: 2, text: 'alice second note', userId: 2 },
+      { id: 3, text: 'bob note', userId: 3 },
+    ],
+    messages: [{ id: 1, text: 'alice message', userId: 2 }],
+    admin: [{ id: 1, setting: 'on' }],
+    tags: [{ id: 'abc', name: 'tag' }],
+    diaries: [{ id: 1, text: 'alice diary', userId: 2 }],
+  };
+}
+
+export interface AttackServer {
+  project: Project;
+  api: FakeJwtApi;
+  tokens: { admin: string; alice: string; bob: string };
+  as(who: 'admin' | 'alice' | 'bob' | 'anonymous', method: string, url: string, body?: unknown): request.Test;
+}
+
+export async function startAttackServer(options: Partial<ServerOptions> = {}, db: Record<string, unknown> = attackDb()): Promise<AttackServer> {
+  const project = makeProject({ 'db.json': db, 'users.json': ATTACK_USERS, 'routes.json': ATTACK_ROUTES });
+  const api = await serverFor(project, { routes: project.file('routes.json'), ...options });
+  const tokens = {
+    admin: await login(api.app, 'admin@example.com', 'admin123'),
+    alice: await login(api.app, 'alice@example.com', 'alice123'),
+    bob: await login(api.app, 'bob@example.com', 'bob12345'),
+  };
+  const as: AttackServer['as'] = (who, method, url, body) => {
+    let test = request(api.app)[method.toLowerCase() as 'get'](url);
+    if (who !== 'anonymous') test = test.set('Authorization', `Bearer ${tokens[who]}`);
+    return body === undefined ? test : test.send(body as object);
+  };
+  return { project, api, tokens, as };
+}
