@@ -45,16 +45,25 @@ function posts(count: number, bodyLength: number) {
   return Array.from({ length: count }, (_, index) => ({ id: index + 1, title: `post ${index + 1}`, body: 'lorem ipsum '.repeat(bodyLength / 12), userId: 1 }));
 }
 
+/** Notes of two owners, alternating: the account measured owns half. */
+function notes(count: number) {
+  return Array.from({ length: count }, (_, index) => ({ id: index + 1, text: `note ${index + 1}`, userId: (index % 2) + 1 }));
+}
+
 /** The same data for each tool, with what each needs for accounts and for "authenticated only" on posts. */
 function writeProject(tool: Tool, data: Record<string, unknown>): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${tool}-`));
   if (tool === 'json-server-auth') {
     const users = [{ id: 1, email: ACCOUNT.email, password: bcrypt.hashSync(ACCOUNT.password, 10) }];
     writeFileSync(path.join(dir, 'db.json'), JSON.stringify({ ...data, users }));
-    writeFileSync(path.join(dir, 'routes.json'), JSON.stringify({ posts: 660 })); // logged-in users read and write
+    // Logged-in users read and write posts; notes are their owner's (json-server-auth filters lists by userId).
+    writeFileSync(path.join(dir, 'routes.json'), JSON.stringify({ posts: 660, notes: 600 }));
   } else {
     writeFileSync(path.join(dir, 'db.json'), JSON.stringify(data));
-    if (tool === 'fake-jwt-api') writeFileSync(path.join(dir, 'users.json'), JSON.stringify([{ id: 1, ...ACCOUNT }]));
+    if (tool === 'fake-jwt-api') {
+      writeFileSync(path.join(dir, 'users.json'), JSON.stringify([{ id: 1, ...ACCOUNT }]));
+      writeFileSync(path.join(dir, 'routes.json'), JSON.stringify({ '/notes': { '*': 'owner' } }));
+    }
   }
   return dir;
 }
@@ -187,6 +196,13 @@ async function main(): Promise<void> {
   if (wanted('c')) rows.push(
     await scenario('(c) POST /posts, 8 clients, ~6 MB db', 'writes/s', { posts: posts(20_000, 280) }, TOOLS, (server) =>
       measure(server, { path: '/posts', method: 'POST', body: JSON.stringify({ title: 'new', body: 'bench', userId: 1 }), connections: 8, auth: true }),
+    ),
+  );
+  if (wanted('f')) rows.push(
+    // The owner's view: fake-jwt-api hands json-server only the caller's records (issue 10); json-server-auth adds a
+    // userId filter; plain json-server is given that filter in the query.
+    await scenario('(f) GET /notes?_page=50&_limit=10 of an owner-only collection, 20k notes, half the caller\'s', 'req/s', { notes: notes(20_000) }, TOOLS, (server) =>
+      measure(server, { path: `/notes?${server.tool === 'json-server' ? 'userId=1&' : ''}_page=50&_limit=10`, connections: 10, auth: true }),
     ),
   );
   if (wanted('d')) rows.push(
