@@ -34,7 +34,7 @@ import { dbCollectionSource, usersFileSource } from './store/account-sources';
 import { AccountStore } from './store/account-store';
 import { roleOf } from './store/accounts-file';
 import { installDataLayer } from './json-server/data-layer';
-import { limitDeleteCascade } from './json-server/delete-cascade';
+import { DeleteCascade, limitDeleteCascade } from './json-server/delete-cascade';
 import { IdLedger } from './json-server/ids';
 import { makeJsonServerRouter } from './json-server/router';
 import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
@@ -177,10 +177,12 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   const matcher = compileRules(routes.rules, [...resources.values()].filter(({ kind }) => kind === 'collection').map(({ name }) => name));
   const policy = makeAccessPolicy({ rules: matcher, defaultAccess: options.defaultAccess, authenticate, ownership });
   const customRoutes = options.middlewares.length > 0;
+  const cascade = new DeleteCascade();
   const { dataGate, precheck } = makeDataGate({
     policy,
     ownership,
     ledger,
+    cascade,
     authenticate,
     collections: new Set([...resources.values()].filter((resource) => resource.kind === 'collection').map((resource) => resource.name)),
     foreignKeySuffix: options.foreignKeySuffix,
@@ -189,9 +191,10 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     reauthenticate: customRoutes,
   });
   const router = makeJsonServerRouter(database.db, options.foreignKeySuffix, dataGate);
+  // After the router, which mixes lodash-id and json-server's own helpers into our lowdb instance.
   database.db._.id = options.id;
   installDataLayer(database.db, { ledger, collectionName, changed: (record) => database.forgetRecord(record) });
-  limitDeleteCascade(database.db, options.foreignKeySuffix, collectionName);
+  limitDeleteCascade(database.db, options.foreignKeySuffix, collectionName, cascade);
   const app = jsonServer.create();
   app.disable('x-powered-by');
   app.use(makeHostCheck(options.allowedHosts)); // DNS rebinding: only names that cannot be pointed here by a stranger

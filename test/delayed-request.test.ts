@@ -58,6 +58,19 @@ describe('ids are never given twice', () => {
     await server.as('alice', 'POST', '/notes', { id: created + 10, text: 'fresh id' }).expect(201);
   });
 
+  it('an id written as the text of a number counts as that number', async () => {
+    // The next note id is 4; "4" as a string takes it (the URL /notes/4 reaches it), and creates go on after it.
+    await server.as('bob', 'POST', '/notes', { id: '4', text: 'text id' }).expect(201);
+    expect((await server.as('alice', 'POST', '/notes', { text: 'next' }).expect(201)).body.id).toBe(5);
+    await server.as('bob', 'POST', '/notes', { id: '6', text: 'another' }).expect(201);
+    await server.as('bob', 'DELETE', '/notes/6').expect(200);
+    await server.as('bob', 'DELETE', '/notes/4').expect(200);
+    const after = (await server.as('alice', 'POST', '/notes', { text: 'after' }).expect(201)).body.id;
+    expect(after).toBe(7);
+    await server.as('bob', 'POST', '/notes', { id: 6, text: 'again' }).expect(409);
+    await server.as('bob', 'POST', '/notes', { id: '05', text: 'again' }).expect(409);
+  });
+
   it('a deleted string id is retired too', async () => {
     await server.as('alice', 'DELETE', '/tags/abc').expect(200);
     await server.as('alice', 'POST', '/tags', { id: 'abc', name: 'again' }).expect(409);

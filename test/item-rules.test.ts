@@ -58,6 +58,20 @@ describe('"/posts/1": { "read": "admin" }', () => {
   });
 });
 
+describe('an item rule on an id that URLs encode', () => {
+  it.each([['a b', 'a%20b'], ['x@y.com', 'x%40y.com'], ['café', 'caf%C3%A9'], ['a+b', 'a%2Bb']])('"/tags/%s" protects it', async (id, encoded) => {
+    const tags = await startAttackServer({ routes: { '/tags': { '*': 'public' }, [`/tags/${id}`]: { read: 'admin' } } }, { tags: [{ id, name: 'private' }, { id: 'open', name: 'public' }] });
+    try {
+      await tags.as('bob', 'GET', `/tags/${encoded}`).expect(403);
+      await tags.as('bob', 'GET', `/tags/${id === 'x@y.com' ? id : encoded}`).expect(403);
+      expect(ids((await tags.as('bob', 'GET', '/tags').expect(200)).body)).toEqual(['open']);
+      expect(ids((await tags.as('admin', 'GET', '/tags').expect(200)).body)).toEqual([id, 'open']);
+    } finally {
+      tags.project.cleanup();
+    }
+  });
+});
+
 describe('"/secrets/:id" covers the list too', () => {
   it('lists, queries, embeds and writes are refused or empty for others', async () => {
     await server.as('bob', 'GET', '/secrets').expect(403);

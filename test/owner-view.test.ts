@@ -92,3 +92,19 @@ describe('accounts in the users resource', () => {
     }
   });
 });
+
+it('repeated _embed and _expand names cost what one does', async () => {
+  const many = await startAttackServer({}, {
+    posts: Array.from({ length: 1000 }, (_, index) => ({ id: index + 1, title: `post ${index}`, userId: 1 })),
+    comments: Array.from({ length: 1000 }, (_, index) => ({ id: index + 1, body: 'c', postId: index + 1 })),
+  });
+  try {
+    const started = Date.now();
+    const response = await many.as('anonymous', 'GET', `/posts?${Array.from({ length: 400 }, () => '_embed=comments').join('&')}&_limit=2`).expect(200);
+    expect(response.body[0].comments).toHaveLength(1);
+    await many.as('anonymous', 'GET', `/comments?${Array.from({ length: 400 }, () => '_expand=post').join('&')}&_limit=2`).expect(200);
+    expect(Date.now() - started).toBeLessThan(1500);
+  } finally {
+    many.project.cleanup();
+  }
+});

@@ -1,7 +1,7 @@
 import { startAttackServer, type AttackServer } from './attack-project';
 
 // Issue 10, lower items: under an owner rule a record cannot be created for, or handed to, someone else; a DELETE
-// cascades only to what the caller could delete; an expand of a missing foreign key is no 500.
+// cascades only to what the caller could delete (the rest stay); an expand of a missing foreign key is no 500.
 let server: AttackServer;
 beforeEach(async () => {
   server = await startAttackServer();
@@ -42,24 +42,36 @@ describe('creates and changes keep owners honest (posts: POST authenticated; PUT
 });
 
 describe('a DELETE removes only what the caller could delete', () => {
-  it('refuses, changing nothing, when a dependent record is not the caller\'s to delete', async () => {
-    // Post 3 is Bob's; comment 1 on it is Alice's.
-    const before = server.project.read('db.json');
-    const refused = await server.as('bob', 'DELETE', '/posts/3').expect(403);
-    expect(refused.body.message).toContain('comments');
-    expect(server.project.read('db.json')).toBe(before);
-  });
-
-  it('cascades when every dependent is the caller\'s, or for an admin', async () => {
-    await server.as('alice', 'DELETE', '/comments/1').expect(200);
+  it("cascades to the caller's own dependents and leaves the others' be", async () => {
+    // Post 3 is Bob's; comment 1 on it is Alice's, comment 2 Bob's.
     await server.as('bob', 'DELETE', '/posts/3').expect(200);
-    const data = server.project.json('db.json') as { comments: unknown[] };
-    expect(data.comments).toEqual([]);
+    const data = server.project.json('db.json') as { posts: Array<{ id: number }>; comments: Array<{ id: number }> };
+    expect(data.posts.map((post) => post.id)).toEqual([1, 2]);
+    expect(data.comments.map((comment) => comment.id)).toEqual([1]);
   });
 
   it('an admin deletes with the whole cascade', async () => {
     await server.as('admin', 'DELETE', '/posts/3').expect(200);
     expect((server.project.json('db.json') as { comments: unknown[] }).comments).toEqual([]);
+  });
+
+  it('nobody can pin a record of yours by pointing at it, nor learn of records they cannot read', async () => {
+    // Bob points a comment at Alice's private note; she still deletes it, and his comment stays his.
+    await server.as('bob', 'POST', '/comments', { body: 'pin', noteId: 1 }).expect(201);
+    await server.as('alice', 'DELETE', '/notes/1').expect(200);
+    // Alice's private note points at Bob's post; Bob's delete neither fails on it nor names it.
+    await server.as('alice', 'PATCH', '/notes/2', { postId: 3 }).expect(200);
+    const response = await server.as('bob', 'DELETE', '/posts/3').expect(200);
+    expect(JSON.stringify(response.body)).not.toContain('notes');
+    expect((await server.as('alice', 'GET', '/notes/2').expect(200)).body.postId).toBe(3);
+  });
+});
+
+describe('a nested route names its parent however json-server reads it', () => {
+  it.each(['/note/1/comments', '/NOTES/1/comments', '/Note/1/comments'])('%s needs the right to read note 1', async (url) => {
+    await server.as('bob', 'GET', url).expect(403);
+    await server.as('bob', 'POST', url, { body: 'x' }).expect(403);
+    await server.as('alice', 'GET', url).expect(200);
   });
 });
 

@@ -2,11 +2,11 @@ import type { Request, Response } from 'express';
 import lodashGet from 'lodash/get';
 import pluralize from 'pluralize';
 import { requireAdmin, ADMIN_ROLE, type Authenticate } from '../auth/authenticate';
-import { forbidden } from '../errors';
+import { badRequest, forbidden } from '../errors';
 import { noRouteError } from '../http/errors';
-import { findDependents } from '../json-server/delete-cascade';
+import type { DeleteCascade, Dependent } from '../json-server/delete-cascade';
 import type { IdLedger } from '../json-server/ids';
-import { compileLike, type LikeMatcher } from '../json-server/like';
+import { compileLike, LIKE_BUDGET, type LikeMatcher } from '../json-server/like';
 import type { DataGate } from '../json-server/router';
 import { USERS_COLLECTION } from '../store/database';
 import type { Verdict } from './decide';
@@ -18,6 +18,7 @@ export interface DataGateOptions {
   policy: AccessPolicy;
   ownership: OwnershipContext;
   ledger: IdLedger;
+  cascade: DeleteCascade;
   authenticate: Authenticate;
   /** The collections of the data, by name: `_embed` and `_expand` may name only these. */
   collections: ReadonlySet<string>;
@@ -39,22 +40,30 @@ interface View {
   shape?: (record: unknown) => unknown;
 }
 
-/** The `_like` filters of a list, taken out of json-server's hands: applied in the view, by a linear-time engine. */
+/**
+ * The `_like` filters of a list, taken out of json-server's hands: applied in the view, by a linear-time engine,
+ * within the request's budget (json-server/like.ts), so no pattern over any data holds the event loop for long.
+ */
 function takeLikeFilters(query: Record<string, unknown>): RecordFilter | undefined {
   const filters: Array<{ path: string; matchers: LikeMatcher[] }> = [];
   for (const key of Object.keys(query)) {
     if (!key.endsWith('_like')) continue;
-    filters.push({ path: key.slice(0, -'_like'.length), matchers: [query[key]].flat().map((pattern) => compileLike(key, pattern)) });
+    filters.push({ path: key.slice(0, -'_like'.length), matchers: [...new Set([query[key]].flat())].map((pattern) => compileLike(key, pattern)) });
     delete query[key];
   }
   if (filters.length === 0) return undefined;
+  let spent = 0;
   // As json-server reads a `_like` filter: the field at a lodash path, as text; repeated values, any of them.
   return (record) =>
     filters.every(({ path, matchers }) => {
       const value = lodashGet(record, path);
       if (value === undefined || value === null) return false;
       const text = String(value);
-      return matchers.some((matches) => matches(text));
+      return matchers.some((matcher) => {
+        spent += text.length * matcher.costPerChar;
+        if (spent > LIKE_BUDGET) throw badRequest('These _like filters would scan more text than one request may (the server must stay responsive); use simpler patterns (without * + ? {} or |), or fewer records (another filter, or a nested route).');
+        return matcher.test(text);
+      });
     });
 }
 
@@ -80,9 +89,13 @@ export interface DataGates {
 export function makeDataGate(options: DataGateOptions): DataGates {
   const { policy, ownership, ledger, authenticate, collections, foreignKeySuffix } = options;
 
-  /** SPEC §6: reading /posts/1/comments also needs the right to read post 1. */
+  /**
+   * SPEC §6: reading /posts/1/comments also needs the right to read post 1. json-server reads the parent by its
+   * singular (`postId`), so `/post/1/comments` and `/POSTS/1/comments` name post 1 too.
+   */
   function enforceParentRead(req: Request, parent: NonNullable<CollectionTarget['parent']>): void {
-    const name = [...collections].find((collection) => collection.toLowerCase() === parent.name.toLowerCase());
+    const singular = pluralize.singular(parent.name).toLowerCase();
+    const name = [...collections].find((collection) => pluralize.singular(collection).toLowerCase() === singular);
     if (!name) return; // json-server filters on it all the same; nothing to read
     const verdict = policy.enforce(req, 'GET', `/${name}/${encodeURIComponent(parent.id)}`);
     if (verdict.pass !== 'owner') return;
@@ -98,14 +111,15 @@ export function makeDataGate(options: DataGateOptions): DataGates {
     return { field: ownership.ownerField(resource), callerId: verdict.pass === 'owner' ? verdict.callerId : authenticate(req)?.sub };
   }
 
-  /** A DELETE removes the records that point at the one deleted: each must be one the caller could delete itself. */
-  function checkCascade(req: Request, collection: string, id: unknown): void {
-    for (const { collection: name, record } of findDependents(ownership.data(), collection, id, foreignKeySuffix)) {
-      const verdict = policy.verdict(req, 'DELETE', `/${name}/${encodeURIComponent(String(record[ownership.idField]))}`);
-      if (verdict.pass === 'full' || (verdict.pass === 'owner' && isOwnedBy(record, ownership.ownerField(name), verdict.callerId))) continue;
-      throw forbidden(`Deleting this record would also delete ${name} ${JSON.stringify(record[ownership.idField])}, which points at it and which you may not delete; delete or move those first, or ask someone who may.`);
-    }
-  }
+  /**
+   * A DELETE removes the records that point at the one deleted, but only those the caller could delete directly:
+   * the rest stay (their owners, or an admin, may remove them). Refusing instead would let anyone who may point a
+   * record at yours (a comment on your post) stop you deleting it, and tell them of records they cannot read.
+   */
+  const mayCascadeTo = (req: Request) => ({ collection: name, record }: Dependent) => {
+    const verdict = policy.verdict(req, 'DELETE', `/${name}/${encodeURIComponent(String(record[ownership.idField]))}`);
+    return verdict.pass === 'full' || (verdict.pass === 'owner' && isOwnedBy(record, ownership.ownerField(name), verdict.callerId));
+  };
 
   /** Checks a write and prepares its body; false when the gate answered itself (json-server's 404 for a missing record). */
   function checkWrite(req: Request, res: Response, target: Exclude<Target, { kind: 'db' }>, verdict: Verdict): boolean {
@@ -132,8 +146,7 @@ export function makeDataGate(options: DataGateOptions): DataGates {
       return false;
     }
     if (verdict.pass === 'owner' && !isOwnedBy(record, ownership.ownerField(name), verdict.callerId)) throw notYours();
-    if (req.method === 'DELETE') checkCascade(req, name, record[ownership.idField]);
-    else if (guard) guardOwnerField(body, guard.field, { kind: req.method === 'PUT' ? 'replace' : 'patch', current: record }, guard.callerId, ownership);
+    if (req.method !== 'DELETE' && guard) guardOwnerField(body, guard.field, { kind: req.method === 'PUT' ? 'replace' : 'patch', current: record }, guard.callerId, ownership);
     return true;
   }
 
@@ -162,7 +175,8 @@ export function makeDataGate(options: DataGateOptions): DataGates {
     for (const [parameter, many] of [['_embed', true], ['_expand', false]] as const) {
       if (query[parameter] === undefined) continue;
       // Only names of collections: json-server hands the name to lodash's `get`, which would follow `a.b`.
-      const kept = [query[parameter]].flat().filter((name): name is string => {
+      // Each name makes json-server scan a collection once per record: a repeated one is work and no answer.
+      const kept = [...new Set([query[parameter]].flat())].filter((name): name is string => {
         if (typeof name !== 'string') return false;
         const collection = many ? name : pluralize(name);
         if (!collections.has(collection)) return false;
@@ -235,7 +249,8 @@ export function makeDataGate(options: DataGateOptions): DataGates {
     if (target.kind === 'collection' && target.parent) enforceParentRead(req, target.parent);
     if (!isRead(req.method)) {
       if (!checkWrite(req, res, target, verdict)) return false;
-      run?.();
+      if (run && req.method === 'DELETE') options.cascade.limitedTo(mayCascadeTo(req), run);
+      else run?.();
       return true;
     }
     checkOwnRead(target, verdict);

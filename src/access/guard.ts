@@ -90,12 +90,13 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
     if (writesBody && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) {
       throw badRequest('The request body must be a JSON object (send Content-Type: application/json).');
     }
-    checkQuery(req.query as Record<string, unknown>);
     const { target } = resolved;
     if (target.kind === 'db') requireAdmin(authenticate, req, 'GET /db shows all the data and');
     else checkShape(req, target);
     applyNesting(req, target);
     policy.enforce(req, req.method, resolved.canonicalPath);
+    // After the decision: a refused caller gets no pattern compiled.
+    checkQuery(req.query as Record<string, unknown>);
     // Rewritten so json-server serves exactly the target that was judged.
     req.url = resolved.canonicalPath + search;
     req.resolved = resolved;

@@ -5,6 +5,8 @@ import { compileLike } from '../json-server/like';
 // first for `q`, `_page`, `_limit`, `_start` and `_end`, and throws for `_sort` and `_order`: here each takes its
 // first value. An object (`?q[a]=1`) is a 400. (`_delay` is served, and taken out, before: http/delay.ts.)
 const SINGLE_STRING = ['q', '_sort', '_order', '_page', '_limit', '_start', '_end'];
+// Each pattern is compiled and run over every record: a few alternatives are a use, hundreds an attack.
+const MAX_LIKE_VALUES = 20;
 
 /**
  * Checks and normalises the query parameters json-server interprets, so a hostile query is a 400 instead of a 500
@@ -17,6 +19,10 @@ export function checkQuery(query: Record<string, unknown>): void {
       if (typeof first !== 'string') throw badRequest(`"${key}" must be a plain value, like ?${key}=value.`);
       query[key] = first;
     }
-    if (key.endsWith('_like')) [value].flat().forEach((pattern) => compileLike(key, pattern));
+    if (key.endsWith('_like')) {
+      const patterns = [...new Set([value].flat())];
+      if (patterns.length > MAX_LIKE_VALUES) throw badRequest(`"${key}" is given more than ${MAX_LIKE_VALUES} times.`);
+      patterns.forEach((pattern) => compileLike(key, pattern));
+    }
   }
 }

@@ -33,6 +33,24 @@ export function findDependents(state: Record<string, unknown>, collection: strin
   return dependents;
 }
 
+/** Which records a DELETE's cascade may remove: the gate says, for the request being served. */
+export type CascadeFilter = (dependent: Dependent) => boolean;
+
+/** Which dependents the DELETE being served may remove; set by the gate around json-server's (synchronous) step. */
+export class DeleteCascade {
+  mayRemove: CascadeFilter = () => true;
+
+  /** Runs json-server's DELETE with its cascade limited to the dependents `mayRemove` allows. */
+  limitedTo(mayRemove: CascadeFilter, run: () => void): void {
+    this.mayRemove = mayRemove;
+    try {
+      run();
+    } finally {
+      this.mayRemove = () => true;
+    }
+  }
+}
+
 /**
  * json-server's DELETE removes the record, then every record *anywhere* whose foreign key points at nothing,
  * including ones that pointed at nothing long before (a post whose userId names no account, say). Here the
@@ -40,7 +58,7 @@ export function findDependents(state: Record<string, unknown>, collection: strin
  * data loss for one that is not. It replaces json-server's `getRemovable` mixin on our own lowdb instance, and
  * wraps the data layer's `removeById` (install it after data-layer.ts).
  */
-export function limitDeleteCascade(db: LowDb, foreignKeySuffix: string, collectionName: (collection: Doc[]) => string | undefined): void {
+export function limitDeleteCascade(db: LowDb, foreignKeySuffix: string, collectionName: (collection: Doc[]) => string | undefined, cascade: DeleteCascade): void {
   const lodash = db._ as unknown as {
     removeById(collection: Doc[], id: unknown): Doc | undefined;
     mixin(source: Record<string, (...args: never[]) => unknown>): void;
@@ -61,7 +79,9 @@ export function limitDeleteCascade(db: LowDb, foreignKeySuffix: string, collecti
       const removal = lastRemoval;
       lastRemoval = undefined;
       if (!removal) return [];
-      return findDependents(state, removal.collection, removal.id, foreignKeySuffix).map(({ collection, record }) => ({ name: collection, id: record[lodash.__id()] }));
+      return findDependents(state, removal.collection, removal.id, foreignKeySuffix)
+        .filter((dependent) => cascade.mayRemove(dependent))
+        .map(({ collection, record }) => ({ name: collection, id: record[lodash.__id()] }));
     },
   });
 }

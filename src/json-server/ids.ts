@@ -16,14 +16,29 @@ interface LedgerContent {
 
 const INTEGER_TEXT = /^-?\d+$/;
 
-/** The greatest numeric id of a collection, as json-server's createId reads ids (finite numbers only). */
-function greatestNumericId(records: readonly unknown[], idField: string): number | undefined {
+/** An id as a whole number, when it is one: `7`, or `"7"`, which the URL /x/7 reaches as well. */
+function asWholeNumber(id: unknown): number | undefined {
+  if (typeof id === 'number') return Number.isSafeInteger(id) ? id : undefined;
+  if (typeof id === 'string' && INTEGER_TEXT.test(id)) {
+    const value = Number(id);
+    return Number.isSafeInteger(value) ? value : undefined;
+  }
+  return undefined;
+}
+
+/** The greatest id of a collection that is a whole number, or its text ("7"): both take the URL /x/7. */
+function greatestWholeId(records: readonly unknown[], idField: string): number | undefined {
   let greatest: number | undefined;
   for (const record of records) {
-    const id = (record as Doc | null)?.[idField];
-    if (typeof id === 'number' && Number.isFinite(id) && (greatest === undefined || id > greatest)) greatest = id;
+    const id = asWholeNumber((record as Doc | null)?.[idField]);
+    if (id !== undefined && (greatest === undefined || id > greatest)) greatest = id;
   }
   return greatest;
+}
+
+/** Whether json-server's createId would count up: the collection's ids are numbers. */
+function hasNumericIds(records: readonly unknown[], idField: string): boolean {
+  return records.some((record) => typeof (record as Doc | null)?.[idField] === 'number');
 }
 
 /**
@@ -89,13 +104,13 @@ export class IdLedger {
   observeAll(state: Doc): boolean {
     let changed = false;
     for (const [name, records] of Object.entries(state)) {
-      if (Array.isArray(records)) changed = this.observe(name, greatestNumericId(records, this.idField)) || changed;
+      if (Array.isArray(records)) changed = this.observe(name, greatestWholeId(records, this.idField)) || changed;
     }
     return changed;
   }
 
   private observe(collection: string, id: number | undefined): boolean {
-    if (id === undefined || !Number.isSafeInteger(id)) return false;
+    if (id === undefined) return false;
     const mark = this.highWater.get(collection);
     if (mark !== undefined && mark >= id) return false;
     this.highWater.set(collection, id);
@@ -107,11 +122,8 @@ export class IdLedger {
    * collection's ids are not numbers (json-server then makes a random string id).
    */
   nextNumericId(collection: string, records: readonly unknown[]): number | undefined {
-    if (records.length === 0 && !this.highWater.has(collection)) return 1;
-    const greatest = greatestNumericId(records, this.idField);
-    const mark = this.highWater.get(collection);
-    if (greatest === undefined && records.length > 0) return undefined;
-    return Math.max(greatest ?? 0, mark ?? 0) + 1;
+    if (records.length > 0 && !hasNumericIds(records, this.idField)) return undefined;
+    return Math.max(greatestWholeId(records, this.idField) ?? 0, this.highWater.get(collection) ?? 0) + 1;
   }
 
   /** True when a string id was given to a record of the collection that has since been deleted. */
@@ -130,9 +142,9 @@ export class IdLedger {
       throw badRequest(`"${this.idField}" must be a whole number (a safe integer) or a non-empty string; leave it out to have one assigned.`);
     }
     const mark = this.highWater.get(collection);
-    const asNumber = typeof id === 'number' ? id : INTEGER_TEXT.test(id as string) ? Number(id) : undefined;
+    const asNumber = asWholeNumber(id);
     if (asNumber !== undefined && mark !== undefined && asNumber <= mark) {
-      throw conflict(`${collection} ids up to ${mark} are taken or were used before, and ids are never given twice; leave "${this.idField}" out to have one assigned.`);
+      throw conflict(`That ${collection} id is taken or was used before, and ids are never given twice; leave "${this.idField}" out to have one assigned.`);
     }
     if (this.isRetired(collection, String(id))) {
       throw conflict(`${collection} had a record with the id ${JSON.stringify(id)}, deleted since; ids are never given twice, so leave "${this.idField}" out to have one assigned.`);
@@ -144,8 +156,8 @@ export class IdLedger {
    * must never come back. Saved before db.json is (see `settled`).
    */
   retire(collection: string, id: unknown, records: readonly unknown[]): void {
-    let changed = this.observe(collection, greatestNumericId(records, this.idField));
-    if (typeof id === 'string') {
+    let changed = this.observe(collection, greatestWholeId(records, this.idField));
+    if (typeof id === 'string' && asWholeNumber(id) === undefined) {
       const ids = this.retired.get(collection) ?? new Set<string>();
       this.retired.set(collection, ids);
       if (!ids.has(id)) {

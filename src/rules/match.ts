@@ -48,8 +48,27 @@ const OVER_ITEMS = /^(\*|:\w+(\(.*\))?\??)$/;
 // Characters that let a pattern match across a slash: a wildcard, or a parameter's own regular expression.
 const SPANS = /[*(]/;
 
+/**
+ * The pattern as the canonical paths it is matched against spell it: their ids are percent-encoded once
+ * (resolve.ts), so a literal id in a rule is too. `"/tags/a b"` and `"/tags/café"` match `/tags/a%20b` and
+ * `/tags/caf%C3%A9`; a segment already written encoded is not encoded twice.
+ */
+function encodeLiteralIds(pattern: string): string {
+  return pattern
+    .split('/')
+    .map((segment, index) => {
+      if (index < 2 || /[:*(?]/.test(segment)) return segment;
+      try {
+        return encodeURIComponent(decodeURIComponent(segment));
+      } catch {
+        return encodeURIComponent(segment);
+      }
+    })
+    .join('/');
+}
+
 function compile(rule: AccessRule, order: number): CompiledRule {
-  const base = rule.pattern.replace(/\/+$/, '') || '/';
+  const base = encodeLiteralIds(rule.pattern.replace(/\/+$/, '')) || '/';
   const segments = base === '/' ? [] : base.slice(1).split('/');
   const last = segments[segments.length - 1];
   const parent = `/${segments.slice(0, -1).join('/')}`;
