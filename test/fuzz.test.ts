@@ -50,6 +50,12 @@ const path = fc.constantFrom(
 const method = fc.constantFrom('GET', 'GET', 'GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS');
 const who = fc.constantFrom('bob', 'bob', 'anonymous', 'garbage');
 const override = fc.option(fc.constantFrom('DELETE', 'PATCH', 'GET', 'PUT', 'delete'), { nil: undefined });
+// Other headers a hostile client sets: another site's Origin, a rebound Host, odd content types.
+const extraHeaders = fc.dictionary(
+  fc.constantFrom('Origin', 'Host', 'Content-Type', 'X-Forwarded-Host', 'Cookie', 'Accept'),
+  fc.constantFrom('https://evil.example', 'null', 'http://localhost:5173', 'evil.example', 'localhost', '127.0.0.1', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=utf-16', 'fja_refresh=x', 'text/html'),
+  { maxKeys: 3 },
+);
 
 function toQueryString(values: Record<string, unknown>): string {
   const parts: string[] = [];
@@ -64,13 +70,18 @@ function toQueryString(values: Record<string, unknown>): string {
 
 it('no request breaks a promise', async () => {
   await fc.assert(
-    fc.asyncProperty(method, path, query, body, who, override, async (verb, url, params, payload, caller, methodOverride) => {
+    fc.asyncProperty(method, path, query, body, who, override, extraHeaders, async (verb, url, params, payload, caller, methodOverride, headers) => {
       const target = `${url}${toQueryString(params)}`;
       let test = request(server.api.app)[verb.toLowerCase() as 'get'](target).timeout(2000);
       if (caller === 'bob') test = test.set('Authorization', `Bearer ${server.tokens.bob}`);
       if (caller === 'garbage') test = test.set('Authorization', 'Bearer not.a.token');
       if (methodOverride) test = test.set('X-HTTP-Method-Override', methodOverride);
-      if (verb !== 'GET' && verb !== 'HEAD' && verb !== 'OPTIONS') test = typeof payload === 'string' ? test.set('Content-Type', 'application/json').send(payload) : test.send(payload as object);
+      for (const [name, value] of Object.entries(headers)) test = test.set(name, value);
+      if (verb !== 'GET' && verb !== 'HEAD' && verb !== 'OPTIONS') {
+        // A body as text, under whatever Content-Type the case chose (JSON unless it chose another).
+        if (!headers['Content-Type']) test = test.set('Content-Type', 'application/json');
+        test = test.send(typeof payload === 'string' ? payload : JSON.stringify(payload));
+      }
       const started = Date.now();
       const response = await test;
       const elapsed = Date.now() - started;
