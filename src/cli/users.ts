@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { requireEmail } from '../auth/fields';
 import { hashPassword } from '../auth/passwords';
@@ -24,8 +23,9 @@ function asUsage<T>(users: string, email: string, work: () => Promise<T>): Promi
 }
 
 /**
- * `fake-jwt-api users add <email>`: adds an account to users.json, safely while a server runs (it picks the
- * change up). Without --password one is generated and printed once; the file only ever holds its hash.
+ * `fake-jwt-api users add <email>`: adds an account to users.json, safely while a server runs (both change the
+ * file under its lock, and the server picks the change up). Without --password one is generated and printed
+ * once; the file only ever holds its hash.
  */
 export async function addUser(email: string, options: UsersAddOptions, log: (line: string) => void): Promise<void> {
   const role = options.role ?? DEFAULT_ROLE;
@@ -38,9 +38,8 @@ export async function addUser(email: string, options: UsersAddOptions, log: (lin
   if (password.length < 1) throw new ConfigError('--password: must not be empty');
   await asUsage(options.users, email, async () => {
     const checked = requireEmail({ email });
-    const file = path.resolve(options.users);
-    await mkdir(path.dirname(file), { recursive: true });
-    const accounts = await AccountStore.open(usersFileSource(file));
+    // The source creates the file's folder, and holds users.json's lock while it reads, changes and writes.
+    const accounts = await AccountStore.open(usersFileSource(path.resolve(options.users)));
     const account = await accounts.create({ email: checked, role }, await hashPassword(password));
     log(`Added ${account.email} (id ${JSON.stringify(account.id)}, role ${role}) to ${options.users}.`);
     if (!options.password) log(`Password: ${password}`);

@@ -1,8 +1,7 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { accountIdentity, emailKey, highestNumericId, nextAccountId, roleOf, toPublicUser, type Account, type AccountsFile, type PublicUser } from './accounts-file';
-import type { AccountSource, SourceVersion } from './account-sources';
-import { sameVersion } from './file-version';
+import type { AccountSource } from './account-sources';
 import { ApiError, ConfigError, conflict } from '../errors';
 
 export function emailTaken(email: string) {
@@ -26,11 +25,11 @@ export interface DemoAccount {
 /**
  * The accounts, from users.json (or a json-server-auth db.json). Every read first checks whether the source
  * changed on disk (a hand edit, or `users add` from another process) and reloads it, so the server never
- * answers from, or writes back, stale data. Reloads and writes run one at a time.
+ * answers from stale data. Every change is made to the accounts as they are on disk, holding the source's lock
+ * (transact), so no process writes back a copy older than another's change. Reloads and writes run one at a time.
  */
 export class AccountStore {
   private current: AccountsFile;
-  private version: SourceVersion | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners: Array<(users: PublicUser[]) => void> = [];
 
@@ -43,19 +42,23 @@ export class AccountStore {
 
   /** Loads the accounts, hashing plain-text passwords and saving them when that changed anything. */
   static async open(source: AccountSource): Promise<AccountStore> {
-    const store = new AccountStore(source, await AccountStore.load(source));
-    await store.persistIfChanged();
+    const store = new AccountStore(source, await source.locked(() => AccountStore.loadAndSave(source)));
     store.atStart = structuredClone(store.current.accounts);
     store.atStartPlain = new Map(store.current.plainPasswords);
     store.atStartIdMark = await source.ids.highest();
     return store;
   }
 
-  /** Reads the accounts, and raises the account-id mark to every id they hold, before anything is written. */
-  private static async load(source: AccountSource): Promise<AccountsFile> {
+  /**
+   * Reads the accounts, raises the account-id mark to every id they hold, and saves what loading changed (ids
+   * given, passwords hashed). Under the source's lock: that save is a read-change-write like any other.
+   */
+  private static async loadAndSave(source: AccountSource): Promise<AccountsFile> {
     const loaded = await source.read(await source.ids.highest());
     await source.ids.raise(highestNumericId(loaded.accounts));
-    return loaded;
+    if (!loaded.changed) return loaded;
+    await source.write(loaded);
+    return { ...loaded, changed: false };
   }
 
   /** The accounts as they were once loaded at start (passwords hashed), and the account-id mark, for reset(). */
@@ -65,10 +68,9 @@ export class AccountStore {
 
   /** Puts the accounts and the account-id mark back as they were at start, and saves them. */
   async resetToStart(): Promise<void> {
-    await this.exclusive(async () => {
+    await this.transact(async () => {
       this.current = { ...this.current, accounts: structuredClone(this.atStart), changed: true };
       await this.source.ids.resetTo(this.atStartIdMark);
-      await this.persistIfChanged();
     });
   }
 
@@ -136,8 +138,7 @@ export class AccountStore {
 
   /** Adds an account whose password is already hashed; a taken email (case-insensitively) is a 409. */
   async create(fields: NewAccount, passwordHash: string): Promise<Account> {
-    return this.exclusive(async () => {
-      await this.reloadIfEdited();
+    return this.transact(async () => {
       const key = emailKey(fields.email);
       if (this.current.accounts.some((account) => emailKey(account.email) === key)) {
         throw emailTaken(fields.email);
@@ -145,7 +146,6 @@ export class AccountStore {
       const { accounts } = this.current;
       const account: Account = { id: await this.source.ids.claim((floor) => nextAccountId(accounts, floor)), ...fields, password: passwordHash };
       this.current = { ...this.current, accounts: [...this.current.accounts, account], changed: true };
-      await this.persistIfChanged();
       return account;
     });
   }
@@ -156,8 +156,7 @@ export class AccountStore {
    * request, no orphan check) can see one without the other. Resolves to undefined when there is no such id.
    */
   async update(id: string, change: (account: Account) => Account, accepted?: (before: Account, after: Account) => void): Promise<Account | undefined> {
-    return this.exclusive(async () => {
-      await this.reloadIfEdited();
+    return this.transact(async () => {
       const index = this.current.accounts.findIndex((account) => String(account.id) === id);
       if (index === -1) return undefined;
       const before = this.current.accounts[index];
@@ -167,19 +166,16 @@ export class AccountStore {
       accepted?.(before, updated);
       const accounts = this.current.accounts.map((account, other) => (other === index ? updated : account));
       this.current = { ...this.current, accounts, changed: true };
-      await this.persistIfChanged();
       return updated;
     });
   }
 
   /** Removes one account; false when there is none with that id. */
   async remove(id: string): Promise<boolean> {
-    return this.exclusive(async () => {
-      await this.reloadIfEdited();
+    return this.transact(async () => {
       const accounts = this.current.accounts.filter((account) => String(account.id) !== id);
       if (accounts.length === this.current.accounts.length) return false;
       this.current = { ...this.current, accounts, changed: true };
-      await this.persistIfChanged();
       return true;
     });
   }
@@ -211,34 +207,48 @@ export class AccountStore {
 
   /** Reloads users.json when it changed on disk since we last read or wrote it. */
   async refresh(): Promise<void> {
-    if (sameVersion(await this.source.version(), this.version)) return;
-    await this.exclusive(() => this.reloadIfEdited());
+    if (!(await this.source.mayHaveChanged())) return;
+    // Locked: loading may save what it changed (ids given, passwords hashed), a read-change-write like any other.
+    await this.exclusive(() => this.source.locked(() => this.reloadIfEdited()));
   }
 
+  /**
+   * Runs `change` on the accounts as they are on disk now and saves the result, as one step between processes:
+   * holding the source's lock, the accounts are reloaded if anyone changed them since our last read or write,
+   * `change` is applied to that fresh content (never to our older copy), and the result is written before the
+   * lock is let go. An id claimed inside `change` is claimed in the same step.
+   */
+  private transact<T>(change: () => Promise<T>): Promise<T> {
+    return this.exclusive(() =>
+      this.source.locked(async () => {
+        await this.reloadIfEdited();
+        const result = await change();
+        await this.persistIfChanged();
+        return result;
+      }),
+    );
+  }
+
+  /** Takes in what someone else changed on disk. Call holding the source's lock. */
   private async reloadIfEdited(): Promise<void> {
-    const onDisk = await this.source.version();
-    if (sameVersion(onDisk, this.version)) return;
+    if (!(await this.source.changed())) return;
     let loaded: AccountsFile;
     try {
-      loaded = await AccountStore.load(this.source);
+      loaded = await AccountStore.loadAndSave(this.source);
     } catch (error) {
       // A hand edit in progress: keep the file as it is and say what to fix, rather than guess.
       if (error instanceof ConfigError) throw new ApiError(500, 'server_error', `${error.message}. Fix the file; the server picks it up without a restart.`);
       throw error;
     }
     this.current = { ...loaded, plainPasswords: this.current.plainPasswords };
-    await this.persistIfChanged();
-    if (!loaded.changed) this.version = onDisk;
     this.notify();
   }
 
   private async persistIfChanged(): Promise<void> {
-    if (this.current.changed) {
-      await this.source.write(this.current);
-      this.current = { ...this.current, changed: false };
-      this.notify();
-    }
-    this.version = await this.source.version();
+    if (!this.current.changed) return;
+    await this.source.write(this.current);
+    this.current = { ...this.current, changed: false };
+    this.notify();
   }
 
   private notify(): void {

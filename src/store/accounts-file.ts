@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors';
 import { hashPassword, isPasswordHash } from '../auth/passwords';
-import { readJsonFile } from './json-file';
+import { parseJson } from './json-file';
 
 /** One account as users.json holds it: `{ id, email, password, role?, ...profile }`. */
 export interface Account {
@@ -157,7 +158,17 @@ export async function parseAccounts(file: string, content: unknown, idFloor = 0)
   return { accounts, wrapper, plainPasswords, changed };
 }
 
-/** Reads users.json; a missing file is an empty account list that registration will create. */
-export async function readAccountsFile(file: string, idFloor = 0): Promise<AccountsFile> {
-  return parseAccounts(file, await readJsonFile(file, (message) => new ConfigError(message), () => []), idFloor);
+/** users.json's text as it is now; undefined when there is none yet (registration creates it). */
+export async function readAccountsText(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ConfigError(`${file}: cannot be read (${(error as Error).message})`);
+  }
+}
+
+/** Parses and checks users.json's text, as parseAccounts does; no text (no file) is an empty account list. */
+export async function parseAccountsText(file: string, text: string | undefined, idFloor = 0): Promise<AccountsFile> {
+  return parseAccounts(file, text === undefined ? [] : parseJson(file, text, (message) => new ConfigError(message)), idFloor);
 }
