@@ -69,6 +69,13 @@ describe.each([...LOGIN_PATHS, ...REGISTER_PATHS])('POST %s in --cookie mode', (
     expect(response.json.message).toContain(`--cors-origin ${EVIL}`);
   });
 
+  it('JSON without an Origin, from a page on another site by its Referer, is a 403 that names --cors-origin', async () => {
+    const response = await rawRequest(server.url, { method: 'POST', path, headers: { 'Content-Type': 'application/json', Referer: `${EVIL}/x` }, body: JSON.stringify(credentialsFor(path)) });
+    refusedWithoutCookie(response);
+    expect(response.status).toBe(403);
+    expect(response.json.message).toContain(`--cors-origin ${EVIL}`);
+  });
+
   it.each([
     ['no Origin (curl, a server)', undefined],
     ['a dev server on localhost', 'http://localhost:5173'],
@@ -99,4 +106,70 @@ it('without --cookie, a urlencoded login without an Origin still works, as json-
     await other.close();
     bodyMode.cleanup();
   }
+});
+
+describe('without an Origin, the Referer is judged as the Origin would be', () => {
+  const loginFrom = (headers: Record<string, string>) =>
+    rawRequest(server.url, { method: 'POST', path: '/auth/login', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(ALICE) });
+  const refreshFrom = (cookie: string, headers: Record<string, string>) =>
+    rawRequest(server.url, { method: 'POST', path: '/auth/refresh', headers: { 'Content-Type': 'application/json', Cookie: cookie, ...headers }, body: '{}' });
+  const cookieOf = (response: RawResponse) => refreshCookieOf(response)!.split(';')[0];
+
+  it.each([
+    ['a page on another site', `${EVIL}/x`],
+    ['another site, with a port and a query', `${EVIL}:8443/login?next=/`],
+    ['a site named like localhost', 'https://localhost.evil.example/'],
+    ['no web page at all', 'not a url'],
+    ['a file: page', 'file:///home/me/page.html'],
+  ])('a login whose Referer is %s is a 403 and sets no cookie', async (_from, referer) => {
+    const response = await loginFrom({ Referer: referer });
+    refusedWithoutCookie(response);
+    expect(response.status).toBe(403);
+    expect(response.json.error).toBe('forbidden');
+  });
+
+  it.each([
+    ['a dev server on localhost', 'http://localhost:5173/app/login'],
+    ['127.0.0.1', 'http://127.0.0.1:8080/'],
+    ['the server itself', 'self'],
+    ['empty, as no browser sends it', ''],
+  ])('a login whose Referer is %s sets the cookie', async (_from, referer) => {
+    const response = await loginFrom({ Referer: referer === 'self' ? `${server.url}/page.html` : referer });
+    expect(response.status).toBe(200);
+    expect(refreshCookieOf(response)).toMatch(/HttpOnly/);
+  });
+
+  it('an Origin, when there is one, is what is judged', async () => {
+    expect((await loginFrom({ Origin: 'http://localhost:5173', Referer: `${EVIL}/x` })).status).toBe(200);
+    expect((await loginFrom({ Origin: EVIL, Referer: 'http://localhost:5173/' })).status).toBe(403);
+  });
+
+  it('a refresh by cookie from another site by its Referer is a 403, and leaves the cookie good', async () => {
+    const cookie = cookieOf(await loginFrom({}));
+    const refused = await refreshFrom(cookie, { Referer: `${EVIL}/x` });
+    refusedWithoutCookie(refused);
+    expect(refused.status).toBe(403);
+    const refreshed = await refreshFrom(cookie, { Referer: 'http://localhost:5173/' });
+    expect(refreshed.status).toBe(200);
+    expect(refreshCookieOf(refreshed)).toMatch(/HttpOnly/);
+  });
+
+  it('a logout by cookie from another site by its Referer is a 403 too', async () => {
+    const cookie = cookieOf(await loginFrom({}));
+    const response = await rawRequest(server.url, { method: 'POST', path: '/auth/logout', headers: { 'Content-Type': 'application/json', Cookie: cookie, Referer: `${EVIL}/x` }, body: '{}' });
+    expect(response.status).toBe(403);
+    expect((await refreshFrom(cookie, {})).status).toBe(200); // the session was not ended
+  });
+
+  it('--cors-origin allows that origin by its Referer too', async () => {
+    const partner = 'https://partner.example';
+    const other = await start({ db: project.file('db.json'), cookie: true, corsOrigins: [partner] });
+    try {
+      const post = (referer: string) => rawRequest(other.url, { method: 'POST', path: '/auth/login', headers: { 'Content-Type': 'application/json', Referer: referer }, body: JSON.stringify(ALICE) });
+      expect((await post(`${partner}/app`)).status).toBe(200);
+      expect((await post(`${EVIL}/x`)).status).toBe(403);
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { badRequest } from '../errors';
-import { refuseForeignOrigin } from '../http/origins';
+import { refuseForeignOrigin, refuseForeignReferer } from '../http/origins';
 
 export const REFRESH_COOKIE = 'fja_refresh';
 /** Only the routes that take a refresh token ever receive the cookie. */
@@ -39,13 +39,15 @@ export function readRefreshCookie(req: Request): string | undefined {
 /**
  * The cookie goes with every request to /auth, including a form another site submits, and login and registration
  * set it. So a request that uses or sets it must be one a cross-site form cannot make: JSON (which a page on
- * another origin can send only after a CORS preflight), and from an origin allowed to use the auth endpoints.
+ * another origin can send only after a CORS preflight), and from an origin allowed to use the auth endpoints:
+ * its Origin's, or without one, its Referer's.
  */
 export function checkCookieRequest(req: Request, settings: CookieSettings): void {
   if (!req.is('application/json')) {
     throw badRequest('In --cookie mode, login, registration and a refresh by cookie need Content-Type: application/json (a cross-site form cannot send that).');
   }
   refuseForeignOrigin(req, settings.allowedOrigins);
+  refuseForeignReferer(req, settings.allowedOrigins);
 }
 
 /** For the routes that set the cookie (login, registration): the same check, before any work is done. */

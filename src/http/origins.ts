@@ -62,3 +62,16 @@ export function refuseForeignOrigin(req: Request, corsOrigins: readonly string[]
   }
   throw forbidden(`The origin ${origin} may not use this server's auth endpoints (a page there could obtain a token); start the server with --cors-origin ${origin} to allow it.`);
 }
+
+/**
+ * The same judgement of the page the Referer names, for a request that came without an Origin. Browsers send Origin
+ * on every cross-site POST, so this is defence in depth (an old browser, an extension that strips Origin). A request
+ * with neither header (curl, a test, a server; an empty Referer too, which no browser sends) is no page's, and passes.
+ */
+export function refuseForeignReferer(req: Request, corsOrigins: readonly string[]): void {
+  const referer = req.headers.referer;
+  if (req.headers.origin !== undefined || !referer || isAllowedOrigin(req, referer, corsOrigins)) return;
+  const origin = normalizeOrigin(referer);
+  if (origin === undefined) throw forbidden(`A request whose Referer (${referer}) names no web page may not log in here; send the page's Origin, or start the server with --cors-origin '*' to allow any page.`);
+  throw forbidden(`The origin ${origin} (from the Referer; the request had no Origin) may not use this server's auth endpoints (a page there could obtain a token); start the server with --cors-origin ${origin} to allow it.`);
+}

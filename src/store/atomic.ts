@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
 import path from 'node:path';
 
 /** How every file we own is written: pretty JSON, newline-terminated, as users edit them by hand. */
@@ -37,9 +38,24 @@ export async function writeTextAtomic(file: string, text: string | Buffer, mode?
   }
 }
 
+/** One file on disk, whatever name reaches it: the birth time tells apart two files that got one inode number in turn. */
+export const fileIdentity = (stats: Stats) => `${stats.dev}:${stats.ino}:${stats.birthtimeMs}`;
+
+const outlivedVersions = new Set<string>();
+
+/**
+ * True for a version of a file this process replaced while another name (a hard link) still led to it: that name
+ * keeps the old bytes (users.json with its plain-text passwords, before the first start hashed them), so the static
+ * folder must never serve it.
+ */
+export function isOutlivedVersion(stats: Stats): boolean {
+  return outlivedVersions.has(fileIdentity(stats));
+}
+
 async function replaceFile(file: string, text: string | Buffer, mode: number | undefined): Promise<void> {
   const target = await realpath(file).catch(() => file);
   const existing = await stat(target).catch(() => undefined);
+  if (existing && existing.nlink > 1) outlivedVersions.add(fileIdentity(existing));
   const temporary = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const handle = await open(temporary, 'wx', mode ?? existing?.mode ?? 0o666);
