@@ -224,7 +224,7 @@ async function main(): Promise<void> {
     '| scenario | unit | json-server | json-server-auth | fake-jwt-api | vs json-server | vs json-server-auth |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map(({ scenario: name, unit, values }) =>
-      `| ${name} | ${unit} | ${format(values['json-server'])} | ${format(values['json-server-auth'])} | ${format(values['fake-jwt-api'])} | ${ratio(values['fake-jwt-api'], values['json-server'])} | ${ratio(values['fake-jwt-api'], values['json-server-auth'])} |`,
+      `| ${name} | ${unit} | ${format(values['json-server'])} | ${format(values['json-server-auth'])} | ${format(values['fake-jwt-api'])} | ${unit === 'fraction' ? '—' : ratio(values['fake-jwt-api'], values['json-server'])} | ${unit === 'fraction' ? '—' : ratio(values['fake-jwt-api'], values['json-server-auth'])} |`,
     ),
   ];
   const memoryLines = [
