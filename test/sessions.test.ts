@@ -330,6 +330,22 @@ describe('cookie mode', () => {
     expect(preflight.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  it('says what a cookie refresh without JSON is missing, and answers a refresh after logout 401 invalid_grant', async () => {
+    const api = await serve({ cookie: true });
+    const login = await request(api.app).post('/auth/login').send({ email: 'alice@example.com', password: 'alice123' }).expect(200);
+    const cookie = cookieOf(login)!.split(';')[0];
+    // As curl sends it: the cookie, no body, no Content-Type.
+    const bare = await request(api.app).post('/auth/refresh').set('Cookie', cookie).expect(400);
+    expect(bare.body.message).toContain('Content-Type: application/json');
+    expect(bare.body.message).toContain('refresh cookie');
+    const logout = await request(api.app).post('/auth/logout').set('Cookie', cookie).send({}).expect(204);
+    expect(String(logout.headers['set-cookie'])).toContain('fja_refresh=;');
+    // The browser no longer has the cookie: the session is over, as a 401 says.
+    const after = await request(api.app).post('/auth/refresh').send({}).expect(401);
+    expect(after.body.error).toBe('invalid_grant');
+    expect(after.headers['www-authenticate']).toContain('Bearer');
+  });
+
   it('a malformed refresh cookie is a 4xx, never a 500', async () => {
     const api = await serve({ cookie: true });
     const response = await request(api.app).post('/auth/refresh').set('Cookie', 'fja_refresh=%E0%A4%A').send({});

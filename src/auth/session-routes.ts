@@ -58,7 +58,9 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
     '/auth/refresh',
     handle(async (req, res) => {
       const token = readRefreshToken(req, cookie);
-      if (token === undefined) throw badRequest(cookie ? 'No refresh token: send "refreshToken" in the body, or the refresh cookie.' : 'Send "refreshToken" in the body.');
+      // In cookie mode a missing cookie is a session that is over (logout clears it): the 401 a client expects.
+      if (token === undefined && cookie) throw invalidGrant('no refresh cookie came with the request (logout clears it; it is sent only to /auth, and only over https with --cookie-secure)');
+      if (token === undefined) throw badRequest('Send "refreshToken" in the body.');
       // Read users.json first: between looking the token up and spending it nothing may wait (see rotate).
       await accounts.refresh();
       const rotation = await sessions.rotate(token);
