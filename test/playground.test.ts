@@ -1,14 +1,16 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { makeProject, ROOT, runCli, startCli, type CliProcess, type Project } from './helpers';
 
-// The playground as a person uses it: the real command line serving `init`'s starter files, and Debian's
-// chromium driven by playwright-core, clicking and typing. Screenshots land in test-output/.
+// The playground as a person uses it: the real command line serving `init`'s starter files (or a shop's), and
+// Debian's chromium driven by playwright-core, clicking and typing. Screenshots land in test-output/, or with
+// UPDATE_SCREENSHOTS=1 in docs/, where the README shows them.
 const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
   (candidate): candidate is string => candidate !== undefined && existsSync(candidate),
 );
-const SCREENSHOTS = path.join(ROOT, 'test-output');
+const SCREENSHOTS = path.join(ROOT, process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-output');
 // Chrome reports every 4xx fetch on the console; those are the point of the page, not problems.
 const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (400|401|403)/;
 
@@ -17,7 +19,43 @@ interface Playground {
   /** Console errors, page errors and requests that left the server's origin: none is allowed. */
   problems: string[];
   project: Project;
+  server: CliProcess;
 }
+
+interface OpenOptions {
+  flags?: string[];
+  /** The project's files; `fake-jwt-api init`'s starter files when not given. */
+  files?: Record<string, unknown>;
+  viewport?: { width: number; height: number };
+}
+
+/** Someone else's data: no /posts, and the first resource is not the starter's. */
+const SHOP_USERS = [
+  { id: 1, email: 'admin@shop.example', password: 'admin-pass', role: 'admin', name: 'Ada Admin' },
+  { id: 2, email: 'alice@shop.example', password: 'alice-pass', role: 'customer', name: 'Alice' },
+  { id: 3, email: 'bob@shop.example', password: 'bob-pass-1', role: 'customer', name: 'Bob' },
+];
+const SHOP_ROUTES = {
+  '/products': { read: 'public', write: 'admin' },
+  '/orders': { read: ['owner', 'admin'], POST: 'authenticated', 'PUT PATCH DELETE': ['owner', 'admin'] },
+  '/customers': { read: 'authenticated', write: 'admin' },
+};
+const PRODUCTS = [
+  { id: 1, name: 'Espresso cup', price: 9.5, stock: 40, userId: 1 },
+  { id: 2, name: 'Moka pot', price: 32, stock: 12, userId: 1 },
+  { id: 3, name: 'Burr grinder', price: 89, stock: 5, userId: 1 },
+  { id: 4, name: 'Filter papers', price: 4.2, stock: 300, userId: 1 },
+  { id: 5, name: 'Gooseneck kettle', price: 45, stock: 8, userId: 1 },
+];
+const ORDERS = [
+  { id: 1, customerId: 1, productId: 2, quantity: 1, status: 'shipped', userId: 2 },
+  { id: 2, customerId: 2, productId: 3, quantity: 1, status: 'paid', userId: 3 },
+];
+const CUSTOMERS = [
+  { id: 1, name: 'Alice', city: 'Lyon', userId: 2 },
+  { id: 2, name: 'Bob', city: 'Porto', userId: 3 },
+];
+const SHOP = { 'db.json': { products: PRODUCTS, orders: ORDERS, customers: CUSTOMERS }, 'users.json': SHOP_USERS, 'routes.json': SHOP_ROUTES };
 
 describe('the playground at GET /, in headless chromium', () => {
   let browser: Browser;
@@ -41,12 +79,12 @@ describe('the playground at GET /, in headless chromium', () => {
     await browser?.close();
   });
 
-  /** `fake-jwt-api init` in a fresh folder, the server on it, and the page opened. */
-  async function openPlayground(flags: string[] = []): Promise<Playground> {
-    const project = makeProject({});
-    expect((await runCli(['init', '.'], project.dir)).code).toBe(0);
+  /** The files (`fake-jwt-api init`'s unless given) in a fresh folder, the server on them, and the page opened. */
+  async function openPlayground({ flags = [], files, viewport = { width: 1280, height: 1000 } }: OpenOptions = {}): Promise<Playground> {
+    const project = makeProject(files ?? {});
+    if (!files) expect((await runCli(['init', '.'], project.dir)).code).toBe(0);
     const server = await startCli(['db.json', ...flags], project.dir);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const context = await browser.newContext({ viewport });
     open.push({ context, server, project });
     const page = await context.newPage();
     const problems: string[] = [];
@@ -58,7 +96,7 @@ describe('the playground at GET /, in headless chromium', () => {
       if (!request.url().startsWith(server.url)) problems.push(`left the server: ${request.url()}`);
     });
     await page.goto(server.url);
-    return { page, problems, project };
+    return { page, problems, project, server };
   }
 
   const who = (page: Page) => page.locator('#who');
@@ -90,6 +128,28 @@ describe('the playground at GET /, in headless chromium', () => {
     await box.getByLabel('Path').fill(requestPath);
     await box.getByLabel('Body').fill(body);
     await act(page, () => box.getByRole('button', { name: 'Send' }).click());
+  }
+
+  /** Waits for a form control's value to be `expected`: the page fills some in by itself, after a request. */
+  async function expectValue(locator: Locator, expected: string): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    let value = await locator.inputValue();
+    while (value !== expected && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      value = await locator.inputValue();
+    }
+    expect(value).toBe(expected);
+  }
+
+  /** The response's status line and the top of its body are on screen, the page not scrolled. */
+  async function expectResponseOnScreen(page: Page): Promise<void> {
+    const { height } = page.viewportSize()!;
+    expect(await page.evaluate('window.scrollY')).toBe(0);
+    const statusBox = (await status(page).boundingBox())!;
+    const bodyBox = (await page.locator('#response-body').boundingBox())!;
+    expect(statusBox.y + statusBox.height).toBeLessThanOrEqual(height);
+    // At least a few lines of the body: 100px, about six.
+    expect(bodyBox.y + Math.min(bodyBox.height, 100)).toBeLessThanOrEqual(height);
   }
 
   /** Waits for the element's text to match, as a person would look again; fails saying what it shows instead. */
@@ -177,7 +237,7 @@ describe('the playground at GET /, in headless chromium', () => {
   });
 
   it('shows a token expire, the server refuse it, and a refresh bring the session back', async () => {
-    const { page, problems } = await openPlayground(['--access-ttl', '3s']);
+    const { page, problems } = await openPlayground({ flags: ['--access-ttl', '3s'] });
     await logInAs(page, 'admin@example.com', 'admin123');
     await expectText(who(page), /^Signed in as admin@example\.com \(admin, id 1\)$/);
     // The server allows a second of clock skew: wait until the token is surely dead.
@@ -193,7 +253,7 @@ describe('the playground at GET /, in headless chromium', () => {
   });
 
   it('refreshes through the HttpOnly cookie in --cookie mode', async () => {
-    const { page, problems } = await openPlayground(['--cookie']);
+    const { page, problems } = await openPlayground({ flags: ['--cookie'] });
     await logInAs(page, 'alice@example.com', 'alice123');
     await expectText(who(page), /^Signed in as alice@example\.com/);
     expect(await responseBody(page)).not.toContain('refreshToken');
@@ -220,6 +280,137 @@ describe('the playground at GET /, in headless chromium', () => {
       await expectText(page.locator('#request-error'), /must be on this server/);
     }
     // The problems list holds any request that left the server: there was none.
+    expect(problems).toEqual([]);
+  });
+
+  it('starts on the first resource of a db with other names, with a history, a curl line and the paging headers at hand', async () => {
+    const { page, problems, server } = await openPlayground({ files: SHOP, viewport: { width: 1280, height: 800 } });
+    expect(await page.content()).not.toContain('/posts');
+    const box = page.getByRole('region', { name: 'Request' });
+    // This db's first resource, and a body from its first record (public: anyone may read it) without the id and
+    // the owner field, which the server sets.
+    expect(await box.getByLabel('Path').inputValue()).toBe('/products');
+    expect(await box.getByLabel('Method').inputValue()).toBe('GET');
+    await expectValue(box.getByLabel('Body'), JSON.stringify({ name: 'Espresso cup', price: 9.5, stock: 40 }, null, 2));
+    await act(page, () => box.getByRole('button', { name: 'Send' }).click());
+    await expectText(status(page), /^200 OK$/);
+    expect(await responseBody(page)).toContain('"name": "Moka pot"');
+    await expectResponseOnScreen(page);
+
+    await logInAs(page, 'alice@shop.example', 'alice-pass');
+    await expectText(who(page), /^Signed in as alice@shop\.example \(customer, id 2\)$/);
+    const token = (await page.locator('#token-raw').textContent())!;
+
+    // An order of her own: the owner rule stamps her id on it.
+    const order = `{"productId": 3, "quantity": 1, "note": "it's a gift"}`;
+    await sendRequest(page, 'POST', '/orders', order);
+    await expectText(status(page), /^201 Created$/);
+    expect(JSON.parse((await responseBody(page))!)).toMatchObject({ productId: 3, userId: 2 });
+
+    // Copy as curl: the box's request as one command line, with her token, quoted for a POSIX shell.
+    await box.getByRole('button', { name: 'Copy as curl' }).click();
+    const command = await page.getByLabel('As a curl command').inputValue();
+    expect(command).toBe(
+      [
+        `curl -X POST '${server.url}/orders' \\`,
+        `  -H 'Accept: application/json' \\`,
+        `  -H 'Content-Type: application/json' \\`,
+        `  -H 'Authorization: Bearer ${token}' \\`,
+        `  --data-raw '{"productId": 3, "quantity": 1, "note": "it'\\''s a gift"}'`,
+      ].join('\n'),
+    );
+    // A shell reads it back word for word (curl being a function here that prints its arguments).
+    const words = execFileSync('sh', ['-c', `curl() { printf '%s\\0' "$@"; }\n${command}`]).toString().split('\0').slice(0, -1);
+    expect(words).toEqual(['-X', 'POST', `${server.url}/orders`, '-H', 'Accept: application/json', '-H', 'Content-Type: application/json', '-H', `Authorization: Bearer ${token}`, '--data-raw', order]);
+
+    // The query hints add to the path, with their value selected to type over.
+    await box.getByLabel('Method').selectOption('GET');
+    await box.getByLabel('Path').fill('/products');
+    await box.getByRole('button', { name: '_page', exact: true }).click();
+    await box.getByRole('button', { name: '_limit', exact: true }).click();
+    await page.keyboard.type('2');
+    expect(await box.getByLabel('Path').inputValue()).toBe('/products?_page=1&_limit=2');
+    await act(page, () => box.getByRole('button', { name: 'Send' }).click());
+    // The paging headers show without opening the header list, and the Link header's pages are one click away.
+    const strip = page.locator('#response-strip');
+    await expectText(strip, /X-Total-Count: 5/);
+    expect(await strip.textContent()).toMatch(/Link: first.*next.*last/);
+    await act(page, () => strip.getByRole('button', { name: 'next' }).click());
+    await expectText(page.locator('#response-request'), /^GET \/products\?_page=2&_limit=2 \(with token\)$/);
+    expect(await responseBody(page)).toContain('Filter papers');
+    // And why a 401 was given.
+    await page.getByLabel('Send the access token').uncheck();
+    await sendRequest(page, 'GET', '/customers');
+    await expectText(status(page), /^401 Unauthorized$/);
+    expect(await strip.textContent()).toMatch(/WWW-Authenticate: Bearer/);
+
+    // The history: newest first, one entry a request of the box (the login is not kept: it held a password).
+    const history = page.getByRole('region', { name: 'History' });
+    const entries = history.getByRole('listitem');
+    expect(await entries.allTextContents()).toEqual([
+      expect.stringMatching(/^#6GET \/customers401\d+ ms/),
+      expect.stringMatching(/^#5GET \/products\?_page=2&_limit=2200/),
+      expect.stringMatching(/^#4GET \/products\?_page=1&_limit=2200/),
+      expect.stringMatching(/^#3POST \/orders201/),
+      expect.stringMatching(/^#1GET \/products200/),
+    ]);
+    // Re-run puts the request back in the box, body and token box included, and sends it again.
+    await act(page, () => history.getByRole('button', { name: 'Re-run #3' }).click());
+    await expectText(page.locator('#response-request'), /^POST \/orders \(with token\)$/);
+    await expectText(status(page), /^201 Created$/);
+    expect(JSON.parse((await responseBody(page))!)).toMatchObject({ id: 4, note: "it's a gift", userId: 2 });
+    expect(await box.getByLabel('Body').inputValue()).toBe(order);
+    expect(await entries.first().textContent()).toMatch(/^#7POST \/orders201/);
+
+    // For the README: the paged list again, its curl line, on this db, at 1280x800 with nothing scrolled.
+    await act(page, () => history.getByRole('button', { name: 'Re-run #4' }).click());
+    await expectText(strip, /X-Total-Count: 5/);
+    await box.getByRole('button', { name: 'Copy as curl' }).click();
+    expect(await page.getByLabel('As a curl command').inputValue()).toBe(
+      `curl '${server.url}/products?_page=1&_limit=2' \\\n  -H 'Accept: application/json' \\\n  -H 'Authorization: Bearer ${token}'`,
+    );
+    await page.locator('#curl-button').blur();
+    await expectResponseOnScreen(page);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'playground-shop.png') });
+    expect(problems).toEqual([]);
+  });
+
+  it('makes the sample body of a resource that is not public with the token of whoever signs in', async () => {
+    const { page, problems } = await openPlayground({ files: { ...SHOP, 'db.json': { orders: ORDERS, products: PRODUCTS } } });
+    // The page's own reads of a sample record, with the token each carried.
+    const sampleReads: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/orders?_limit=1')) sampleReads.push(request.headers().authorization ?? 'no token');
+    });
+    const box = page.getByRole('region', { name: 'Request' });
+    const body = box.getByLabel('Body');
+    expect(await box.getByLabel('Path').inputValue()).toBe('/orders');
+    // Signed out, the page shows nothing of the orders, not even their field names.
+    expect(await body.inputValue()).toBe('');
+    expect(await body.getAttribute('placeholder')).toMatch(/^Log in/);
+    expect(await page.content()).not.toMatch(/customerId|shipped/);
+
+    // Each account gets a record of its own, read with its own token.
+    await logInAs(page, 'bob@shop.example', 'bob-pass-1');
+    await expectValue(body, JSON.stringify({ customerId: 2, productId: 3, quantity: 1, status: 'paid' }, null, 2));
+    await click(page, 'Log out');
+    await logInAs(page, 'alice@shop.example', 'alice-pass');
+    await expectValue(body, JSON.stringify({ customerId: 1, productId: 2, quantity: 1, status: 'shipped' }, null, 2));
+
+    const [bobs, alices] = sampleReads;
+    expect(sampleReads).toHaveLength(2);
+    expect(bobs).toMatch(/^Bearer /);
+    expect(alices).toMatch(/^Bearer /);
+    expect(alices).not.toBe(bobs);
+
+    // A body one wrote stays, whoever signs in next: the page does not even read another sample.
+    await body.fill('{ "quantity": 2 }');
+    await click(page, 'Log out');
+    await logInAs(page, 'bob@shop.example', 'bob-pass-1');
+    await sendRequest(page, 'GET', '/products', '{ "quantity": 2 }');
+    expect(await body.inputValue()).toBe('{ "quantity": 2 }');
+    expect(sampleReads).toHaveLength(2);
     expect(problems).toEqual([]);
   });
 });

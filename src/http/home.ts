@@ -14,7 +14,15 @@ export interface PlaygroundData extends Pick<ApiDescription, 'resources'> {
   demoAccounts: Array<Omit<DemoAccount, 'password'>>;
   cookieMode: boolean;
   passwordMinLength: number;
+  /**
+   * The id property (--id) and the owner field's suffix (--fks, the owner field is `user` + it): the page leaves
+   * both out of the sample body it makes from a record. json-server's defaults when not given.
+   */
+  idField?: string;
+  foreignKeySuffix?: string;
 }
+
+const PAGE_DEFAULTS = { idField: 'id', foreignKeySuffix: 'Id' };
 
 // playground/ sits at the package's top, two folders up from both src/http and dist/http.
 const ASSETS = path.join(__dirname, '..', '..', 'playground');
@@ -35,7 +43,7 @@ const scriptSafeJson = (value: unknown) => JSON.stringify(value).replace(/</g, '
 
 /** The playground: one self-contained page. The values go in in one pass, so none is scanned for placeholders. */
 export function renderPlayground(data: PlaygroundData, nonce: string): string {
-  const values: Record<string, string> = { NONCE: nonce, DATA: scriptSafeJson(data), PASSWORD_MIN: String(data.passwordMinLength) };
+  const values: Record<string, string> = { NONCE: nonce, DATA: scriptSafeJson({ ...PAGE_DEFAULTS, ...data }), PASSWORD_MIN: String(data.passwordMinLength) };
   return pageTemplate().replace(/__(NONCE|DATA|PASSWORD_MIN)__/g, (_, name: string) => values[name]);
 }
 
