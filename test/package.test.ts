@@ -1,17 +1,26 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { copyFileSync, readdirSync } from 'node:fs';
 import { call, makeProject, ROOT, SAMPLE_DB, type Project } from './helpers';
 
 // How our users meet the tool: the packed tarball, installed from nothing into an empty folder, run with npx.
 jest.setTimeout(240_000);
 
+/** Runs npm (or npx) to completion; its stderr is returned (for what it warns of), and a failure throws with it. */
+function npm(args: string[], cwd: string, command = 'npm'): { stdout: string; stderr: string } {
+  const result = spawnSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`);
+  return { stdout: result.stdout, stderr: result.stderr };
+}
+
 let project: Project;
+let tarball: string;
+let installWarnings: string;
 beforeAll(() => {
   project = makeProject({ 'db.json': SAMPLE_DB, 'users.json': [{ email: 'alice@example.com', password: 'alice123' }] });
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', project.dir], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-  const tarball = readdirSync(project.dir).find((name) => name.endsWith('.tgz'))!;
-  execFileSync('npm', ['init', '-y'], { cwd: project.dir, stdio: 'ignore' });
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', `./${tarball}`], { cwd: project.dir, stdio: ['ignore', 'ignore', 'inherit'] });
+  npm(['pack', '--silent', '--pack-destination', project.dir], ROOT);
+  tarball = readdirSync(project.dir).find((name) => name.endsWith('.tgz'))!;
+  npm(['init', '-y'], project.dir);
+  installWarnings = npm(['install', '--no-audit', '--no-fund', `./${tarball}`], project.dir).stderr;
 });
 afterAll(() => project.cleanup());
 
@@ -49,10 +58,33 @@ it('npx fake-jwt-api db.json serves, logs in and reads a resource', async () => 
   }
 });
 
-it('ships compiled JavaScript with types, and no TypeScript sources or tests', () => {
-  const files = execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+it('ships compiled JavaScript with types, and no TypeScript sources, source maps or tests', () => {
+  // --ignore-scripts: the build already ran in beforeAll's pack; this only lists what a pack takes.
+  const files = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   const paths = (JSON.parse(files) as Array<{ files: Array<{ path: string }> }>)[0].files.map((file) => file.path);
   expect(paths).toEqual(expect.arrayContaining(['bin/fake-jwt-api.js', 'dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'starter/db.json', 'playground/app.js', 'README.md']));
   expect(paths.filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts'))).toEqual([]);
+  // A map would point at src/, which is not in the package.
+  expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
   expect(paths.filter((path) => path.includes('test'))).toEqual([]);
+});
+
+it('builds when packed, not when installed: no prepare script, and the install says nothing of one', () => {
+  const scripts = (JSON.parse(project.read('node_modules/fake-jwt-api/package.json')) as { scripts: Record<string, string> }).scripts;
+  expect(scripts.prepare).toBeUndefined();
+  expect(scripts.prepack).toBe('npm run build');
+  expect(installWarnings).not.toMatch(/prepare/i);
+});
+
+it('runs from the tarball alone, as the README says: npx --package ./<tarball> fake-jwt-api', () => {
+  // A folder with nothing installed; the registry's packages come from npm's cache, filled by beforeAll's install.
+  const fresh = makeProject({});
+  try {
+    copyFileSync(project.file(tarball), fresh.file(tarball));
+    const help = npm(['--yes', '--prefer-offline', '--package', `./${tarball}`, 'fake-jwt-api', 'help', 'users'], fresh.dir, 'npx');
+    expect(help.stdout).toContain('Usage: fake-jwt-api users');
+    expect(readdirSync(fresh.dir)).toEqual([tarball]);
+  } finally {
+    fresh.cleanup();
+  }
 });

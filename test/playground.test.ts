@@ -265,8 +265,8 @@ describe('the playground at GET /, in headless chromium', () => {
     expect(await page.getByRole('button', { name: 'Refresh' }).isDisabled()).toBe(true);
     // The cookie went with the session: a refresh sent now (as a second tab would) has nothing to refresh with.
     await sendRequest(page, 'POST', '/auth/refresh', '{}');
-    await expectText(status(page), /^400 Bad Request$/);
-    expect(await responseBody(page)).toContain('"error": "invalid_request"');
+    await expectText(status(page), /^401 Unauthorized$/);
+    expect(await responseBody(page)).toContain('"error": "invalid_grant"');
     expect(problems).toEqual([]);
   });
 

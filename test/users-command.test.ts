@@ -45,10 +45,23 @@ describe('fake-jwt-api users', () => {
     project.cleanup();
   });
 
+  it('add takes --password-min-length as the server does: a shorter password, or a longer generated one', async () => {
+    const project = makeProject({});
+    const short = await runCli(['users', 'add', 'kid@example.com', '--password', '1234', '--password-min-length', '4'], project.dir);
+    expect(short.code).toBe(0);
+    const long = await runCli(['users', 'add', 'admin@example.com', '--password-min-length', '24'], project.dir);
+    expect(long.code).toBe(0);
+    expect(/Password: (\S+)/.exec(long.stdout)?.[1]).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    project.cleanup();
+  });
+
   it.each([
     ['a duplicate (in any letter case)', ['users', 'add', 'ALICE@example.com'], /already has an account/],
     ['a malformed email', ['users', 'add', 'not-an-email'], /email address/],
     ['a keyword as a role', ['users', 'add', 'x@example.com', '--role', 'owner'], /not a role name/],
+    ['a password shorter than registration accepts', ['users', 'add', 'x@example.com', '--password', '123'], /--password: "password" must be at least 8 characters long/],
+    ['a password shorter than --password-min-length', ['users', 'add', 'x@example.com', '--password', 'twelve-chars', '--password-min-length', '13'], /at least 13 characters/],
+    ['a bad --password-min-length', ['users', 'add', 'x@example.com', '--password-min-length', '0'], /--password-min-length must be a whole number from 1 to 1024/],
   ])('refuses %s with exit 2, changing nothing', async (_case, args, reason) => {
     // Already hashed, so opening the file has nothing to rewrite.
     const project = makeProject({ 'users.json': [{ id: 1, email: 'alice@example.com', password: bcrypt.hashSync('alice123', 4) }] });

@@ -1,5 +1,7 @@
 import path from 'node:path';
+import { REFRESH_COOKIE } from '../auth/cookies';
 import type { ApiDescription } from '../describe';
+import { ANY_ORIGIN } from '../http/origins';
 import type { DemoAccount } from '../store/account-store';
 
 export interface BannerInput {
@@ -15,6 +17,13 @@ export interface BannerInput {
   playground: boolean;
   /** Who besides this machine's own pages can reach the server, when a flag opened it. */
   exposure: { everyInterface: boolean; anyHost: boolean; anyOrigin: boolean };
+  /** Token lifetimes in seconds, and in --cookie mode how the cookie is set and which pages may use it. */
+  tokens?: {
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    sessionTtlSeconds: number;
+    cookie?: { sameSite: string; secure: boolean; corsOrigins: readonly string[]; cors: boolean };
+  };
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -33,6 +42,34 @@ function loginExample(input: BannerInput): string[] {
     '  Log in, then send the token:',
     `  curl -X POST ${input.url}/auth/login -H 'Content-Type: application/json' -d ${quoteForShell(body)}`,
     `  curl ${input.url}/${input.description.resources[0]?.name ?? 'posts'} -H 'Authorization: Bearer <accessToken>'`,
+  ];
+}
+
+const UNITS: Array<[string, number]> = [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
+
+/** 3600 → 1h, 604800 → 7d, 90 → 90s: the largest unit that divides it, as --access-ttl reads it. */
+function formatDuration(seconds: number): string {
+  const [unit, size] = UNITS.find(([, size]) => seconds % size === 0) ?? ['s', 1];
+  return `${seconds / size}${unit}`;
+}
+
+/** How the refresh token travels, which pages may use the cookie, and how long tokens live. */
+function tokenLines(url: string, { tokens }: BannerInput): string[] {
+  const refresh = (what: string) => `  POST ${url}/auth/refresh    ${what}   ·   POST /auth/logout, /auth/logout-all`;
+  if (!tokens) return [refresh('{ refreshToken }')];
+  const lifetimes = `  Tokens live: access ${formatDuration(tokens.accessTtlSeconds)}, refresh ${formatDuration(tokens.refreshTtlSeconds)} (each refresh gives a new one), session ${formatDuration(tokens.sessionTtlSeconds)} from its login`;
+  const { cookie } = tokens;
+  if (!cookie) return [refresh('{ refreshToken }'), lifetimes];
+  const attributes = ['HttpOnly', 'Path=/auth', `SameSite=${cookie.sameSite}`, ...(cookie.secure ? ['Secure'] : [])].join('; ');
+  const pages = cookie.corsOrigins.includes(ANY_ORIGIN)
+    ? "any page (--cors-origin '*')"
+    : ["this machine's (localhost, 127.0.0.1, [::1], any port)", `this server's own (${url})`, ...cookie.corsOrigins].join(', ');
+  return [
+    refresh('no body: the cookie carries the refresh token'),
+    `  --cookie: the refresh token travels only in the cookie ${REFRESH_COOKIE} (${attributes}), never in a body.`,
+    "  Login, register and refresh send Content-Type: application/json; fetch needs credentials: 'include'.",
+    `  Pages that may log in and use the cookie: ${pages}${cookie.cors ? '' : ' (--no-cors: pages of other origins cannot read the answers)'}`,
+    lifetimes,
   ];
 }
 
@@ -74,7 +111,7 @@ export function renderBanner(input: BannerInput): string {
     `  POST ${url}/auth/register   { email, password, ...profile }   (also /register, /signup)`,
     `  POST ${url}/auth/login      { email, password }               (also /login, /signin)`,
     `  GET  ${url}/auth/me         Authorization: Bearer <accessToken>`,
-    `  POST ${url}/auth/refresh    { refreshToken }   ·   POST /auth/logout, /auth/logout-all`,
+    ...tokenLines(url, input),
     '',
     `  Accounts (${path.relative(process.cwd(), input.usersFile) || input.usersFile})`,
   );

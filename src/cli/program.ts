@@ -20,6 +20,7 @@ export interface ServeFlags {
   quiet?: boolean;
   config: string;
   users?: string;
+  stateDir?: string;
   secret?: string;
   accessTtl: string;
   refreshTtl: string;
@@ -34,6 +35,7 @@ export interface ServeFlags {
   audience?: string;
   defaultAccess: 'authenticated' | 'public';
   passwordMinLength: number;
+  defaultRole: string;
   allowReset?: boolean;
   publicEmails?: boolean;
 }
@@ -63,7 +65,12 @@ Examples:
   $ fake-jwt-api db.json --port 4000 --watch      another port, reload when the files change
   $ fake-jwt-api db.json --default-access public  json-server's behaviour: resources open, /auth still works
   $ JWT_SECRET=$(openssl rand -hex 32) fake-jwt-api db.json --access-ttl 15m
-  $ fake-jwt-api data.js --routes routes.json     data from a script, with rewrites
+  $ fake-jwt-api ./help                           a db file named like a command (help, init, users, token)
+
+Access rules live in the routes file (routes.json beside the db, or --routes), beside json-server's rewrites:
+  {"/notes": {"*": "owner"}, "/posts": {"read": "public"}, "/api/*": "/$1"}
+  each user reads and writes only their own notes; anyone reads posts; /api/posts is /posts
+  $ fake-jwt-api data.js --routes access.json     data from a script, rules and rewrites from access.json
 
 Other sites and other machines:
   $ fake-jwt-api db.json --cors-origin https://app.example.com      that site's pages may log in too
@@ -76,16 +83,33 @@ Then open http://localhost:3000 in a browser for the playground, or:
   $ curl localhost:3000/posts -H "Authorization: Bearer $TOKEN"
 `;
 
+/** --password-min-length, for the server and for `users add`, which apply the same rule. */
+export function passwordMinLengthOption(description: string): Option {
+  return new Option('--password-min-length <n>', description).argParser(integer('--password-min-length', 1, 1024)).default(DEFAULTS.passwordMinLength);
+}
+
+/** --state-dir, for the server and for `users` and `token`, which must find the state where the server keeps it. */
+export function stateDirOption(): Option {
+  return new Option('--state-dir <dir>', 'folder of the state: secret, sessions, ids, locks (default: .fake-jwt-api beside the accounts file)');
+}
+
+/** --default-role, for the server (self-registered accounts) and for `users add` (when --role is not given). */
+export function defaultRoleOption(description: string): Option {
+  return new Option('--default-role <role>', description).default(DEFAULTS.defaultRole);
+}
+
 /** The command line as commander reads it. Options carry json-server's names, short forms and defaults. */
 export function buildProgram(version: string): Command {
   return new Command('fake-jwt-api')
     .description("json-server's fake REST API behind real JWT authentication")
     .version(version, '-v, --version')
-    .argument('[db]', 'a JSON file, or a .js/.cjs file exporting data (written with example data if missing)', 'db.json')
+    // A db argument spelt "help" asks for help; `./help` serves a file of that name.
+    .helpCommand('help [command]', "show help, or a command's help")
+    .argument('[db]', 'a JSON file, or a .js/.cjs file exporting data (written with example data if missing; ./help for a file named help)', 'db.json')
     .addOption(new Option('-p, --port <port>', 'port').env('PORT').argParser(integer('--port', 0, 65535)).default(3000))
     .option('-H, --host <host>', 'host to listen on', 'localhost')
     .option('-w, --watch', 'reload when the db or routes file changes')
-    .option('-r, --routes <file>', 'routes file: rewrites (default: routes.json beside the db, when present)')
+    .option('-r, --routes <file>', 'access rules, rewrites and json-server-auth guards (default: routes.json beside the db, when present)')
     .option('-m, --middlewares <files...>', 'Express middleware files, run after the access check')
     .option('-s, --static <dir>', 'static files folder (default: ./public when present)')
     .option('--read-only', 'allow only reads of resources (alias --ro); /auth keeps working')
@@ -98,6 +122,7 @@ export function buildProgram(version: string): Command {
     .option('-q, --quiet', 'no banner and no request log')
     .option('-c, --config <file>', 'JSON file of these options', 'json-server.json')
     .option('-u, --users <file>', 'accounts file (default: users.json beside the db)')
+    .addOption(stateDirOption())
     .addOption(new Option('--secret <secret>', 'HS256 signing secret, at least 32 bytes (default: generated once, kept in .fake-jwt-api/)').env('JWT_SECRET'))
     .addOption(new Option('--access-ttl <duration>', 'access token lifetime').argParser(duration).default(DEFAULTS.accessTtl))
     .addOption(new Option('--refresh-ttl <duration>', 'refresh token lifetime (each refresh gives a new one)').argParser(duration).default(DEFAULTS.refreshTtl))
@@ -111,7 +136,8 @@ export function buildProgram(version: string): Command {
     .option('--issuer <iss>', 'the iss claim of tokens', DEFAULTS.issuer)
     .option('--audience <aud>', 'the aud claim of tokens, checked when set')
     .addOption(new Option('--default-access <who>', 'who may use a resource no rule names').choices(['authenticated', 'public']).default(DEFAULTS.defaultAccess))
-    .addOption(new Option('--password-min-length <n>', 'shortest password registration accepts').argParser(integer('--password-min-length', 1, 1024)).default(DEFAULTS.passwordMinLength))
+    .addOption(passwordMinLengthOption('shortest password registration accepts'))
+    .addOption(defaultRoleOption('role of self-registered accounts, like customer (registration never lets the caller choose)'))
     .option('--allow-reset', 'add POST /__reset (admin only): data, accounts and sessions back to how they were at start')
     .option('--public-emails', "show every account's email to every caller of the users resource (default: only to its owner and admins)")
     .addHelpText('after', EXAMPLES)

@@ -1,19 +1,48 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RequestListener } from 'node:http';
+import type { RequestListener, ServerResponse } from 'node:http';
 import { RuntimeError } from '../errors';
 
 export interface Listening {
   server: http.Server;
   port: number;
   url: string;
-  /** Stops taking connections and resolves once the requests in flight are answered (3 s at most). */
+  /**
+   * Stops taking connections and resolves once the requests in flight are answered (3 s at most). Idle keep-alive
+   * connections close at once, and the others as soon as their answer is sent.
+   */
   stop(): Promise<void>;
+}
+
+/**
+ * fetch, browsers and supertest agents keep every connection open after its answer, and server.close() waits for
+ * all of them. Returns what stop() calls: from then on each answer closes its connection once sent, the answers
+ * in flight included.
+ */
+function closeConnectionsWhenAnswered(server: http.Server): () => void {
+  const inFlight = new Set<ServerResponse>();
+  let stopping = false;
+  const closeAfter = (res: ServerResponse) => {
+    if (!res.headersSent) res.setHeader('Connection', 'close');
+    // Already sent as keep-alive: the connection is idle once the answer is written.
+    else res.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+  };
+  server.on('request', (_req, res: ServerResponse) => {
+    if (stopping) return closeAfter(res);
+    inFlight.add(res);
+    res.once('close', () => inFlight.delete(res));
+  });
+  return () => {
+    stopping = true;
+    for (const res of inFlight) closeAfter(res);
+    server.closeIdleConnections();
+  };
 }
 
 /** Listens with `handler` on host:port (0: a free port); a port in use is a RuntimeError with what to do. */
 export function listen(handler: RequestListener, port: number, host: string): Promise<Listening> {
   const server = http.createServer(handler);
+  const closeWhenAnswered = closeConnectionsWhenAnswered(server);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       if (error.code === 'EADDRINUSE') reject(new RuntimeError(`port ${port} on ${host} is already in use; stop the other server or pass --port ${port + 1}`));
@@ -30,13 +59,13 @@ export function listen(handler: RequestListener, port: number, host: string): Pr
         url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
         stop: () =>
           new Promise<void>((done) => {
-            // A client that holds a keep-alive connection open must not hold the shutdown forever.
+            // A request still unanswered after 3 s (a client still sending, a long --delay) must not hold the shutdown forever.
             const force = setTimeout(() => server.closeAllConnections(), 3000);
             server.close(() => {
               clearTimeout(force);
               done();
             });
-            server.closeIdleConnections();
+            closeWhenAnswered();
           }),
       });
     });

@@ -1,17 +1,43 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+
+type Caller = { sub: string; role: string };
+
+export interface RequestLogOptions {
+  /** Where each line goes; stdout by default. */
+  write?: (line: string) => void;
+  /**
+   * The caller a request's Bearer token names, when it is valid: the server's authenticate (signature, expiry,
+   * session, account; map lookups, no writes). It throws for a bad token, which the log reads as anonymous.
+   */
+  identify?: (req: Request) => Caller | undefined;
+}
+
+/**
+ * Who asked: the caller a step already authenticated, else the one a valid token names. A request refused before
+ * any step looked at its token (a body that is not JSON, an Origin refused) still had a caller.
+ */
+function callerOf(req: Request, identify: RequestLogOptions['identify']): string {
+  let caller: Caller | undefined = req.auth;
+  try {
+    caller ??= identify?.(req);
+  } catch {
+    // A bad, expired or revoked token: the answer already said so; the log must not throw after it.
+  }
+  return caller ? `user ${caller.sub} (${caller.role})` : 'anonymous';
+}
 
 /**
  * One line per request, once it is answered: method, path, status, time, and who asked (the user id and role of a
  * valid token, or anonymous). Written with the line it describes, so lines of parallel requests do not interleave.
  */
-export function makeRequestLog(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): RequestHandler {
+export function makeRequestLog(options: RequestLogOptions = {}): RequestHandler {
+  const { write = (line: string) => process.stdout.write(`${line}\n`), identify } = options;
   return function requestLog(req, res, next) {
     const started = process.hrtime.bigint();
     const { method, originalUrl } = req;
     res.on('finish', () => {
       const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-      const who = req.auth ? `user ${req.auth.sub} (${req.auth.role})` : 'anonymous';
-      write(`${method} ${originalUrl} ${res.statusCode} ${milliseconds.toFixed(1)} ms ${who}`);
+      write(`${method} ${originalUrl} ${res.statusCode} ${milliseconds.toFixed(1)} ms ${callerOf(req, identify)}`);
     });
     next();
   };
