@@ -8,6 +8,10 @@ import { ConfigError } from './errors';
 import type { AllowedHosts } from './http/host-check';
 import { ANY_ORIGIN } from './http/origins';
 import type { Data } from './store/database';
+import { DEFAULT_ROLE } from './store/accounts-file';
+import { defaultStateDir } from './store/state';
+import { parseWho } from './rules/who';
+import { ADMIN_ROLE } from './auth/authenticate';
 
 /** What createServer() takes. The command line's flags map onto these one to one. */
 export interface ServerOptions {
@@ -15,6 +19,11 @@ export interface ServerOptions {
   db: string | Data;
   /** The accounts file; default `users.json` beside the db (the working directory for in-memory data). */
   users?: string;
+  /**
+   * The folder of the server's state: the generated secret, sessions, account ids, record ids and locks. Default
+   * `.fake-jwt-api` beside the accounts file; a test suite can put it in a temporary folder.
+   */
+  stateDir?: string;
   /** routes.json: a path or its parsed content; default `routes.json` beside the db when it exists. */
   routes?: string | Record<string, unknown>;
   /** Folder of static files; default `./public` when it exists. */
@@ -63,11 +72,14 @@ export interface ServerOptions {
   audience?: string;
   defaultAccess?: DefaultAccess;
   passwordMinLength?: number;
+  /** The role of self-registered accounts (a shop: `customer`); default `user`. A caller never chooses it. */
+  defaultRole?: string;
   /** The clock, in milliseconds since the epoch; tests move it instead of sleeping. */
   now?: () => number;
   /**
-   * db.json may be edited by hand while the server runs (the CLI's --watch, which then reloads): an edit wins
-   * over changes still being saved, which answer 409 instead of writing over it.
+   * The caller reloads the app when db.json is edited by hand (the CLI's --watch): a change that races the edit
+   * answers 409 "send it again". Either way a hand edit is never written over; without this, every change after
+   * one answers 409 until a restart, and one line on stderr says so.
    */
   keepExternalEdits?: boolean;
   /**
@@ -84,6 +96,7 @@ export interface ServerOptions {
 export interface ResolvedOptions {
   db: string | Data;
   users: string;
+  stateDir: string;
   routes?: string | Record<string, unknown>;
   static?: string;
   readOnly: boolean;
@@ -108,6 +121,7 @@ export interface ResolvedOptions {
   audience?: string;
   defaultAccess: DefaultAccess;
   passwordMinLength: number;
+  defaultRole: string;
   now: () => number;
   keepExternalEdits: boolean;
   watchUsers: boolean;
@@ -123,6 +137,7 @@ export const DEFAULTS = {
   issuer: 'fake-jwt-api',
   defaultAccess: 'authenticated' as DefaultAccess,
   passwordMinLength: 8,
+  defaultRole: DEFAULT_ROLE,
   id: 'id',
   foreignKeySuffix: 'Id',
 };
@@ -152,6 +167,19 @@ function resolveAllowedHosts(hosts: ServerOptions['allowedHosts'] = []): Allowed
   return names;
 }
 
+/** A role name (not a keyword of routes.json), and not admin: a newcomer never gets the keys by registering. */
+function resolveDefaultRole(role: unknown = DEFAULTS.defaultRole): string {
+  let who;
+  try {
+    who = parseWho(role);
+  } catch (error) {
+    throw new ConfigError(`default-role: ${(error as Error).message}`);
+  }
+  if (who.kind !== 'role') throw new ConfigError(`default-role: "${String(role)}" is a keyword of routes.json, not a role; give a role name, like customer`);
+  if (who.role === ADMIN_ROLE) throw new ConfigError(`default-role: ${ADMIN_ROLE} would make everyone who registers an administrator; give admins their role with fake-jwt-api users add --role ${ADMIN_ROLE}, or PATCH /auth/users/:id`);
+  return who.role;
+}
+
 function nonEmptyString(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(`${name}: expected a non-empty string`);
@@ -178,9 +206,12 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
   if (!Number.isFinite(delay) || delay < 0) throw new ConfigError('delay: expected a number of milliseconds, 0 or more');
   const routesBesideDb = path.join(dir, 'routes.json');
   const publicDir = path.resolve('public');
+  const users = path.resolve(nonEmptyString('users', options.users) ?? path.join(dir, 'users.json'));
+  const stateDir = nonEmptyString('stateDir', options.stateDir);
   return {
     db: options.db,
-    users: path.resolve(nonEmptyString('users', options.users) ?? path.join(dir, 'users.json')),
+    users,
+    stateDir: stateDir === undefined ? defaultStateDir(users) : path.resolve(stateDir),
     routes: options.routes ?? (typeof options.db === 'string' && existsSync(routesBesideDb) ? routesBesideDb : undefined),
     static: nonEmptyString('static', options.static) ?? (existsSync(publicDir) ? publicDir : undefined),
     readOnly: options.readOnly ?? false,
@@ -205,6 +236,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     audience: nonEmptyString('audience', options.audience),
     defaultAccess,
     passwordMinLength,
+    defaultRole: resolveDefaultRole(options.defaultRole),
     now: options.now ?? Date.now,
     keepExternalEdits: options.keepExternalEdits ?? false,
     watchUsers: options.watchUsers ?? false,

@@ -37,9 +37,9 @@ import { installDataLayer } from './json-server/data-layer';
 import { DeleteCascade, limitDeleteCascade } from './json-server/delete-cascade';
 import { IdLedger } from './json-server/ids';
 import { makeJsonServerRouter } from './json-server/router';
-import { loadData, openDatabase, USERS_COLLECTION, type Data, type Database } from './store/database';
+import { loadData, openDatabase, usersAreAccounts, USERS_COLLECTION, type AccountsHome, type Database, type LoadedData } from './store/database';
 import { SessionStore } from './store/sessions';
-import { accountIdsFileFor, loadSigningKey, sessionsFileFor, STATE_DIR_NAME, stateFileFor } from './store/state';
+import { ensureStateDir, loadSigningKey, readSigningKey, statePaths, type StatePaths } from './store/state';
 
 /** Headers a browser app must be able to read: the 401 challenge, and json-server's paging headers. */
 const EXPOSED_HEADERS = ['WWW-Authenticate', 'X-Total-Count', 'Link', 'Location'];
@@ -69,24 +69,52 @@ function loadRoutes(routes: ResolvedOptions['routes']): RoutesConfig {
 const holdsPasswords = (records: unknown): records is unknown[] =>
   Array.isArray(records) && records.some((record) => record !== null && typeof record === 'object' && 'password' in record);
 
+interface OpenedAccounts {
+  accounts: AccountStore;
+  database: Database;
+  /** Said at start (the banner's warnings) about where the accounts live. */
+  warnings: string[];
+}
+
 /**
  * SPEC §3, where accounts live: users.json when it exists; else, when db.json's `users` records carry
  * passwords (a json-server-auth project), that collection. Either way json-server's data never holds password
- * material: it sees the accounts' public profiles only.
+ * material: it sees the accounts' public profiles only. A `users` collection of plain records beside the accounts
+ * would be a second list of users whose ids collide with the accounts' (a record made by POST /users would get
+ * another account's id, and own what that account owns): refused beside users.json, and beside no users.json it
+ * stays plain data, as json-server serves it, while registration (which would create users.json) is refused.
+ * Reads only: the ids given to entries without one are recorded once every check of the start passed.
  */
-async function openAccounts(options: ResolvedOptions, data: Data, file: string | undefined): Promise<{ accounts: AccountStore; database: Database }> {
-  const where = file ?? 'the db option';
-  const users = data[USERS_COLLECTION];
-  if (holdsPasswords(users) && !existsSync(options.users)) {
-    const database = await openDatabase(data, file, { accountsHome: 'db-collection', keepExternalEdits: options.keepExternalEdits });
-    const source = dbCollectionSource(`${where} (users)`, users, (accounts) => database.saveStoredAccounts(accounts), accountIdsFileFor(options.users));
-    return { accounts: await AccountStore.open(source), database };
+async function openAccounts(options: ResolvedOptions, loaded: LoadedData, stateFiles: StatePaths): Promise<OpenedAccounts> {
+  const where = loaded.file ?? 'the db option';
+  const users = loaded.data[USERS_COLLECTION];
+  const usersFileExists = existsSync(options.users);
+  const openIn = (accountsHome: AccountsHome) => openDatabase(loaded, { accountsHome, reloadsOnEdit: options.keepExternalEdits, onHandEdit: sayHandEditKept });
+  if (holdsPasswords(users) && !usersFileExists) {
+    const database = await openIn('db-collection');
+    const source = dbCollectionSource(`${where} (users)`, users, (records) => database.saveStoredAccounts(records), stateFiles.accountIds);
+    return { accounts: await AccountStore.load(source), database, warnings: [] };
   }
   if (holdsPasswords(users)) {
     throw new ConfigError(`${where}: the "users" collection holds passwords, but the accounts live in ${options.users}; move those accounts into it (same fields) and remove them from ${path.basename(where)}`);
   }
-  const database = await openDatabase(data, file, { accountsHome: 'users-file', keepExternalEdits: options.keepExternalEdits });
-  return { accounts: await AccountStore.open(usersFileSource(options.users)), database };
+  const plainUsers = !usersAreAccounts(loaded.data, 'users-file');
+  if (plainUsers && usersFileExists) {
+    throw new ConfigError(
+      `${where}: its "users" collection and the accounts in ${options.users} are two lists of users whose ids collide (POST /users would give a record another account's id); move those records into ${path.basename(options.users)} (each with an "email" and a "password") or rename the collection in ${path.basename(where)}, like "customers"`,
+    );
+  }
+  const database = await openIn('users-file');
+  const accounts = await AccountStore.load(usersFileSource(options.users, stateFiles.dir));
+  if (!plainUsers) return { accounts, database, warnings: [] };
+  const reason = `${where}: "users" is plain data, not the accounts, so registration is off (an account would get the id of one of its records); move those records into ${path.basename(options.users)} (each with an "email" and a "password") or rename the collection, like "customers"`;
+  accounts.refuseNewAccounts(`${reason}.`);
+  return { accounts, database, warnings: [reason] };
+}
+
+/** Without --watch, a hand edit of db.json is kept, and refused changes say why; the log says it once. */
+function sayHandEditKept(file: string): void {
+  console.error(`fake-jwt-api: ${file} was edited by hand while the server runs: the edit is kept, and changes are refused (409) until you restart the server; run it with --watch to have edits picked up.`);
 }
 
 /** What a reload under --watch hands on to the new app, so two stores never write one file. */
@@ -97,18 +125,21 @@ export interface SharedState {
 /** Builds the app: json-server's defaults → auth routes → access guard → json-server's router. */
 export async function createServer(serverOptions: ServerOptions, shared: SharedState = {}): Promise<FakeJwtApi> {
   const options = resolveOptions(serverOptions);
+  const stateFiles = statePaths(options.stateDir);
+  // Everything is read and checked before anything is written: a start that fails (a bad file, a rule that would
+  // not protect what it names) leaves every file as it was, and creates no folder.
   const routes = loadRoutes(options.routes);
-  const [{ accounts, database }, key, sessions] = await Promise.all([
-    loadData(options.db).then(({ data, file }) => openAccounts(options, data, file)),
-    loadSigningKey(options.secret, stateFileFor(options.users)),
+  const [{ accounts, database, warnings: accountWarnings }, sessions] = await Promise.all([
+    loadData(options.db).then((loaded) => openAccounts(options, loaded, stateFiles)),
     shared.sessions ??
     SessionStore.open({
-      file: sessionsFileFor(options.users),
+      file: stateFiles.sessions,
       now: options.now,
       refreshTtlSeconds: options.refreshTtlSeconds,
       sessionTtlSeconds: options.sessionTtlSeconds,
       accessTtlSeconds: options.accessTtlSeconds,
     }),
+    readSigningKey(options.secret, stateFiles.secret),
   ]);
   database.setAccountProfiles(accounts.publicUsers());
   // SPEC §6: the owner field is userId (following --fks); for the users collection, the record's own id.
@@ -118,12 +149,18 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     where: typeof options.routes === 'string' ? options.routes : 'the routes option',
     routes,
     resources: indexResources(database.db.getState()).values(),
-    roles: accounts.snapshot().map(roleOf),
+    roles: [...accounts.snapshot().map(roleOf), options.defaultRole],
     data: database.db.getState(),
     ownerField,
     customRoutes: options.middlewares.length > 0,
   });
   refuseRuleErrors(rulesCheck);
+  const warnings = [...accountWarnings, ...rulesCheck.warnings];
+  // Every check passed: now the start writes, in the state folder only (a generated secret, the ids given).
+  await ensureStateDir(stateFiles.dir);
+  const key = await loadSigningKey(options.secret, stateFiles.secret);
+  await accounts.recordIds();
+  database.setAccountProfiles(accounts.publicUsers());
   // Sessions of accounts that are gone end at once: deleted or replaced (another account with the id, an email
   // edited by hand), by hand or while the server was down. A newcomer never inherits them.
   const endOrphanSessions = () => sessions.endOrphans((userId) => accounts.identityOf(userId));
@@ -135,7 +172,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     orphanChecks = orphanChecks.then(endOrphanSessions).catch((error: unknown) => console.error('fake-jwt-api: could not save the sessions:', error));
   });
   const stopWatchingAccounts = options.watchUsers && accounts.name === options.users ? accounts.watchForEdits(options.users) : () => undefined;
-  const ledger = await IdLedger.open(path.join(path.dirname(options.users), STATE_DIR_NAME, 'ids.json'), database.file, database.db.getState(), options.id);
+  const ledger = await IdLedger.open(stateFiles.recordIds, database.file, database.db.getState(), options.id);
   database.writeAfter(() => ledger.settled());
   const collectionName = (collection: unknown[]) => {
     const state = database.db.getState();
@@ -171,7 +208,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
       defaultAccess: options.defaultAccess,
       readOnly: options.readOnly,
       accountsCollection: database.accountsCollection,
-      warnings: rulesCheck.warnings,
+      warnings,
     });
 
   const matcher = compileRules(routes.rules, [...resources.values()].filter(({ kind }) => kind === 'collection').map(({ name }) => name));
@@ -210,7 +247,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     if (req.method === 'GET' || req.method === 'HEAD') send();
     else database.settled().then(send, (error: unknown) => sendApiError(res, toApiError(error)));
   };
-  if (options.logger) app.use(makeRequestLog());
+  if (options.logger) app.use(makeRequestLog({ identify: authenticate }));
   const defaults = jsonServer.defaults({
     logger: false, // ours above: it also says who asked
     noCors: true, // ours above, or none: json-server's --no-cors flag never turned it off
@@ -223,7 +260,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   // folder; ours (below) guard the server's own files and run only when there is a folder.
   app.use(defaults.filter((middleware) => middleware.name !== 'serveStatic'));
   if (options.static) {
-    const ownFiles = [database.file, options.users, typeof options.routes === 'string' ? options.routes : undefined, path.dirname(stateFileFor(options.users))];
+    const ownFiles = [database.file, options.users, typeof options.routes === 'string' ? options.routes : undefined, stateFiles.dir];
     app.use(makeStaticFiles(options.static, ownFiles.filter((own): own is string => own !== undefined)));
   }
   app.use(emptyOptionsAnswers);
@@ -240,6 +277,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
       cookie,
       authenticate,
       passwordMinLength: options.passwordMinLength,
+      defaultRole: options.defaultRole,
       decoyFor: makeDecoyFor(key, () => accounts.snapshot()),
       registerAtUsers: database.accountsCollection,
     }),
@@ -251,6 +289,8 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
       demoAccounts: accounts.demoAccounts().map(({ email, role }) => ({ email, role })),
       cookieMode: Boolean(cookie),
       passwordMinLength: options.passwordMinLength,
+      idField: options.id,
+      foreignKeySuffix: options.foreignKeySuffix,
     })),
   );
   const reset = async () => {
@@ -294,7 +334,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     sessions,
     options,
     routes,
-    warnings: rulesCheck.warnings,
+    warnings,
     describe,
     close: async () => {
       stopWatchingAccounts();

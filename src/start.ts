@@ -1,4 +1,4 @@
-import { listen } from './http/listen';
+import { listenFirst } from './http/listen-first';
 import type { ServerOptions } from './options';
 import { createServer, type FakeJwtApi } from './server';
 
@@ -27,8 +27,11 @@ export async function start(options: StartOptions): Promise<StartedServer> {
   const { port = 0, host = '127.0.0.1', ...serverOptions } = options;
   // The name it listens on is one it answers to (see http/host-check.ts); 'all' stays all.
   const allowedHosts = Array.isArray(serverOptions.allowedHosts) ? [...serverOptions.allowedHosts, host] : (serverOptions.allowedHosts ?? [host]);
-  const api = await createServer({ logger: false, ...serverOptions, allowedHosts });
-  const listening = await listen(api.app, port, host);
+  let api!: FakeJwtApi;
+  // The port first: a port in use fails before any file is read or written.
+  const listening = await listenFirst(port, host, (req, res) => api.app(req, res), async () => {
+    api = await createServer({ logger: false, ...serverOptions, allowedHosts });
+  });
   return {
     url: listening.url,
     port: listening.port,

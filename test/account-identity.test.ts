@@ -230,10 +230,10 @@ describe('reset', () => {
     const register = async (email: string) => ((await request(api.app).post('/auth/register').send({ email, password: 'a-long-password' }).expect(201)).body as Pair).user.id;
     expect(await register('dave@example.com')).toBe(4);
     expect(await register('erin@example.com')).toBe(5);
-    expect(project.json('.fake-jwt-api/account-ids.json')).toEqual({ highest: 5 });
+    expect(project.json('.fake-jwt-api/account-ids.json')).toEqual({ highest: 5, byEmail: {} });
     const admin = await loginAs(api, 'admin@example.com', 'admin123');
     await request(api.app).post('/__reset').set('Authorization', `Bearer ${admin.accessToken}`).expect(204);
-    expect(project.json('.fake-jwt-api/account-ids.json')).toEqual({ highest: 3 });
+    expect(project.json('.fake-jwt-api/account-ids.json')).toEqual({ highest: 3, byEmail: {} });
     expect(await register('frank@example.com')).toBe(4);
     await api.reset();
     expect(await register('frank@example.com')).toBe(4);

@@ -1,18 +1,24 @@
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
-import { login, makeProject, serverFor } from './helpers';
+import { existsSync } from 'node:fs';
+import { login, makeProject, serverFor, snapshotFiles } from './helpers';
 
 describe('users.json', () => {
-  it('hashes plain-text passwords at start and rewrites the file, keeping every other field', async () => {
+  it('hashes plain-text passwords in memory only: the file stays as written, and its demo accounts survive restarts', async () => {
     const project = makeProject({ 'db.json': { posts: [] }, 'users.json': [{ email: 'alice@example.com', password: 'alice123', name: 'Alice' }] });
+    const written = project.read('users.json');
     const api = await serverFor(project);
-    const [alice] = project.json('users.json') as Array<Record<string, unknown>>;
-    expect(alice).toEqual({ id: 1, email: 'alice@example.com', password: expect.stringMatching(/^\$scrypt\$ln=14,r=8,p=1\$/), name: 'Alice' });
     await login(api.app, 'alice@example.com', 'alice123');
-    // a second start keeps the hash as it is
-    const hash = alice.password;
-    await serverFor(project);
-    expect((project.json('users.json') as Array<Record<string, unknown>>)[0].password).toBe(hash);
+    expect(project.read('users.json')).toBe(written);
+    expect(api.accounts.demoAccounts()).toEqual([{ email: 'alice@example.com', role: 'user', password: 'alice123' }]);
+    expect(api.accounts.snapshot()[0]).toEqual({ id: 1, email: 'alice@example.com', password: expect.stringMatching(/^\$scrypt\$ln=14,r=8,p=1\$/), name: 'Alice' });
+    await api.close();
+    // a second start sees the same plain-text entry: still a demo account, with the same id
+    const again = await serverFor(project);
+    expect(again.accounts.demoAccounts()).toEqual([{ email: 'alice@example.com', role: 'user', password: 'alice123' }]);
+    expect(again.accounts.snapshot()[0].id).toBe(1);
+    expect(project.read('users.json')).toBe(written);
+    await again.close();
     project.cleanup();
   });
 
@@ -59,8 +65,16 @@ describe('users.json', () => {
     const project = makeProject();
     const api = await serverFor(project);
     project.write('users.json', '[{ "email": "half-typed');
-    const response = await request(api.app).post('/auth/register').send({ email: 'x@example.com', password: 'x-password' }).expect(500);
-    expect(response.body).toEqual({ error: 'server_error', message: expect.stringContaining('users.json') });
+    // The server's log names the broken file too: expected here, so kept out of the test output.
+    const serverLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      const response = await request(api.app).post('/auth/register').send({ email: 'x@example.com', password: 'x-password' }).expect(500);
+      expect(response.body).toEqual({ error: 'server_error', message: expect.stringContaining('users.json') });
+      expect(serverLog).toHaveBeenCalledTimes(1);
+      expect(serverLog.mock.calls[0].join(' ')).toMatch(/POST \/auth\/register failed: .*users\.json: not valid JSON/);
+    } finally {
+      serverLog.mockRestore();
+    }
     expect(project.read('users.json')).toBe('[{ "email": "half-typed');
     project.cleanup();
   });
@@ -84,13 +98,36 @@ describe('users.json', () => {
     project.cleanup();
   });
 
-  it('serves a users collection of db.json without passwords as plain data, writable under the default access', async () => {
+  it('refuses a users collection of db.json beside users.json: two lists of users whose ids would collide', async () => {
     const project = makeProject({ 'db.json': { users: [{ id: 1, name: 'plain' }] }, 'users.json': [{ id: 1, email: 'a@example.com', password: 'a-password' }] });
+    const before = snapshotFiles(project);
+    await expect(serverFor(project)).rejects.toThrow(/"users" collection and the accounts in .*users\.json are two lists of users whose ids collide.*rename the collection/);
+    expect(snapshotFiles(project)).toEqual(before);
+    expect(existsSync(project.file('.fake-jwt-api'))).toBe(false);
+    project.cleanup();
+  });
+
+  it('without users.json, serves a users collection without passwords as plain data, as json-server does, and refuses registration', async () => {
+    const project = makeProject({ 'db.json': { users: [{ id: 1, name: 'plain' }] } });
+    const api = await serverFor(project, { defaultAccess: 'public' });
+    expect(api.warnings).toEqual([expect.stringMatching(/"users" is plain data, not the accounts, so registration is off/)]);
+    expect((await request(api.app).get('/users').expect(200)).body).toEqual([{ id: 1, name: 'plain' }]);
+    await request(api.app).post('/users').send({ name: 'second' }).expect(201);
+    const refused = await request(api.app).post('/auth/register').send({ email: 'new@example.com', password: 'new-password' }).expect(409);
+    expect(refused.body.message).toMatch(/rename the collection/);
+    expect(existsSync(project.file('users.json'))).toBe(false);
+    await api.close();
+    project.cleanup();
+  });
+
+  it('takes an empty users collection beside users.json as the accounts\' profiles, and keeps it in db.json', async () => {
+    const project = makeProject({ 'db.json': { users: [], posts: [] }, 'users.json': [{ id: 1, email: 'a@example.com', password: 'a-password' }] });
     const api = await serverFor(project);
     const token = await login(api.app, 'a@example.com', 'a-password');
-    const response = await request(api.app).get('/users').set('Authorization', `Bearer ${token}`).expect(200);
-    expect(response.body).toEqual([{ id: 1, name: 'plain' }]);
-    await request(api.app).post('/users').set('Authorization', `Bearer ${token}`).send({ name: 'second' }).expect(201);
+    expect((await request(api.app).get('/users').set('Authorization', `Bearer ${token}`).expect(200)).body).toEqual([{ id: 1, email: 'a@example.com' }]);
+    await request(api.app).post('/posts').set('Authorization', `Bearer ${token}`).send({ title: 'x' }).expect(201);
+    expect(project.json('db.json')).toEqual({ users: [], posts: [{ id: 1, title: 'x' }] });
+    await api.close();
     project.cleanup();
   });
 

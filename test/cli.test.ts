@@ -1,5 +1,5 @@
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { call, makeProject, pollUntil, runCli, SAMPLE_DB, startCli, type Project } from './helpers';
 
 let project: Project;
@@ -34,7 +34,7 @@ describe('serving', () => {
       const posts = await call(`${cli.url}/posts`, 'GET', undefined, token);
       expect(posts.status).toBe(200);
       expect(posts.body).toEqual(SAMPLE_DB.posts);
-      expect(project.read('users.json')).toMatch(/\$scrypt\$/);
+      expect(project.read('users.json')).toBe(JSON.stringify([{ email: 'alice@example.com', password: 'alice123' }], null, 2)); // as the teacher wrote it
     } finally {
       await cli.stop();
     }
@@ -243,6 +243,27 @@ describe("json-server's flags, as json-server users type them", () => {
     }
   });
 
+  it('names the caller of a valid token even when the body is not JSON; a bad token is anonymous, not a 500', async () => {
+    const cli = await startCli(['db.json'], project.dir);
+    try {
+      const token = await loginOver(cli.url);
+      const send = (bearer: string) =>
+        fetch(`${cli.url}/posts`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${bearer}` }, body: '{ not json' });
+      expect((await send(token)).status).toBe(400);
+      expect((await send(`${token.slice(0, -4)}AAAA`)).status).toBe(400);
+      expect((await send('not-a-token')).status).toBe(400);
+      const lines = await pollUntil(async () => cli.output().split('\n'), (seen) => seen.filter((line) => line.startsWith('POST /posts 400 ')).length === 3);
+      expect(lines.filter((line) => line.startsWith('POST /posts 400 '))).toEqual([
+        expect.stringMatching(/ ms user 1 \(user\)$/),
+        expect.stringMatching(/ ms anonymous$/),
+        expect.stringMatching(/ ms anonymous$/),
+      ]);
+      expect((await call(`${cli.url}/posts`, 'GET', undefined, token)).status).toBe(200);
+    } finally {
+      await cli.stop();
+    }
+  });
+
   it('--quiet prints nothing on start', async () => {
     const port = await freePort();
     const { spawn } = await import('node:child_process');
@@ -320,5 +341,75 @@ describe('exit codes and one-line reasons', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Examples:');
     expect(result.stdout).toContain('fake-jwt-api db.json');
+  });
+
+  it('--help says the routes file holds the access rules, with an example', async () => {
+    const { stdout } = await runCli(['--help'], project.dir);
+    expect(stdout).toMatch(/-r, --routes <file>\s+access rules, rewrites/);
+    expect(stdout).toContain('{"/notes": {"*": "owner"}');
+  });
+
+  it('`users` without add or list shows its help on stderr and exits 2', async () => {
+    const result = await runCli(['users'], project.dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Usage: fake-jwt-api users');
+    expect(result.stderr).not.toContain('(outputHelp)');
+  });
+});
+
+describe('help', () => {
+  it.each([
+    [['help'], 'Usage: fake-jwt-api [options] [command] [db]'],
+    [['help', 'users'], 'Usage: fake-jwt-api users'],
+    [['help', 'token'], 'Usage: fake-jwt-api token'],
+  ])('%j prints help, exits 0 and writes no file', async (args, usage) => {
+    const empty = makeProject({});
+    try {
+      const result = await runCli(args, empty.dir);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(usage);
+      expect(readdirSync(empty.dir)).toEqual([]);
+    } finally {
+      empty.cleanup();
+    }
+  });
+
+  it('says how to serve a db file named help, and ./help serves it', async () => {
+    expect((await runCli(['help'], project.dir)).stdout).toContain('fake-jwt-api ./help');
+    project.write('help', SAMPLE_DB);
+    const cli = await startCli(['./help'], project.dir);
+    try {
+      const token = await loginOver(cli.url);
+      expect((await call(`${cli.url}/posts`, 'GET', undefined, token)).body).toEqual(SAMPLE_DB.posts);
+    } finally {
+      await cli.stop();
+    }
+  });
+});
+
+describe('the banner in --cookie mode', () => {
+  it('shows the cookie the refresh token travels in, the pages that may use it, and the lifetimes', async () => {
+    const cli = await startCli(['db.json', '--cookie', '--cors-origin', 'https://app.example.com', '--access-ttl', '15m'], project.dir);
+    try {
+      const banner = cli.output();
+      expect(banner).not.toContain('{ refreshToken }');
+      expect(banner).toContain('fja_refresh (HttpOnly; Path=/auth; SameSite=Lax)');
+      expect(banner).toContain(`this machine's (localhost, 127.0.0.1, [::1], any port), this server's own (${cli.url}), https://app.example.com`);
+      expect(banner).toContain('access 15m, refresh 7d');
+      expect(banner).toContain('session 30d');
+    } finally {
+      await cli.stop();
+    }
+  });
+
+  it('without --cookie, shows refreshToken in the body, and the lifetimes', async () => {
+    const cli = await startCli(['db.json'], project.dir);
+    try {
+      expect(cli.output()).toContain('{ refreshToken }');
+      expect(cli.output()).not.toContain('fja_refresh');
+      expect(cli.output()).toContain('access 1h, refresh 7d');
+    } finally {
+      await cli.stop();
+    }
   });
 });

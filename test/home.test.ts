@@ -67,9 +67,11 @@ describe('the playground page at GET /', () => {
     const emails = pageData((await request(first.app).get('/')).text).demoAccounts.map((account) => account.email);
     expect(emails).toEqual(['admin@example.com', 'bob@example.com']);
     await first.close();
-    // The next start finds only hashes in users.json: no demo account, and the page says how to get one.
+    // The next start still finds admin's and bob's plain-text passwords (users.json is never rewritten to hash
+    // them), and alice's hash: the same demo accounts as before the restart.
     const second = await serverFor(project, { cookie: true });
-    expect(pageData((await request(second.app).get('/')).text)).toMatchObject({ demoAccounts: [], cookieMode: true });
+    expect(pageData((await request(second.app).get('/')).text)).toMatchObject({ demoAccounts: [{ email: 'admin@example.com', role: 'admin' }, { email: 'bob@example.com', role: 'user' }], cookieMode: true });
+    await second.close();
     project.cleanup();
   });
 });

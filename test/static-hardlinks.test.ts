@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { linkSync, statSync } from 'node:fs';
 import request from 'supertest';
 import { start, type StartedServer } from '../src/start';
-import { makeProject, type Project } from './helpers';
+import { call, makeProject, type Project } from './helpers';
 import { rawRequest } from './raw-http';
 
 // A hard link is the same file under a second name: `ln users.json public/u.json` serves the accounts, and keeps the
@@ -172,13 +172,16 @@ describe('the headers express.static gives, from the opened file', () => {
 
 // The server hashes users.json (a new file) before the static folder's guard exists: the files layer remembers a
 // version it replaced while a second name still led to it (store/atomic.ts), and the guard asks it.
-it('refuses a hard link made to users.json while it held plain-text passwords, which the server then hashed', async () => {
+it('refuses a hard link made to users.json, which keeps its plain-text passwords, before and after the server rewrites it', async () => {
   const plain = makeProject(); // users.json with plain-text passwords, as a new project has it
   plain.write('public/index.html', '<p>app</p>');
   linkSync(plain.file('users.json'), plain.file('public/accounts.json'));
   const other = await start({ db: plain.file('db.json'), static: plain.file('public') });
   try {
-    expect(plain.read('users.json')).not.toContain('alice123'); // hashed at start: a new file; the link kept the old
+    expect(plain.read('users.json')).toContain('alice123'); // never rewritten at start: the link is the same file
+    expect((await rawRequest(other.url, { path: '/accounts.json' })).status).toBe(404);
+    // A registration writes a new users.json: the link keeps the old version, with a link count of 1.
+    expect((await call(`${other.url}/auth/register`, 'POST', { email: 'new@example.com', password: 'new-password' })).status).toBe(201);
     expect(statSync(plain.file('public/accounts.json')).nlink).toBe(1);
     const response = await rawRequest(other.url, { path: '/accounts.json' });
     expect(response.status).toBe(404);

@@ -5,7 +5,7 @@ import { call, makeProject, pollUntil, runCli, SAMPLE_DB, startCli, type Project
 
 /**
  * users.json is written by several processes (the server, `users add`, `token`): each reads, changes and writes
- * the whole file under users.json.lock, re-reading it first, so no acknowledged change is lost to another
+ * the whole file under .fake-jwt-api/users.json.lock, re-reading it first, so no acknowledged change is lost to another
  * process's older copy.
  */
 
@@ -85,7 +85,7 @@ describe('users.json written by several processes at once', () => {
       // Held by this (live) process, the account-id lock stops `users add` at the moment it claims an id.
       writeFileSync(idLock, `${hostname()} ${process.pid} held-by-the-test`);
       const adding = addUser(project, 'carol@example.com');
-      await pollUntil(async () => existsSync(project.file('users.json.lock')), Boolean, 50, 100);
+      await pollUntil(async () => existsSync(project.file('.fake-jwt-api/users.json.lock')), Boolean, 50, 100);
       await sleep(300);
 
       const changing = call(`${cli.url}/auth/password`, 'POST', { currentPassword: 'alice123', newPassword: 'alice-new-pass' }, aliceToken);

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { noRouteError } from '../http/errors';
-import { DEFAULT_ROLE, toPublicUser } from '../store/accounts-file';
+import { toPublicUser } from '../store/accounts-file';
 import type { SessionStore } from '../store/sessions';
 import { emailTaken, type AccountStore } from '../store/account-store';
 import { invalidCredentials, invalidToken } from './challenge';
@@ -24,6 +24,8 @@ export interface AuthRoutesOptions {
   cookie?: CookieSettings;
   authenticate: Authenticate;
   passwordMinLength: number;
+  /** The role a self-registered account gets (--default-role); the caller never chooses it. */
+  defaultRole: string;
   /** The hash checked when the email is unknown, so both failures take as long (decoys.ts). */
   decoyFor: DecoyFor;
   /** True when `users` is the collection of account profiles: then POST /users registers, as in json-server-auth. */
@@ -35,7 +37,7 @@ export const REGISTER_PATHS = ['/auth/register', '/register', '/signup'];
 export const LOGIN_PATHS = ['/auth/login', '/login', '/signin'];
 
 export function makeAuthRoutes(options: AuthRoutesOptions): Router {
-  const { accounts, sessions, issuer, authenticate, passwordMinLength, decoyFor, registerAtUsers } = options;
+  const { accounts, sessions, issuer, authenticate, passwordMinLength, defaultRole, decoyFor, registerAtUsers } = options;
   const router = express.Router();
 
   const register = handle(async (req, res) => {
@@ -45,7 +47,8 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     const profile = profileFields(body);
     // Answer a taken email before spending a hash on it; create() checks again under its lock.
     if (await accounts.findByEmail(email)) throw emailTaken(email);
-    const account = await accounts.create({ email, role: DEFAULT_ROLE, ...profile }, await hashPassword(password));
+    // profileFields never carries a role (auth/fields.ts): the role is the server's to give.
+    const account = await accounts.create({ email, role: defaultRole, ...profile }, await hashPassword(password));
     res.status(201).json(await issuer.startSession(res, account));
   });
 

@@ -7,8 +7,8 @@ import { applyConfigFile } from './config-file';
 import { DEFAULTS } from '../options';
 import { runInit } from './init';
 import { issueToken, type TokenOptions } from './token';
-import { addUser, listUsers } from './users';
-import { buildProgram, type ServeFlags } from './program';
+import { addUser, listUsers, type UsersAddOptions } from './users';
+import { buildProgram, defaultRoleOption, passwordMinLengthOption, stateDirOption, type ServeFlags } from './program';
 import { serve, type RunningServer } from './serve';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -28,7 +28,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram(version);
   // A subcommand's flags (token --users, --issuer) are its own, not the serving ones of the same name.
   program.enablePositionalOptions();
-  program.exitOverride().configureOutput({ writeErr: () => undefined });
+  // Errors are reported by fail(), in one line; help asked for by a missing subcommand still shows.
+  program.exitOverride().configureOutput({ outputError: () => undefined });
   let running: RunningServer | undefined;
   let command: Promise<unknown> | undefined;
   // SIGINT and SIGTERM: the command finishes (a server its startup), a server stops and saves, then exit 0.
@@ -48,18 +49,24 @@ export async function main(argv: readonly string[]): Promise<void> {
   const users = program.command('users').description('add or list the accounts of users.json');
   users
     .command('add')
+    .description('add an account (its password hashed), safely while a server runs')
     .argument('<email>', 'the new account\'s email')
     .option('-u, --users <file>', 'accounts file', 'users.json')
-    .option('--role <role>', 'its role', 'user')
+    .option('--role <role>', 'its role (default: --default-role)')
+    .addOption(defaultRoleOption("the role when --role is not given, as the server's flag of that name"))
+    .addOption(stateDirOption())
     .option('--password <password>', 'its password (default: generated and printed once)')
-    .action(async (email: string, options: { users: string; role: string; password?: string }) => {
+    .addOption(passwordMinLengthOption("shortest --password accepted, as the server's flag of that name"))
+    .action(async (email: string, options: UsersAddOptions) => {
       await addUser(email, options, (line) => console.log(line));
     });
   users
     .command('list')
+    .description('show ids, emails and roles (never a hash)')
     .option('-u, --users <file>', 'accounts file', 'users.json')
-    .action(async (options: { users: string }) => {
-      await listUsers(options.users, (line) => console.log(line));
+    .addOption(stateDirOption())
+    .action(async (options: { users: string; stateDir?: string }) => {
+      await listUsers(options.users, (line) => console.log(line), options.stateDir);
     });
   program
     .command('token')
@@ -69,6 +76,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .option('--issuer <iss>', 'the iss claim, as the server has it', DEFAULTS.issuer)
     .option('--audience <aud>', 'the aud claim, as the server has it')
     .option('--ttl <duration>', 'how long the token lives', DEFAULTS.accessTtl)
+    .addOption(stateDirOption())
     .description('print an access token the running server accepts: TOKEN=$(fake-jwt-api token alice@example.com)')
     .action(async (email: string, options: TokenOptions) => {
       process.stdout.write(`${await issueToken(email, options)}\n`);
@@ -83,6 +91,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) process.exit(EXIT.ok); // --help, --version
+      if (error.code === 'commander.help') process.exit(EXIT.usage); // `users` without add or list: its help is on stderr
       fail(`${error.message.replace(/^error: /, '')} (see fake-jwt-api --help)`, EXIT.usage);
     }
     if (error instanceof ConfigError) fail(error.message, EXIT.usage);

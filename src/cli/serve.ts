@@ -4,15 +4,16 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { RequestHandler } from 'express';
 import { ConfigError, RuntimeError } from '../errors';
-import { listen } from '../http/listen';
+import { listenFirst } from '../http/listen-first';
 import { ANY_ORIGIN } from '../http/origins';
 import { createServer, type FakeJwtApi } from '../server';
 import type { ServerOptions } from '../options';
 import { isScriptSource } from '../store/database';
+import { parseJson } from '../store/json-file';
 import { toJsonText } from '../store/atomic';
 import { renderBanner } from './banner';
 import type { ServeFlags } from './program';
-import { writeStarterFiles } from './starter';
+import { refuseUnlikelyNewDb, withStarterFiles } from './new-db';
 
 export interface RunningServer {
   url: string;
@@ -67,14 +68,12 @@ function watchFiles(files: string[], onChange: (file: string) => void): FSWatche
 export async function serve(db: string, flags: ServeFlags): Promise<RunningServer> {
   const log = flags.quiet ? () => undefined : (line: string) => console.log(line);
   const dbFile = path.resolve(db);
-  let created: string[] = [];
-  if (!existsSync(dbFile)) {
-    if (isScriptSource(db)) throw new RuntimeError(`${db}: the file does not exist`);
-    created = await writeStarterFiles(path.dirname(dbFile), { 'db.json': path.basename(dbFile), 'users.json': 'users.json', 'routes.json': 'routes.json' });
-  }
+  const isNew = !existsSync(dbFile);
+  if (isNew) refuseUnlikelyNewDb(db); // a typo of an existing file's name, or a missing script
   const serverOptions: ServerOptions = {
     db: dbFile,
     users: flags.users,
+    stateDir: flags.stateDir,
     routes: flags.routes,
     static: flags.static === undefined ? undefined : path.resolve(flags.static),
     readOnly: flags.readOnly,
@@ -100,6 +99,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     audience: flags.audience,
     defaultAccess: flags.defaultAccess,
     passwordMinLength: flags.passwordMinLength,
+    defaultRole: flags.defaultRole,
     keepExternalEdits: Boolean(flags.watch),
     watchUsers: true,
     allowReset: flags.allowReset,
@@ -107,8 +107,14 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
   };
   if (!existsSync(flags.snapshots)) throw new ConfigError(`--snapshots: the folder ${flags.snapshots} does not exist`);
 
-  let api = await createServer(serverOptions);
-  const listening = await listen((req, res) => api.app(req, res), flags.port, flags.host);
+  let api!: FakeJwtApi;
+  let created: string[] = [];
+  // The port first, then the starter files and the app: a start that fails leaves the folder as it was.
+  const listening = await listenFirst(flags.port, flags.host, (req, res) => api.app(req, res), async () => {
+    created = await withStarterFiles(isNew ? dbFile : undefined, async () => {
+      api = await createServer(serverOptions);
+    });
+  });
   const { url } = listening;
   log(
     renderBanner({
@@ -124,6 +130,14 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
         anyHost: api.options.allowedHosts === 'all',
         anyOrigin: api.options.corsOrigins.includes(ANY_ORIGIN),
       },
+      tokens: {
+        accessTtlSeconds: api.options.accessTtlSeconds,
+        refreshTtlSeconds: api.options.refreshTtlSeconds,
+        sessionTtlSeconds: api.options.sessionTtlSeconds,
+        cookie: api.options.cookie
+          ? { sameSite: api.options.cookieSameSite, secure: api.options.cookieSecure, corsOrigins: api.options.corsOrigins, cors: api.options.cors }
+          : undefined,
+      },
     }),
   );
   listenForSnapshots(() => api, flags.snapshots, log);
@@ -135,7 +149,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
       try {
         if (file === dbFile) {
           if (await api.database.fileIsOurs()) return; // our own write
-          const onDisk = JSON.parse(await readFile(dbFile, 'utf8')) as unknown;
+          const onDisk = parseJson(dbFile, await readFile(dbFile, 'utf8'), (message) => new RuntimeError(message));
           if (isDeepStrictEqual(onDisk, api.database.persistedState())) return;
         }
         const previous = api;
@@ -154,10 +168,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     // then make sure nothing is left unsaved.
     close: async () => {
       for (const watcher of watchers) watcher.close();
-      // A client's keep-alive connection goes idle once its last answer is sent: close it then, rather than
-      // after the 3 s allowed to a client that keeps sending (fetch and browsers keep every connection open).
-      const closeIdle = setInterval(() => listening.server.closeIdleConnections(), 25);
-      await listening.stop().finally(() => clearInterval(closeIdle));
+      await listening.stop();
       await api.close();
     },
   };

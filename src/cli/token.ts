@@ -7,7 +7,7 @@ import { accountIdentity, roleOf } from '../store/accounts-file';
 import { usersFileSource } from '../store/account-sources';
 import { AccountStore } from '../store/account-store';
 import { SessionStore } from '../store/sessions';
-import { loadSigningKey, sessionsFileFor, stateFileFor } from '../store/state';
+import { defaultStateDir, loadSigningKey, statePaths } from '../store/state';
 
 export interface TokenOptions {
   users: string;
@@ -15,6 +15,8 @@ export interface TokenOptions {
   issuer: string;
   audience?: string;
   ttl: string;
+  /** The server's --state-dir: where its secret and sessions are (default .fake-jwt-api beside users.json). */
+  stateDir?: string;
 }
 
 /**
@@ -27,13 +29,14 @@ export async function issueToken(email: string, options: TokenOptions): Promise<
   if (ttlSeconds === undefined) throw new ConfigError(`--ttl: "${options.ttl}" is not a duration like 90s, 15m, 1h or 7d`);
   const users = path.resolve(options.users);
   if (!existsSync(users)) throw new ConfigError(`${options.users}: no such accounts file; pass --users <file>, or create one with fake-jwt-api init`);
-  const accounts = await AccountStore.open(usersFileSource(users));
+  const state = statePaths(options.stateDir === undefined ? defaultStateDir(users) : path.resolve(options.stateDir));
+  const accounts = await AccountStore.open(usersFileSource(users, state.dir));
   const account = await accounts.findByEmail(email);
   if (!account) throw new ConfigError(`${options.users}: no account has the email ${email} (see fake-jwt-api users list)`);
 
-  const key = await loadSigningKey(options.secret, stateFileFor(users));
+  const key = await loadSigningKey(options.secret, state.secret);
   const session = await SessionStore.startInFile(
-    { file: sessionsFileFor(users), now: Date.now, refreshTtlSeconds: ttlSeconds, sessionTtlSeconds: ttlSeconds, accessTtlSeconds: ttlSeconds },
+    { file: state.sessions, now: Date.now, refreshTtlSeconds: ttlSeconds, sessionTtlSeconds: ttlSeconds, accessTtlSeconds: ttlSeconds },
     String(account.id),
     accountIdentity(account),
   );

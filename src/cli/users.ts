@@ -1,17 +1,37 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { requireEmail } from '../auth/fields';
+import { requireEmail, requireNewPassword } from '../auth/fields';
 import { hashPassword } from '../auth/passwords';
 import { parseWho } from '../rules/who';
 import { ApiError, ConfigError } from '../errors';
+import { DEFAULTS } from '../options';
 import { DEFAULT_ROLE, roleOf } from '../store/accounts-file';
 import { usersFileSource } from '../store/account-sources';
 import { AccountStore } from '../store/account-store';
+import { defaultStateDir } from '../store/state';
 
 export interface UsersAddOptions {
   users: string;
   role?: string;
   password?: string;
+  /** The server's --password-min-length: registration's rule applies here too. */
+  passwordMinLength?: number;
+  /** The server's --default-role: the role when --role is not given. */
+  defaultRole?: string;
+  /** The server's --state-dir: where the account ids and the lock are (default .fake-jwt-api beside users.json). */
+  stateDir?: string;
+}
+
+/** The accounts file and the state folder the server beside it uses (--state-dir moves the state). */
+function accountsSource(users: string, stateDir: string | undefined) {
+  const file = path.resolve(users);
+  return usersFileSource(file, stateDir === undefined ? defaultStateDir(file) : path.resolve(stateDir));
+}
+
+/** At least 16 characters of base64url (96 random bits), longer when the minimum length asks for it. */
+function generatePassword(minLength: number): string {
+  const length = Math.max(16, minLength);
+  return randomBytes(Math.ceil((length * 3) / 4)).toString('base64url').slice(0, length);
 }
 
 /** An ApiError from the account rules (a bad email, a taken one) is bad usage here: exit 2 with its reason. */
@@ -28,18 +48,24 @@ function asUsage<T>(users: string, email: string, work: () => Promise<T>): Promi
  * once; the file only ever holds its hash.
  */
 export async function addUser(email: string, options: UsersAddOptions, log: (line: string) => void): Promise<void> {
-  const role = options.role ?? DEFAULT_ROLE;
+  const role = options.role ?? options.defaultRole ?? DEFAULT_ROLE;
   try {
     if (parseWho(role).kind !== 'role') throw new Error('that is a keyword of routes.json');
   } catch (error) {
     throw new ConfigError(`--role: "${role}" is not a role name (${(error as Error).message})`);
   }
-  const password = options.password ?? randomBytes(12).toString('base64url');
-  if (password.length < 1) throw new ConfigError('--password: must not be empty');
+  const minLength = options.passwordMinLength ?? DEFAULTS.passwordMinLength;
+  const password = options.password ?? generatePassword(minLength);
   await asUsage(options.users, email, async () => {
     const checked = requireEmail({ email });
+    try {
+      requireNewPassword({ password }, minLength); // the rule registration applies
+    } catch (error) {
+      const hint = password.length < minLength ? " Choose a longer one, or give users add the server's --password-min-length." : '';
+      throw new ConfigError(`--password: ${(error as Error).message}${hint}`);
+    }
     // The source creates the file's folder, and holds users.json's lock while it reads, changes and writes.
-    const accounts = await AccountStore.open(usersFileSource(path.resolve(options.users)));
+    const accounts = await AccountStore.open(accountsSource(options.users, options.stateDir));
     const account = await accounts.create({ email: checked, role }, await hashPassword(password));
     log(`Added ${account.email} (id ${JSON.stringify(account.id)}, role ${role}) to ${options.users}.`);
     if (!options.password) log(`Password: ${password}`);
@@ -47,8 +73,8 @@ export async function addUser(email: string, options: UsersAddOptions, log: (lin
 }
 
 /** `fake-jwt-api users list`: id, email and role of every account; never a hash. */
-export async function listUsers(users: string, log: (line: string) => void): Promise<void> {
-  const accounts = await AccountStore.open(usersFileSource(path.resolve(users)));
+export async function listUsers(users: string, log: (line: string) => void, stateDir?: string): Promise<void> {
+  const accounts = await AccountStore.open(accountsSource(users, stateDir));
   const list = accounts.snapshot();
   if (list.length === 0) return log(`No accounts in ${users} yet: fake-jwt-api users add <email>`);
   const width = Math.max(...list.map((account) => account.email.length), 5) + 2;

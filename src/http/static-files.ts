@@ -43,7 +43,7 @@ function makeOwnFiles(files: readonly string[]): { includes(stats: Stats): Promi
     /** Looks again first: the versions the files have now count too. */
     async includes(stats) {
       await look();
-      // A version replaced before this guard existed (users.json hashed at start) is known to the writer.
+      // A version replaced before this guard existed (a file rewritten before the first request) is known to the writer.
       return seen.has(identityOf(stats)) || isOutlivedVersion(stats);
     },
   };

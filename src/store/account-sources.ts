@@ -1,18 +1,23 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { toJsonText, writeTextAtomic } from './atomic';
-import { accountsFileContent, parseAccounts, parseAccountsText, readAccountsText, type Account, type AccountsFile } from './accounts-file';
+import { accountsFileContent, fileEntry, parseAccounts, parseAccountsText, readAccountsText, type AccountsFile, type KnownHashes, type LoadedAccounts } from './accounts-file';
 import { withFileLock } from './file-lock';
 import { sameVersion, versionOf, type FileVersion } from './file-version';
-import { accountIdsFileFor, AccountIdMark } from './state';
+import { AccountIdMark, ensureStateDir, statePaths, type AccountIdMarks } from './state';
 
 /** Where the accounts live: users.json, or the users collection of a json-server-auth db.json. */
 export interface AccountSource {
   /** How messages and the banner name it: a file path, or "db.json (users)". */
   name: string;
-  /** Reads and checks the accounts; an account without an id gets one above `idFloor`, the greatest ever used. */
-  read(idFloor: number): Promise<AccountsFile>;
+  /**
+   * Reads and checks the accounts. Entries without an id get theirs from `marks` (state.ts), which come back raised
+   * to every id given or held. Writes nothing.
+   */
+  read(marks: AccountIdMarks, known: KnownHashes): Promise<LoadedAccounts>;
   write(file: AccountsFile): Promise<void>;
+  /** Puts the accounts back as they were first read, for reset(): the file's text at start, when it differs now. */
+  restoreStart(): Promise<void>;
   /** Cheap enough for every request (a stat): false means no one changed the accounts since our last read or write. */
   mayHaveChanged(): Promise<boolean>;
   /** Exact (compares the content): someone else changed the accounts since our last read or write. */
@@ -22,32 +27,47 @@ export interface AccountSource {
    * add`, `token`), so none writes back a copy older than another's change.
    */
   locked<T>(work: () => Promise<T>): Promise<T>;
-  /** The greatest account id ever used here, so that no id is handed out twice. */
+  /** The greatest account id ever used here, and the ids of entries written without one. */
   ids: AccountIdMark;
 }
 
 /**
- * users.json: read and written as a whole, atomically, under `users.json.lock`. Hand edits are noticed by the
- * file's stat, and before a write by its content: a stat alone can miss a change (an equal size, as a new
- * password hash has, within one tick of a coarse clock, on an inode number freed by the previous write).
+ * users.json: read and written as a whole, atomically, under `users.json.lock` in the state folder `stateDir`.
+ * Hand edits are noticed by the file's stat, and before a write by its content: a stat alone can miss a change (an
+ * equal size, as a new password hash has, within one tick of a coarse clock, on an inode number freed by the
+ * previous write). Only a change of the accounts writes it: loading never does.
  */
-export function usersFileSource(file: string): AccountSource {
+export function usersFileSource(file: string, stateDir: string): AccountSource {
+  const state = statePaths(stateDir);
   /** The file as this process last read or wrote it; undefined before the first read. */
   let seen: { version: FileVersion | undefined; text: string | undefined } | undefined;
+  /** The file's text when first read: what reset() puts back. */
+  let atStart: { text: string | undefined } | undefined;
   return {
     name: file,
-    async read(idFloor) {
+    async read(marks, known) {
       // The stat comes first: a change made during the read shows as a change next time, never the reverse.
       const version = await versionOf(file);
       const text = await readAccountsText(file);
-      const accounts = await parseAccountsText(file, text, idFloor);
+      const accounts = await parseAccountsText(file, text, marks, known);
       seen = { version, text };
+      atStart ??= { text };
       return accounts;
     },
     async write(content) {
       const text = toJsonText(accountsFileContent(content));
+      await mkdir(path.dirname(file), { recursive: true });
       await writeTextAtomic(file, text);
       seen = { version: await versionOf(file), text };
+    },
+    async restoreStart() {
+      if (atStart === undefined) return;
+      const now = await readAccountsText(file).catch(() => null);
+      if (now !== atStart.text) {
+        if (atStart.text === undefined) await unlink(file).catch(() => undefined);
+        else await writeTextAtomic(file, atStart.text);
+      }
+      seen = { version: await versionOf(file), text: atStart.text };
     },
     async mayHaveChanged() {
       return seen === undefined || !sameVersion(await versionOf(file), seen.version);
@@ -61,10 +81,10 @@ export function usersFileSource(file: string): AccountSource {
       return false;
     },
     async locked(work) {
-      await mkdir(path.dirname(file), { recursive: true });
-      return withFileLock(file, work);
+      await ensureStateDir(state.dir);
+      return withFileLock(state.accountsLock(file), work);
     },
-    ids: new AccountIdMark(accountIdsFileFor(file)),
+    ids: new AccountIdMark(state.accountIds),
   };
 }
 
@@ -73,14 +93,16 @@ export function usersFileSource(file: string): AccountSource {
  * running server alone (`users add` and `token` work on users.json; a hand edit needs --watch, which starts a
  * new app): the records read at start are the truth from then on, so there is nothing to reload and no other
  * process to lock out; the store's own queue orders its changes, and the account-id mark keeps its file lock.
- * Saving writes db.json whole through `save`. `idMarkFile` keeps the mark in a state folder (see state.ts);
- * without one it lasts as long as the process.
+ * Saving writes db.json whole through `save`, which gets the records as db.json holds them (plain-text demo
+ * passwords stay plain). reset() puts db.json back whole (database.ts), so `restoreStart` has nothing to do.
+ * `idMarkFile` keeps the marks in a state folder (see state.ts); without one they last as long as the process.
  */
-export function dbCollectionSource(name: string, records: unknown[], save: (accounts: Account[]) => Promise<void>, idMarkFile?: string): AccountSource {
+export function dbCollectionSource(name: string, records: unknown[], save: (records: unknown[]) => Promise<void>, idMarkFile?: string): AccountSource {
   return {
     name,
-    read: (idFloor) => parseAccounts(name, records, idFloor),
-    write: (content) => save(content.accounts),
+    read: (marks, known) => parseAccounts(name, records, marks, known),
+    write: (content) => save(content.accounts.map((account) => fileEntry(content, account))),
+    restoreStart: async () => undefined,
     mayHaveChanged: async () => false,
     changed: async () => false,
     locked: (work) => work(),

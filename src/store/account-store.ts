@@ -1,7 +1,8 @@
 import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
-import { accountIdentity, emailKey, highestNumericId, nextAccountId, roleOf, toPublicUser, type Account, type AccountsFile, type PublicUser } from './accounts-file';
+import { accountIdentity, emailKey, hashKey, nextAccountId, roleOf, toPublicUser, type Account, type AccountsFile, type LoadedAccounts, type PublicUser } from './accounts-file';
 import type { AccountSource } from './account-sources';
+import type { AccountIdMarks } from './state';
 import { ApiError, ConfigError, conflict } from '../errors';
 
 export function emailTaken(email: string) {
@@ -23,55 +24,95 @@ export interface DemoAccount {
 }
 
 /**
- * The accounts, from users.json (or a json-server-auth db.json). Every read first checks whether the source
- * changed on disk (a hand edit, or `users add` from another process) and reloads it, so the server never
- * answers from stale data. Every change is made to the accounts as they are on disk, holding the source's lock
- * (transact), so no process writes back a copy older than another's change. Reloads and writes run one at a time.
+ * The accounts, from users.json (or a json-server-auth db.json). The file stays as its author wrote it: plain-text
+ * passwords are hashed in memory only, and entries without an id get a lasting one recorded in the state folder;
+ * only a change through the API or the CLI writes the file. Every read first checks whether the source changed on
+ * disk (a hand edit, or `users add` from another process) and reloads it, so the server never answers from stale
+ * data. Every change is made to the accounts as they are on disk, holding the source's lock (transact), so no
+ * process writes back a copy older than another's change. Reloads and writes run one at a time.
  */
 export class AccountStore {
   private current: AccountsFile;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly listeners: Array<(users: PublicUser[]) => void> = [];
+  /** Why new accounts are refused, when they are (see refuseNewAccounts). */
+  private closedBecause: string | undefined;
+
+  /** The accounts and the account-id marks as they were at start (after recordIds), for reset(). */
+  private atStart: AccountsFile;
+  private atStartMarks: AccountIdMarks;
 
   private constructor(
     private readonly source: AccountSource,
-    loaded: AccountsFile,
+    loaded: LoadedAccounts,
   ) {
     this.current = loaded;
+    this.atStart = loaded;
+    this.atStartMarks = loaded.marks;
   }
 
-  /** Loads the accounts, hashing plain-text passwords and saving them when that changed anything. */
+  /**
+   * Reads and checks the accounts, and writes nothing: a start that fails later leaves every file as it was. The
+   * ids given to entries without one are recorded by recordIds(), once the start is sure.
+   */
+  static async load(source: AccountSource): Promise<AccountStore> {
+    return new AccountStore(source, await source.read(await source.ids.read(), new Map()));
+  }
+
+  /** Loads the accounts and records their ids at once: for the commands (`users`, `token`). */
   static async open(source: AccountSource): Promise<AccountStore> {
-    const store = new AccountStore(source, await source.locked(() => AccountStore.loadAndSave(source)));
-    store.atStart = structuredClone(store.current.accounts);
-    store.atStartPlain = new Map(store.current.plainPasswords);
-    store.atStartIdMark = await source.ids.highest();
+    const store = await AccountStore.load(source);
+    await store.recordIds();
     return store;
   }
 
   /**
-   * Reads the accounts, raises the account-id mark to every id they hold, and saves what loading changed (ids
-   * given, passwords hashed). Under the source's lock: that save is a read-change-write like any other.
+   * Records in the state folder the ids given to entries without one, and raises the account-id mark to every id,
+   * so they stay theirs across restarts and no other account gets them. Reads the accounts again under the locks,
+   * in case another process changed them since load(); what it finds is the start state reset() brings back.
    */
-  private static async loadAndSave(source: AccountSource): Promise<AccountsFile> {
-    const loaded = await source.read(await source.ids.highest());
-    await source.ids.raise(highestNumericId(loaded.accounts));
-    if (!loaded.changed) return loaded;
-    await source.write(loaded);
-    return { ...loaded, changed: false };
+  async recordIds(): Promise<void> {
+    await this.exclusive(() => this.source.locked(() => this.reload()));
+    this.atStart = this.current;
+    this.atStartMarks = await this.source.ids.read();
   }
 
-  /** The accounts as they were once loaded at start (passwords hashed), and the account-id mark, for reset(). */
-  private atStart: Account[] = [];
-  private atStartPlain = new Map<string, string>();
-  private atStartIdMark = 0;
-
-  /** Puts the accounts and the account-id mark back as they were at start, and saves them. */
-  async resetToStart(): Promise<void> {
-    await this.transact(async () => {
-      this.current = { ...this.current, accounts: structuredClone(this.atStart), changed: true };
-      await this.source.ids.resetTo(this.atStartIdMark);
+  /**
+   * Reads the accounts and records the ids their entries were given, as one step under the account-id lock. Call
+   * holding the source's lock. Plain-text passwords already hashed are not hashed again.
+   */
+  private async reload(): Promise<void> {
+    const known = new Map<string, string>();
+    for (const account of this.current.accounts) {
+      const demo = this.current.demo.get(String(account.id));
+      if (demo) known.set(hashKey(account.email, demo.password), demo.hash);
+    }
+    const loaded = await this.source.ids.update(async (marks) => {
+      const read = await this.source.read(marks, known);
+      return { marks: read.marks, result: read };
     });
+    this.current = loaded;
+    this.notify();
+  }
+
+  /**
+   * Puts the accounts and the account-id marks back as they were at start: the file gets its start text back
+   * (written only when it differs, so a test suite's fixture is never reformatted).
+   */
+  async resetToStart(): Promise<void> {
+    await this.exclusive(() =>
+      this.source.locked(async () => {
+        await this.source.restoreStart();
+        await this.source.ids.resetTo(this.atStartMarks);
+        this.current = { ...this.atStart, changed: false };
+        this.notify();
+      }),
+    );
+  }
+
+  /** From now on a registration (or any new account) is refused with a 409 saying `reason`. */
+  refuseNewAccounts(reason: string): void {
+    this.closedBecause = reason;
   }
 
   /** Where the accounts live, as messages and the banner name it. */
@@ -80,15 +121,13 @@ export class AccountStore {
   }
 
   /**
-   * The accounts whose password users.json held in plain text at start, and still have (same hash): demo
-   * accounts, whose author wrote their password in the clear, for the home page to offer. Never any other.
+   * The accounts whose password the file holds in plain text, and which still have it (no password change since):
+   * demo accounts, whose author wrote their password in the clear, for the banner and the home page to offer.
    */
   demoAccounts(): DemoAccount[] {
-    const startHash = new Map(this.atStart.map((account) => [emailKey(account.email), account.password]));
     return this.current.accounts.flatMap((account) => {
-      const key = emailKey(account.email);
-      const password = this.atStartPlain.get(key);
-      return password !== undefined && startHash.get(key) === account.password ? [{ email: account.email, role: roleOf(account), password }] : [];
+      const demo = this.current.demo.get(String(account.id));
+      return demo !== undefined && demo.hash === account.password ? [{ email: account.email, role: roleOf(account), password: demo.password }] : [];
     });
   }
 
@@ -139,6 +178,7 @@ export class AccountStore {
   /** Adds an account whose password is already hashed; a taken email (case-insensitively) is a 409. */
   async create(fields: NewAccount, passwordHash: string): Promise<Account> {
     return this.transact(async () => {
+      if (this.closedBecause !== undefined) throw conflict(this.closedBecause);
       const key = emailKey(fields.email);
       if (this.current.accounts.some((account) => emailKey(account.email) === key)) {
         throw emailTaken(fields.email);
@@ -208,7 +248,7 @@ export class AccountStore {
   /** Reloads users.json when it changed on disk since we last read or wrote it. */
   async refresh(): Promise<void> {
     if (!(await this.source.mayHaveChanged())) return;
-    // Locked: loading may save what it changed (ids given, passwords hashed), a read-change-write like any other.
+    // Locked: a reload records the ids it gives to new entries, a read-change-write like any other.
     await this.exclusive(() => this.source.locked(() => this.reloadIfEdited()));
   }
 
@@ -232,16 +272,13 @@ export class AccountStore {
   /** Takes in what someone else changed on disk. Call holding the source's lock. */
   private async reloadIfEdited(): Promise<void> {
     if (!(await this.source.changed())) return;
-    let loaded: AccountsFile;
     try {
-      loaded = await AccountStore.loadAndSave(this.source);
+      await this.reload();
     } catch (error) {
       // A hand edit in progress: keep the file as it is and say what to fix, rather than guess.
       if (error instanceof ConfigError) throw new ApiError(500, 'server_error', `${error.message}. Fix the file; the server picks it up without a restart.`);
       throw error;
     }
-    this.current = { ...loaded, plainPasswords: this.current.plainPasswords };
-    this.notify();
   }
 
   private async persistIfChanged(): Promise<void> {

@@ -3,12 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors';
 import { hashPassword, isPasswordHash } from '../auth/passwords';
 import { parseJson } from './json-file';
+import type { AccountIdMarks } from './state';
 
-/** One account as users.json holds it: `{ id, email, password, role?, ...profile }`. */
+/** One account as the server holds it: `{ id, email, password, role?, ...profile }`. */
 export interface Account {
   id: string | number;
   email: string;
-  /** Always a hash once loaded: plain text from a hand-written file is hashed at load. */
+  /** Always a hash in memory: plain text from a hand-written file is hashed at load (and stays plain in the file). */
   password: string;
   role?: string;
   [field: string]: unknown;
@@ -22,15 +23,31 @@ export interface PublicUser {
   [field: string]: unknown;
 }
 
+/** A password the accounts file holds in plain text (a demo account), and the hash made of it in memory. */
+export interface DemoPassword {
+  password: string;
+  hash: string;
+}
+
 /** users.json is an array, or an object whose `users` key is the array; we write back the shape we read. */
 export interface AccountsFile {
   accounts: Account[];
   /** The other keys of an object-shaped file, kept as they were; undefined for an array-shaped file. */
   wrapper?: Record<string, unknown>;
-  /** Plain-text passwords seen at load, by email, so the banner can show a working login once. */
-  plainPasswords: Map<string, string>;
-  /** True when load assigned ids or hashed passwords, so the file must be written back. */
+  /**
+   * The entry each account loaded from the file had there, exactly: while the account is unchanged, a write puts
+   * it back as it was (its plain-text password, no id when it had none). A changed account is a new object.
+   */
+  entries: WeakMap<Account, Record<string, unknown>>;
+  /** By account id: the plain-text passwords the file holds. An account whose hash is still this one is a demo account. */
+  demo: ReadonlyMap<string, DemoPassword>;
+  /** True when the accounts changed in memory and the file must be written. */
   changed: boolean;
+}
+
+/** An accounts file as read: its accounts, and the account-id marks raised to every id they hold or were given. */
+export interface LoadedAccounts extends AccountsFile {
+  marks: AccountIdMarks;
 }
 
 export const DEFAULT_ROLE = 'user';
@@ -49,8 +66,20 @@ export function toPublicUser(account: Account): PublicUser {
   return publicUser;
 }
 
+/**
+ * An account as the file holds it: an entry loaded and unchanged as it was written; any other with its id, and its
+ * password as a hash, unless the password is still the plain-text one the file gave (a profile change keeps it).
+ */
+export function fileEntry(file: AccountsFile, account: Account): Record<string, unknown> {
+  const loaded = file.entries.get(account);
+  if (loaded) return loaded;
+  const demo = file.demo.get(String(account.id));
+  return demo !== undefined && demo.hash === account.password ? { ...account, password: demo.password } : account;
+}
+
 export function accountsFileContent(file: AccountsFile): unknown {
-  return file.wrapper ? { ...file.wrapper, users: file.accounts } : file.accounts;
+  const entries = file.accounts.map((account) => fileEntry(file, account));
+  return file.wrapper ? { ...file.wrapper, users: entries } : entries;
 }
 
 const isNumericId = (id: unknown): id is number => typeof id === 'number' && Number.isFinite(id);
@@ -97,17 +126,47 @@ function validateRecord(file: string, where: string, record: unknown): void {
   if (!isPlainObject(record)) fail('must be an object like { "email": "alice@example.com", "password": "alice123" }');
   const { id, email, password, role } = record as Record<string, unknown>;
   if (typeof email !== 'string' || email.trim() === '') fail('needs an "email" string');
-  if (typeof password !== 'string' || password === '') fail('needs a "password" string (plain text is fine: it is hashed at start)');
+  if (typeof password !== 'string' || password === '') fail('needs a "password" string (plain text is fine: the server hashes it in memory)');
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') fail('has an "id" that is neither a number nor a string');
   if (role !== undefined && typeof role !== 'string') fail('has a "role" that is not a string');
 }
 
+/** Hashes made earlier of plain-text passwords, by `hashKey`: a reload does not spend a hash on each again. */
+export type KnownHashes = ReadonlyMap<string, string>;
+
+export const hashKey = (email: string, password: string) => `${emailKey(email)}\u0000${password}`;
+
+/**
+ * The ids of entries written without one: the id `marks` gave that email before, while no other entry holds it,
+ * otherwise the next one (as json-server picks: max + 1 above every id ever used, or a random id when ids are
+ * strings), added to the marks. The file itself is never given them.
+ */
+function assignIds(list: readonly Record<string, unknown>[], marks: AccountIdMarks): { ids: Array<string | number>; marks: AccountIdMarks } {
+  const written = list.filter((record) => record.id !== undefined) as Account[];
+  const taken = new Set(written.map((account) => String(account.id)));
+  const byEmail = { ...marks.byEmail };
+  let highest = Math.max(marks.highest, highestNumericId(written));
+  const given: Account[] = [];
+  const ids = list.map((record) => {
+    if (record.id !== undefined) return record.id as string | number;
+    const key = emailKey(record.email as string);
+    const before = byEmail[key];
+    const id = before !== undefined && !taken.has(String(before)) ? before : nextAccountId([...written, ...given], highest);
+    byEmail[key] = id;
+    taken.add(String(id));
+    if (isNumericId(id)) highest = Math.max(highest, id);
+    given.push({ id } as Account);
+    return id;
+  });
+  return { ids, marks: { highest, byEmail } };
+}
+
 /**
  * Checks a list of accounts (users.json's content); throws a ConfigError naming the file and the record at fault.
- * Assigns missing ids (above `idFloor`, the greatest ever used) and hashes plain-text passwords, marking the
- * result `changed`.
+ * Entries without an id get theirs from the account-id `marks`; plain-text passwords are hashed, in memory only
+ * (`known` holds hashes made before). Writes nothing: what the file holds stays as written.
  */
-export async function parseAccounts(file: string, content: unknown, idFloor = 0): Promise<AccountsFile> {
+export async function parseAccounts(file: string, content: unknown, marks: AccountIdMarks, known: KnownHashes = new Map()): Promise<LoadedAccounts> {
   let records: unknown;
   let wrapper: Record<string, unknown> | undefined;
   if (Array.isArray(content)) {
@@ -119,7 +178,7 @@ export async function parseAccounts(file: string, content: unknown, idFloor = 0)
   } else {
     throw new ConfigError(`${file}: expected an array of accounts, or an object with a "users" array`);
   }
-  const list = records as unknown[];
+  const list = records as Array<Record<string, unknown>>;
   const emails = new Set<string>();
   const ids = new Set<string>();
   list.forEach((record, index) => {
@@ -134,28 +193,29 @@ export async function parseAccounts(file: string, content: unknown, idFloor = 0)
     }
   });
 
-  let changed = false;
-  const accounts: Account[] = [];
-  for (const account of list as Account[]) {
-    if (account.id !== undefined) {
-      accounts.push(account);
-      continue;
-    }
-    // A hand-written account without an id gets the next one, written first as json-server would show it.
-    const { id: _missing, ...fields } = account;
-    accounts.push({ id: nextAccountId([...accounts, ...(list as Account[]).filter((other) => other.id !== undefined)], idFloor), ...fields } as Account);
-    changed = true;
-  }
-  const plainPasswords = new Map<string, string>();
-  await Promise.all(
-    accounts.map(async (account) => {
-      if (isPasswordHash(account.password)) return;
-      plainPasswords.set(emailKey(account.email), account.password);
-      account.password = await hashPassword(account.password);
-      changed = true;
+  const assigned = assignIds(list, marks);
+  const entries = new WeakMap<Account, Record<string, unknown>>();
+  const demo = new Map<string, DemoPassword>();
+  const accounts = await Promise.all(
+    list.map(async (record, index) => {
+      // An entry without an id shows its id first, as json-server would show the record.
+      const { id: _written, ...fields } = record;
+      const account = { id: assigned.ids[index], ...fields } as Account;
+      if (!isPasswordHash(account.password)) {
+        const password = account.password;
+        account.password = known.get(hashKey(account.email, password)) ?? (await hashPassword(password));
+        demo.set(String(account.id), { password, hash: account.password });
+      }
+      entries.set(account, record);
+      return account;
     }),
   );
-  return { accounts, wrapper, plainPasswords, changed };
+  return { accounts, wrapper, entries, demo, changed: false, marks: assigned.marks };
+}
+
+/** No accounts file yet (registration creates it). */
+export function emptyAccountsFile(marks: AccountIdMarks): LoadedAccounts {
+  return { accounts: [], entries: new WeakMap(), demo: new Map(), changed: false, marks };
 }
 
 /** users.json's text as it is now; undefined when there is none yet (registration creates it). */
@@ -169,6 +229,7 @@ export async function readAccountsText(file: string): Promise<string | undefined
 }
 
 /** Parses and checks users.json's text, as parseAccounts does; no text (no file) is an empty account list. */
-export async function parseAccountsText(file: string, text: string | undefined, idFloor = 0): Promise<AccountsFile> {
-  return parseAccounts(file, text === undefined ? [] : parseJson(file, text, (message) => new ConfigError(message)), idFloor);
+export async function parseAccountsText(file: string, text: string | undefined, marks: AccountIdMarks, known?: KnownHashes): Promise<LoadedAccounts> {
+  if (text === undefined) return emptyAccountsFile(marks);
+  return parseAccounts(file, parseJson(file, text, (message) => new ConfigError(message)), marks, known);
 }

@@ -45,8 +45,7 @@ const outlivedVersions = new Set<string>();
 
 /**
  * True for a version of a file this process replaced while another name (a hard link) still led to it: that name
- * keeps the old bytes (users.json with its plain-text passwords, before the first start hashed them), so the static
- * folder must never serve it.
+ * keeps the old bytes (users.json with its plain-text demo passwords, say), so the static folder must never serve it.
  */
 export function isOutlivedVersion(stats: Stats): boolean {
   return outlivedVersions.has(fileIdentity(stats));

@@ -3,7 +3,8 @@ import low, { type LowDb } from 'lowdb';
 import { RuntimeError } from '../errors';
 import { GroupCommitFile } from './group-commit';
 import { DbSerializer } from './serialize';
-import { readJsonFile } from './json-file';
+import { parseJson, readJsonText } from './json-file';
+import { versionOf, type FileVersion } from './file-version';
 
 export type Data = Record<string, unknown>;
 
@@ -13,8 +14,10 @@ export type Data = Record<string, unknown>;
  * The accounts take part in relations as a `users` collection of public profiles (so `/users/1/posts` and
  * `_expand=user` work), which the server keeps in memory and refreshes when the accounts change:
  * - accounts in users.json, and no `users` in db.json: the collection is shown, and never written to db.json;
+ *   an empty `"users": []` in db.json is taken for that place and written back empty;
  * - accounts in db.json's `users` (a json-server-auth project): json-server sees only the profiles, and db.json
  *   is written with the full accounts in their place, so json-server's data never holds password material.
+ * db.json is written only for a change: never at start, and a hand edit is never written over (see DatabaseOptions).
  */
 export interface Database {
   db: LowDb;
@@ -36,14 +39,22 @@ export interface Database {
   forgetRecord(record: object): void;
   /** Each write of db.json first waits for `before` (the id ledger, which must be on disk first). */
   writeAfter(before: () => Promise<void>): void;
-  /** Puts the data back as it was at start; resolves once that is on disk. */
+  /**
+   * Puts the data back as it was at start; resolves once that is on disk. The file gets its start text back byte
+   * for byte, written only when something changed it.
+   */
   resetToStart(): Promise<void>;
 }
 
 export interface DatabaseOptions {
   accountsHome: AccountsHome;
-  /** --watch: a hand edit of db.json wins over changes still being saved, which then answer 409. */
-  keepExternalEdits?: boolean;
+  /**
+   * A hand edit of db.json always wins over the changes not yet saved, which answer 409. True (--watch): the
+   * caller reloads the app on the edit, so the 409 says to send the change again. False: the edit is kept until a
+   * restart, every change answers 409 saying so, and `onHandEdit` is called once for each edited version.
+   */
+  reloadsOnEdit?: boolean;
+  onHandEdit?: (file: string) => void;
 }
 
 /** Where the accounts live: users.json, or the users collection of db.json. */
@@ -69,11 +80,24 @@ export function validateData(where: string, data: unknown): asserts data is Data
   }
 }
 
-async function readJsonSource(file: string): Promise<Data> {
+/** A db file as read: its data, its text (what reset() writes back), and its version before the read. */
+export interface LoadedData {
+  data: Data;
+  file?: string;
+  text?: string;
+  version?: FileVersion;
+}
+
+async function readJsonSource(file: string): Promise<LoadedData> {
   // A db json-server cannot serve is a run-time failure (exit 1), as json-server treats it.
-  const data = await readJsonFile(file, (message) => new RuntimeError(message));
+  const fail = (message: string) => new RuntimeError(message);
+  // The stat comes first: an edit made during the read shows as an edit at the first write, never the reverse.
+  const version = await versionOf(file);
+  const text = await readJsonText(file, fail);
+  if (text === undefined) throw fail(`${file}: the file does not exist`);
+  const data = parseJson(file, text, fail);
   validateData(file, data);
-  return data;
+  return { data, file, text, version };
 }
 
 /** A .js / .cjs source exports the data, or a (possibly async) function returning it, as json-server allows. */
@@ -96,33 +120,59 @@ export function isScriptSource(source: string): boolean {
   return /\.c?js$/i.test(source);
 }
 
-export async function loadData(source: string | Data): Promise<{ data: Data; file?: string }> {
+export async function loadData(source: string | Data): Promise<LoadedData> {
   if (typeof source !== 'string') {
     validateData('the db option', source);
     return { data: structuredClone(source) };
   }
   if (isScriptSource(source)) return { data: await readScriptSource(source) };
-  return { data: await readJsonSource(source), file: source };
+  return readJsonSource(source);
 }
 
-export async function openDatabase(data: Data, file: string | undefined, options: DatabaseOptions): Promise<Database> {
+const isEmptyList = (value: unknown) => Array.isArray(value) && value.length === 0;
+
+/**
+ * Whether the `users` collection is the accounts' profiles: when db.json has none, or an empty one (a
+ * json-server-auth template's `"users": []`, kept in the file as it is), or holds the accounts themselves.
+ */
+export function usersAreAccounts(data: Data, accountsHome: AccountsHome): boolean {
+  return accountsHome === 'db-collection' || data[USERS_COLLECTION] === undefined || isEmptyList(data[USERS_COLLECTION]);
+}
+
+function handEditMessage(file: string, reloadsOnEdit: boolean | undefined): string {
+  return reloadsOnEdit
+    ? `${file} was edited while this change was being saved; the edit wins and the change was not saved. Send it again.`
+    : `${file} was edited by hand while the server runs; the edit is kept and this change was not saved. Restart the server to serve the edit (or run it with --watch, which reloads on every edit).`;
+}
+
+export async function openDatabase(loaded: LoadedData, options: DatabaseOptions): Promise<Database> {
+  const { data, file } = loaded;
   const storedInDb = options.accountsHome === 'db-collection';
   const atStart = structuredClone(data);
-  const accountsCollection = storedInDb || !(USERS_COLLECTION in data);
+  const accountsCollection = usersAreAccounts(data, options.accountsHome);
+  const keepsEmptyUsers = !storedInDb && isEmptyList(data[USERS_COLLECTION]);
   let storedAccounts: unknown = data[USERS_COLLECTION];
   const persistedState = (): Data => {
     const state = db.getState();
     if (storedInDb) return { ...state, [USERS_COLLECTION]: storedAccounts };
     if (!accountsCollection) return state;
+    // Spreading keeps the key's place in the file.
+    if (keepsEmptyUsers) return { ...state, [USERS_COLLECTION]: [] };
     const { [USERS_COLLECTION]: _profiles, ...rest } = state;
     return rest;
   };
   const serializer = new DbSerializer();
   const text = () => serializer.serialize(persistedState(), '\n');
   let before: () => Promise<void> = () => Promise.resolve();
-  const writer = file ? new GroupCommitFile(file, text, { keepExternalEdits: options.keepExternalEdits, beforeWrite: () => before() }) : undefined;
-  await writer?.adoptCurrentFile();
-  const commit = () => writer?.commit() ?? Promise.resolve();
+  const keepExternalEdits = file ? { message: handEditMessage(file, options.reloadsOnEdit), noticed: options.reloadsOnEdit ? undefined : () => options.onHandEdit?.(file) } : undefined;
+  const writer = file ? new GroupCommitFile(file, text, { keepExternalEdits, beforeWrite: () => before() }) : undefined;
+  await writer?.adoptCurrentFile(loaded.version);
+  /** True once a change was asked to be saved since start (or the last reset): reset() then writes the start text. */
+  let changedSinceStart = false;
+  const commit = () => {
+    changedSinceStart = true;
+    return writer?.commit() ?? Promise.resolve();
+  };
   const db = low({
     // Profiles replace the accounts before json-server ever sees the data (spreading keeps the key's place).
     read: () => (accountsCollection ? { ...data, [USERS_COLLECTION]: [] } : data),
@@ -150,10 +200,16 @@ export async function openDatabase(data: Data, file: string | undefined, options
     writeAfter(wait) {
       before = wait;
     },
-    resetToStart() {
+    async resetToStart() {
       const profiles = db.getState()[USERS_COLLECTION];
       db.setState(accountsCollection ? { ...structuredClone(atStart), [USERS_COLLECTION]: profiles } : structuredClone(atStart));
-      return commit();
+      storedAccounts = structuredClone(atStart[USERS_COLLECTION]);
+      if (!writer || loaded.text === undefined) return;
+      // The file as it was read, byte for byte: a test suite's fixture is never reformatted, and when nothing
+      // changed (and no hand edit happened) it is not even written.
+      if (!changedSinceStart && (await writer.isOurs())) return;
+      changedSinceStart = false;
+      await writer.restore(loaded.text);
     },
   };
 }

@@ -13,10 +13,11 @@ export interface GroupCommitOptions {
   /** Permissions for a file written for the first time (an existing file keeps its own). */
   mode?: number;
   /**
-   * Refuse to write over a change someone else made to the file since our last write (a hand edit under
-   * --watch): the writes waiting are rejected with a 409 instead, and the edit stands.
+   * Refuse to write over a change someone else made to the file since we last read or wrote it (a hand edit):
+   * the writes waiting are rejected with a 409 saying `message` instead, and the edit stands. `noticed` is called
+   * once for each edited version, so the server can say so once.
    */
-  keepExternalEdits?: boolean;
+  keepExternalEdits?: { message: string; noticed?: () => void };
   /**
    * The file is shared with other processes (the `token` command adds sessions): each write holds the file's
    * lock, and first hands a change someone else made since our last write to `mergeOutsideChange`.
@@ -37,6 +38,10 @@ export class GroupCommitFile {
   private waiters: Waiter[] = [];
   private running: Promise<void> | undefined;
   private lastWritten: FileVersion | undefined;
+  /** The edited version last reported to `keepExternalEdits.noticed`. */
+  private noticedVersion: string | undefined;
+  /** restore(): the text to write, and the generation asking for it. */
+  private restoring: { generation: number; text: string | Buffer } | undefined;
 
   constructor(
     private readonly file: string,
@@ -60,9 +65,22 @@ export class GroupCommitFile {
     return promise;
   }
 
-  /** Records the file as it is now as ours: after loading it, so an edit after that is recognised as one. */
-  async adoptCurrentFile(): Promise<void> {
-    this.lastWritten = await versionOf(this.file);
+  /**
+   * Writes `text` (the file as it was at start, for reset()) over whatever the file holds, a hand edit included;
+   * resolves once on disk. A change asked for before that write begins is written instead, as usual.
+   */
+  restore(text: string | Buffer): Promise<void> {
+    this.requested += 1;
+    this.restoring = { generation: this.requested, text };
+    return this.settled();
+  }
+
+  /**
+   * Records the file as ours in `version` (taken before reading it), or as it is now: after loading it, so an edit
+   * after that is recognised as one.
+   */
+  async adoptCurrentFile(version?: FileVersion): Promise<void> {
+    this.lastWritten = version ?? (await versionOf(this.file));
   }
 
   /** True when the file on disk is the one we last wrote or loaded: a change event that is our own. */
@@ -74,7 +92,7 @@ export class GroupCommitFile {
     while (this.committed < this.requested) {
       const generation = this.requested;
       try {
-        await this.writeOnce();
+        await this.writeOnce(generation);
         this.settle(generation);
       } catch (error) {
         this.settle(generation, error);
@@ -83,14 +101,21 @@ export class GroupCommitFile {
     this.running = undefined;
   }
 
-  private async writeOnce(): Promise<void> {
+  private async writeOnce(generation: number): Promise<void> {
     const { mergeOutsideChange, beforeWrite } = this.options;
     if (beforeWrite) await beforeWrite();
-    if (!mergeOutsideChange) return this.writeUnlocked();
-    await withFileLock(this.file, async () => {
-      if (await this.changedOutside()) await mergeOutsideChange();
-      await this.writeUnlocked();
-    });
+    const restoring = this.restoring && this.restoring.generation <= generation ? this.restoring : undefined;
+    // The start text only when no change came after the reset; either way, a reset writes over a hand edit.
+    const text = restoring?.generation === generation ? restoring.text : undefined;
+    try {
+      if (!mergeOutsideChange) return await this.writeUnlocked(text, Boolean(restoring));
+      await withFileLock(this.file, async () => {
+        if (await this.changedOutside()) await mergeOutsideChange();
+        await this.writeUnlocked(text, Boolean(restoring));
+      });
+    } finally {
+      if (restoring && this.restoring === restoring) this.restoring = undefined;
+    }
   }
 
   /** True when the file exists and is not the version we last wrote or loaded: another process changed it. */
@@ -99,12 +124,19 @@ export class GroupCommitFile {
     return now !== undefined && !sameVersion(now, this.lastWritten);
   }
 
-  private async writeUnlocked(): Promise<void> {
-    if (this.options.keepExternalEdits && this.lastWritten && !sameVersion(await versionOf(this.file), this.lastWritten)) {
-      throw new ApiError(409, 'conflict', `${this.file} was edited while this change was being saved; the edit wins and the change was not saved. Send it again.`);
+  private async writeUnlocked(text: string | Buffer | undefined, overEdits: boolean): Promise<void> {
+    const external = this.options.keepExternalEdits;
+    if (external && !overEdits && this.lastWritten) {
+      const now = await versionOf(this.file);
+      if (!sameVersion(now, this.lastWritten)) {
+        const key = now ? `${now.ino}:${now.size}:${now.mtimeMs}` : 'deleted';
+        if (key !== this.noticedVersion) external.noticed?.();
+        this.noticedVersion = key;
+        throw new ApiError(409, 'conflict', external.message);
+      }
     }
     // Serialised now, when the write begins: it carries every change made up to this moment.
-    await writeTextAtomic(this.file, this.text(), this.options.mode);
+    await writeTextAtomic(this.file, text ?? this.text(), this.options.mode);
     this.lastWritten = await versionOf(this.file);
   }
 

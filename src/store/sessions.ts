@@ -1,4 +1,3 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../errors';
@@ -7,6 +6,7 @@ import { toJsonText } from './atomic';
 import { withFileLock } from './file-lock';
 import { GroupCommitFile } from './group-commit';
 import { readJsonFile } from './json-file';
+import { ensureStateDir } from './state';
 
 /** One login: its current refresh token (as a hash), the ones it has spent, and when it ends. */
 export interface Session {
@@ -116,8 +116,7 @@ export class SessionStore {
     const store = new SessionStore(options);
     await store.file.adoptCurrentFile();
     await store.mergeFile();
-    await mkdir(path.dirname(options.file), { recursive: true, mode: 0o700 });
-    return store;
+    return store; // reads only: the server creates the state folder once its start is sure
   }
 
   /**
@@ -125,7 +124,7 @@ export class SessionStore {
    * running server's changes in between cannot be written over with an older copy. No refresh token leaves.
    */
   static async startInFile(options: SessionStoreOptions, userId: string, accountIdentity: string): Promise<Session> {
-    await mkdir(path.dirname(options.file), { recursive: true, mode: 0o700 });
+    await ensureStateDir(path.dirname(options.file));
     return withFileLock(options.file, async () => {
       const store = new SessionStore(options, true);
       await store.mergeFile();
