@@ -168,7 +168,7 @@ function resolveAllowedHosts(hosts: ServerOptions['allowedHosts'] = []): Allowed
 }
 
 /** A role name (not a keyword of routes.json), and not admin: a newcomer never gets the keys by registering. */
-function resolveDefaultRole(role: unknown = DEFAULTS.defaultRole): string {
+export function resolveDefaultRole(role: unknown = DEFAULTS.defaultRole): string {
   let who;
   try {
     who = parseWho(role);

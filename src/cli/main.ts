@@ -85,6 +85,15 @@ export async function main(argv: readonly string[]): Promise<void> {
     applyConfigFile(program);
     running = await serve(db, program.opts<ServeFlags>());
   });
+  // `--help | head` closes the pipe early: that is the reader's choice, not a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  });
+  // commander answers `help <unknown>` with the main help and exit 0; a name that is no command is a usage error.
+  const [first, second] = argv.slice(2);
+  if (first === 'help' && second !== undefined && !second.startsWith('-') && second !== 'help' && !program.commands.some((each) => each.name() === second)) {
+    fail(`help: there is no command "${second}"; the commands are ${program.commands.map((each) => each.name()).join(', ')} (see fake-jwt-api --help)`, EXIT.usage);
+  }
   try {
     command = program.parseAsync([...argv.slice(0, 2), ...normalizeArgs(argv.slice(2))]);
     await command;

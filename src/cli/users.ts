@@ -4,7 +4,7 @@ import { requireEmail, requireNewPassword } from '../auth/fields';
 import { hashPassword } from '../auth/passwords';
 import { parseWho } from '../rules/who';
 import { ApiError, ConfigError } from '../errors';
-import { DEFAULTS } from '../options';
+import { DEFAULTS, resolveDefaultRole } from '../options';
 import { DEFAULT_ROLE, roleOf } from '../store/accounts-file';
 import { usersFileSource } from '../store/account-sources';
 import { AccountStore } from '../store/account-store';
@@ -48,6 +48,8 @@ function asUsage<T>(users: string, email: string, work: () => Promise<T>): Promi
  * once; the file only ever holds its hash.
  */
 export async function addUser(email: string, options: UsersAddOptions, log: (line: string) => void): Promise<void> {
+  // The server's rule for its flag holds here too: --default-role is never admin (--role admin says it outright).
+  if (options.role === undefined && options.defaultRole !== undefined) resolveDefaultRole(options.defaultRole);
   const role = options.role ?? options.defaultRole ?? DEFAULT_ROLE;
   try {
     if (parseWho(role).kind !== 'role') throw new Error('that is a keyword of routes.json');

@@ -51,8 +51,15 @@ export function renderPlayground(data: PlaygroundData, nonce: string): string {
  * GET /: the playground, unless the static folder has an index.html (served before this). Its script and style
  * run only by nonce, and it may talk to this origin alone: data shown on the page can never run as code.
  */
+/** A client on this machine: the demo accounts' emails are for the person at its keyboard, not for the network. */
+export function fromThisMachine(address: string | undefined): boolean {
+  if (!address) return false;
+  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
+  return plain === '::1' || /^127\./.test(plain);
+}
+
 export function makeHomePage(data: () => PlaygroundData): RequestHandler {
-  return function homePage(_req, res) {
+  return function homePage(req, res) {
     // No other site may read this page, whatever CORS allows for the API: it names the demo accounts.
     for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']) res.removeHeader(header);
     const nonce = randomBytes(16).toString('base64');
@@ -62,6 +69,9 @@ export function makeHomePage(data: () => PlaygroundData): RequestHandler {
       'Referrer-Policy': 'no-referrer',
       'X-Content-Type-Options': 'nosniff',
     });
-    res.type('html').send(renderPlayground(data(), nonce));
+    const shown = data();
+    // With --host 0.0.0.0 the page reaches other machines: they get no demo accounts (an admin's email, say).
+    if (!fromThisMachine(req.socket.remoteAddress)) shown.demoAccounts = [];
+    res.type('html').send(renderPlayground(shown, nonce));
   };
 }

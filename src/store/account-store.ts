@@ -196,14 +196,17 @@ export class AccountStore {
    * request, no orphan check) can see one without the other. Resolves to undefined when there is no such id.
    */
   async update(id: string, change: (account: Account) => Account, accepted?: (before: Account, after: Account) => void): Promise<Account | undefined> {
-    return this.transact(async () => {
+    return this.transact(async (undo) => {
       const index = this.current.accounts.findIndex((account) => String(account.id) === id);
       if (index === -1) return undefined;
       const before = this.current.accounts[index];
       const updated = change({ ...before });
       const key = emailKey(updated.email);
       if (this.current.accounts.some((account, other) => other !== index && emailKey(account.email) === key)) throw emailTaken(updated.email);
-      accepted?.(before, updated);
+      if (accepted) {
+        accepted(before, updated);
+        undo(() => accepted(updated, before));
+      }
       const accounts = this.current.accounts.map((account, other) => (other === index ? updated : account));
       this.current = { ...this.current, accounts, changed: true };
       return updated;
@@ -258,12 +261,22 @@ export class AccountStore {
    * `change` is applied to that fresh content (never to our older copy), and the result is written before the
    * lock is let go. An id claimed inside `change` is claimed in the same step.
    */
-  private transact<T>(change: () => Promise<T>): Promise<T> {
+  private transact<T>(change: (undo: (step: () => void) => void) => Promise<T>): Promise<T> {
     return this.exclusive(() =>
       this.source.locked(async () => {
         await this.reloadIfEdited();
-        const result = await change();
-        await this.persistIfChanged();
+        const before = this.current;
+        const undoSteps: Array<() => void> = [];
+        const result = await change((step) => undoSteps.push(step));
+        try {
+          await this.persistIfChanged();
+        } catch (error) {
+          // Not saved: nothing of the change stays, in memory or in the sessions (a 409 that still changed a
+          // password in memory would be undone at the next restart, behind the user's back).
+          this.current = before;
+          for (const step of undoSteps.reverse()) step();
+          throw error;
+        }
         return result;
       }),
     );

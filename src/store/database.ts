@@ -166,7 +166,7 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
   let before: () => Promise<void> = () => Promise.resolve();
   const keepExternalEdits = file ? { message: handEditMessage(file, options.reloadsOnEdit), noticed: options.reloadsOnEdit ? undefined : () => options.onHandEdit?.(file) } : undefined;
   const writer = file ? new GroupCommitFile(file, text, { keepExternalEdits, beforeWrite: () => before() }) : undefined;
-  await writer?.adoptCurrentFile(loaded.version);
+  await writer?.adoptCurrentFile(loaded.version, loaded.text);
   /** True once a change was asked to be saved since start (or the last reset): reset() then writes the start text. */
   let changedSinceStart = false;
   const commit = () => {
@@ -190,9 +190,16 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
     setAccountProfiles(users) {
       if (accountsCollection) db.set(USERS_COLLECTION, users).value();
     },
-    saveStoredAccounts(accounts) {
+    async saveStoredAccounts(accounts) {
+      const previous = storedAccounts;
       storedAccounts = accounts;
-      return commit();
+      try {
+        await commit();
+      } catch (error) {
+        // Not saved (a hand edit of db.json wins, answering 409): the accounts stay as they were, in memory too.
+        if (storedAccounts === accounts) storedAccounts = previous;
+        throw error;
+      }
     },
     settled: () => writer?.settled() ?? Promise.resolve(),
     fileIsOurs: async () => (writer ? writer.isOurs() : true),

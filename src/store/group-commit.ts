@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { ApiError } from '../errors';
 import { writeTextAtomic } from './atomic';
 import { withFileLock } from './file-lock';
@@ -38,6 +39,8 @@ export class GroupCommitFile {
   private waiters: Waiter[] = [];
   private running: Promise<void> | undefined;
   private lastWritten: FileVersion | undefined;
+  /** The bytes last written or loaded: a file whose stat moved but whose content is these was not edited (a touch). */
+  private lastBytes: Buffer | undefined;
   /** The edited version last reported to `keepExternalEdits.noticed`. */
   private noticedVersion: string | undefined;
   /** restore(): the text to write, and the generation asking for it. */
@@ -79,8 +82,18 @@ export class GroupCommitFile {
    * Records the file as ours in `version` (taken before reading it), or as it is now: after loading it, so an edit
    * after that is recognised as one.
    */
-  async adoptCurrentFile(version?: FileVersion): Promise<void> {
+  async adoptCurrentFile(version?: FileVersion, text?: string | Buffer): Promise<void> {
     this.lastWritten = version ?? (await versionOf(this.file));
+    this.lastBytes = text === undefined ? undefined : Buffer.from(text);
+  }
+
+  /** The stat moved: an edit, unless the content is still what we last wrote or loaded (then that stat is adopted). */
+  private async editedSince(now: FileVersion | undefined): Promise<boolean> {
+    if (!now || !this.lastBytes) return true;
+    const onDisk = await readFile(this.file).catch(() => undefined);
+    if (!onDisk || !onDisk.equals(this.lastBytes)) return true;
+    this.lastWritten = now;
+    return false;
   }
 
   /** True when the file on disk is the one we last wrote or loaded: a change event that is our own. */
@@ -128,7 +141,7 @@ export class GroupCommitFile {
     const external = this.options.keepExternalEdits;
     if (external && !overEdits && this.lastWritten) {
       const now = await versionOf(this.file);
-      if (!sameVersion(now, this.lastWritten)) {
+      if (!sameVersion(now, this.lastWritten) && (await this.editedSince(now))) {
         const key = now ? `${now.ino}:${now.size}:${now.mtimeMs}` : 'deleted';
         if (key !== this.noticedVersion) external.noticed?.();
         this.noticedVersion = key;
@@ -136,8 +149,10 @@ export class GroupCommitFile {
       }
     }
     // Serialised now, when the write begins: it carries every change made up to this moment.
-    await writeTextAtomic(this.file, text ?? this.text(), this.options.mode);
+    const content = text ?? this.text();
+    await writeTextAtomic(this.file, content, this.options.mode);
     this.lastWritten = await versionOf(this.file);
+    if (this.options.keepExternalEdits) this.lastBytes = Buffer.isBuffer(content) ? content : Buffer.from(content);
   }
 
   private settle(generation: number, error?: unknown): void {
