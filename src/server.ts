@@ -243,7 +243,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     // json-server's list and create routes overwrite the exposed headers with their own; put ours back.
     if (options.cors) res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
     const send = () => res.jsonp(res.locals.data);
-    // Reads answer at once; a change answers only once it is on disk (group commit: see store/group-commit.ts).
+    // Reads answer at once; a change answers only once it is on disk (group commit: see files/group-commit.ts).
     if (req.method === 'GET' || req.method === 'HEAD') send();
     else database.settled().then(send, (error: unknown) => sendApiError(res, toApiError(error)));
   };

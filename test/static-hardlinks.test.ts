@@ -171,7 +171,7 @@ describe('the headers express.static gives, from the opened file', () => {
 });
 
 // The server hashes users.json (a new file) before the static folder's guard exists: the files layer remembers a
-// version it replaced while a second name still led to it (store/atomic.ts), and the guard asks it.
+// version it replaced while a second name still led to it (files/atomic.ts), and the guard asks it.
 it('refuses a hard link made to users.json, which keeps its plain-text passwords, before and after the server rewrites it', async () => {
   const plain = makeProject(); // users.json with plain-text passwords, as a new project has it
   plain.write('public/index.html', '<p>app</p>');

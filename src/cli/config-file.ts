@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command, Option } from 'commander';
 import { ConfigError } from '../errors';
-import { readJsonFileSync } from '../store/json-file';
+import { readJsonFileSync } from '../files/json-file';
 
 const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 

@@ -3,7 +3,7 @@ import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream';
 import type { Request, RequestHandler, Response } from 'express';
-import { fileIdentity, isOutlivedVersion } from '../store/atomic';
+import { fileIdentity, isOutlivedVersion } from '../files/atomic';
 import { ConfigError } from '../errors';
 
 function realPath(file: string): string | undefined {

@@ -1,9 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { badRequest, conflict } from '../errors';
-import { toJsonText } from '../store/atomic';
-import { GroupCommitFile } from '../store/group-commit';
-import { readJsonFile } from '../store/json-file';
+import { toJsonText } from '../files/atomic';
+import { GroupCommitFile } from '../files/group-commit';
+import { readJsonFile } from '../files/json-file';
 
 type Doc = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { toJsonText, writeTextAtomic } from './atomic';
+import { toJsonText, writeTextAtomic } from '../files/atomic';
 import { accountsFileContent, fileEntry, parseAccounts, parseAccountsText, readAccountsText, type AccountsFile, type KnownHashes, type LoadedAccounts } from './accounts-file';
-import { withFileLock } from './file-lock';
-import { sameVersion, versionOf, type FileVersion } from './file-version';
+import { withFileLock } from '../files/file-lock';
+import { sameVersion, versionOf, type FileVersion } from '../files/file-version';
 import { AccountIdMark, ensureStateDir, statePaths, type AccountIdMarks } from './state';
 
 /** Where the accounts live: users.json, or the users collection of a json-server-auth db.json. */

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors';
 import { hashPassword, isPasswordHash } from '../auth/passwords';
-import { parseJson } from './json-file';
+import { parseJson } from '../files/json-file';
 import type { AccountIdMarks } from './state';
 
 /** One account as the server holds it: `{ id, email, password, role?, ...profile }`. */

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import low, { type LowDb } from 'lowdb';
 import { RuntimeError } from '../errors';
-import { GroupCommitFile } from './group-commit';
+import { GroupCommitFile } from '../files/group-commit';
 import { DbSerializer } from './serialize';
-import { parseJson, readJsonText } from './json-file';
-import { versionOf, type FileVersion } from './file-version';
+import { parseJson, readJsonText } from '../files/json-file';
+import { versionOf, type FileVersion } from '../files/file-version';
 
 export type Data = Record<string, unknown>;
 

@@ -2,10 +2,10 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../errors';
 import { hashRefreshToken, newRefreshToken } from '../auth/refresh-token';
-import { toJsonText } from './atomic';
-import { withFileLock } from './file-lock';
-import { GroupCommitFile } from './group-commit';
-import { readJsonFile } from './json-file';
+import { toJsonText } from '../files/atomic';
+import { withFileLock } from '../files/file-lock';
+import { GroupCommitFile } from '../files/group-commit';
+import { readJsonFile } from '../files/json-file';
 import { ensureStateDir } from './state';
 
 /** One login: its current refresh token (as a hash), the ones it has spent, and when it ends. */

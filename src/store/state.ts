@@ -3,9 +3,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { ConfigError } from '../errors';
-import { writeJsonAtomic } from './atomic';
-import { withFileLock } from './file-lock';
-import { readJsonFile } from './json-file';
+import { writeJsonAtomic } from '../files/atomic';
+import { withFileLock } from '../files/file-lock';
+import { readJsonFile } from '../files/json-file';
 
 /**
  * The server's own state: the signing secret, the sessions and revocations (sessions.ts), the account ids, the
