@@ -222,7 +222,6 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     cascade,
     authenticate,
     collections: new Set([...resources.values()].filter((resource) => resource.kind === 'collection').map((resource) => resource.name)),
-    foreignKeySuffix: options.foreignKeySuffix,
     accountsCollection: database.accountsCollection,
     publicEmails: options.publicEmails,
     reauthenticate: customRoutes,

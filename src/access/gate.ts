@@ -12,7 +12,7 @@ import { USERS_COLLECTION } from '../store/database';
 import type { Verdict } from './decide';
 import { findRecord, guardOwnerField, isOwnedBy, notYours, type OwnershipContext } from './owner';
 import { isRead, type AccessPolicy, type RecordFilter } from './policy';
-import type { Target } from './resolve';
+import { itemPath, type Target } from './resolve';
 
 export interface DataGateOptions {
   policy: AccessPolicy;
@@ -22,7 +22,6 @@ export interface DataGateOptions {
   authenticate: Authenticate;
   /** The collections of the data, by name: `_embed` and `_expand` may name only these. */
   collections: ReadonlySet<string>;
-  foreignKeySuffix: string;
   /** True when `users` is the collection of account profiles. */
   accountsCollection: boolean;
   /** --public-emails: every caller sees every account's email in the users resource, as json-server-auth showed them. */
@@ -87,17 +86,18 @@ export interface DataGates {
 }
 
 export function makeDataGate(options: DataGateOptions): DataGates {
-  const { policy, ownership, ledger, authenticate, collections, foreignKeySuffix } = options;
+  const { policy, ownership, ledger, authenticate, collections } = options;
+  // Parents by the singular json-server reads them by (`postId`): /post/1/comments and /POSTS/1/comments are post 1.
+  const collectionsBySingular = new Map([...collections].reverse().map((name) => [pluralize.singular(name).toLowerCase(), name]));
 
   /**
    * SPEC §6: reading /posts/1/comments also needs the right to read post 1. json-server reads the parent by its
    * singular (`postId`), so `/post/1/comments` and `/POSTS/1/comments` name post 1 too.
    */
   function enforceParentRead(req: Request, parent: NonNullable<CollectionTarget['parent']>): void {
-    const singular = pluralize.singular(parent.name).toLowerCase();
-    const name = [...collections].find((collection) => pluralize.singular(collection).toLowerCase() === singular);
+    const name = collectionsBySingular.get(pluralize.singular(parent.name).toLowerCase());
     if (!name) return; // json-server filters on it all the same; nothing to read
-    const verdict = policy.enforce(req, 'GET', `/${name}/${encodeURIComponent(parent.id)}`);
+    const verdict = policy.enforce(req, 'GET', itemPath(name, parent.id));
     if (verdict.pass !== 'owner') return;
     const record = findRecord(ownership.data()[name], ownership.idField, parent.id);
     if (!isOwnedBy(record, ownership.ownerField(name), verdict.callerId)) {
@@ -116,10 +116,7 @@ export function makeDataGate(options: DataGateOptions): DataGates {
    * the rest stay (their owners, or an admin, may remove them). Refusing instead would let anyone who may point a
    * record at yours (a comment on your post) stop you deleting it, and tell them of records they cannot read.
    */
-  const mayCascadeTo = (req: Request) => ({ collection: name, record }: Dependent) => {
-    const verdict = policy.verdict(req, 'DELETE', `/${name}/${encodeURIComponent(String(record[ownership.idField]))}`);
-    return verdict.pass === 'full' || (verdict.pass === 'owner' && isOwnedBy(record, ownership.ownerField(name), verdict.callerId));
-  };
+  const mayCascadeTo = (req: Request) => ({ collection, record }: Dependent) => policy.allowsRecord(req, 'DELETE', collection, record);
 
   /** Checks a write and prepares its body; false when the gate answered itself (json-server's 404 for a missing record). */
   function checkWrite(req: Request, res: Response, target: Exclude<Target, { kind: 'db' }>, verdict: Verdict): boolean {

@@ -3,6 +3,7 @@ import type { Authenticate } from '../auth/authenticate';
 import { whoMay, type RuleMatcher } from '../rules/match';
 import type { Who } from '../rules/who';
 import { decide, refusal, type Verdict } from './decide';
+import { itemPath } from './resolve';
 import { isOwnedBy, type OwnershipContext } from './owner';
 
 export type DefaultAccess = 'authenticated' | 'public';
@@ -30,6 +31,8 @@ export interface AccessPolicy {
   ownerRuled(resource: string): boolean;
   /** True when the caller passes every write method of the resource fully (e.g. `admin` in its rule): they may name any owner. */
   writesEverything(req: Request, resource: string): boolean;
+  /** Whether the caller may use `method` on one record of a collection: its item's rule passes fully, or as its owner. */
+  allowsRecord(req: Request, method: string, collection: string, record: unknown): boolean;
   /**
    * Which records of a collection the caller may read, judged record by record where an item rule (`/posts/1`)
    * applies: undefined when they may read all of them, `false` when none.
@@ -44,16 +47,17 @@ export interface PolicyOptions {
   ownership: OwnershipContext;
 }
 
-const itemPath = (collection: string, id: unknown) => `/${collection}/${encodeURIComponent(String(id))}`;
 
 export function makeAccessPolicy(options: PolicyOptions): AccessPolicy {
   const { rules, authenticate, ownership } = options;
   const defaultWho: readonly Who[] = [{ kind: options.defaultAccess }];
   const verdict = (req: Request, method: string, canonicalPath: string) => decide(whoMay(rules.ruleFor(canonicalPath), method) ?? defaultWho, authenticate(req));
 
-  /** Whether the caller may read one record, given the verdict that applies to it. */
-  const readable = (record: unknown, collectionVerdict: Verdict, field: string) =>
-    collectionVerdict.pass === 'full' || (collectionVerdict.pass === 'owner' && isOwnedBy(record, field, collectionVerdict.callerId));
+  /** Whether a verdict lets the caller at one record of the collection. */
+  const passes = (result: Verdict, record: unknown, collection: string) =>
+    result.pass === 'full' || (result.pass === 'owner' && isOwnedBy(record, ownership.ownerField(collection), result.callerId));
+  const allowsRecord: AccessPolicy['allowsRecord'] = (req, method, collection, record) =>
+    passes(verdict(req, method, itemPath(collection, (record as Record<string, unknown> | null)?.[ownership.idField])), record, collection);
 
   return {
     verdict,
@@ -69,16 +73,13 @@ export function makeAccessPolicy(options: PolicyOptions): AccessPolicy {
     writesEverything(req, resource) {
       return WRITE_METHODS.every((method) => verdict(req, method, `/${resource}`).pass === 'full');
     },
+    allowsRecord,
     readFilter(req, collection) {
-      const field = ownership.ownerField(collection);
-      if (rules.hasItemRules(collection)) {
-        const idField = ownership.idField;
-        return (record) => readable(record, verdict(req, 'GET', itemPath(collection, (record as Record<string, unknown> | null)?.[idField])), field);
-      }
+      if (rules.hasItemRules(collection)) return (record) => allowsRecord(req, 'GET', collection, record);
       const collectionVerdict = verdict(req, 'GET', `/${collection}`);
       if (collectionVerdict.pass === 'full') return undefined;
       if (collectionVerdict.pass === 'none') return false;
-      return (record) => readable(record, collectionVerdict, field);
+      return (record) => passes(collectionVerdict, record, collection);
     },
   };
 }

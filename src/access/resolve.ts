@@ -64,7 +64,7 @@ function pathSegments(pathname: string): string[] | undefined {
 
 // The resource name goes in as json-server registered it (its route is `/${name}`); the id is encoded once,
 // because Express decodes route parameters.
-const itemPath = (name: string, id: string) => `/${name}/${encodeURIComponent(id)}`;
+export const itemPath = (name: string, id: unknown) => `/${name}/${encodeURIComponent(String(id))}`;
 
 /**
  * Resolves `method pathname` (after rewrites and method override) to what json-server will serve, or undefined

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { ApiDescription } from '../describe';
+import { isLoopbackHostname } from './origins';
 import type { DemoAccount } from '../store/account-store';
 
 /** What the playground page shows besides the API's description. */
@@ -53,9 +54,8 @@ export function renderPlayground(data: PlaygroundData, nonce: string): string {
  */
 /** A client on this machine: the demo accounts' emails are for the person at its keyboard, not for the network. */
 export function fromThisMachine(address: string | undefined): boolean {
-  if (!address) return false;
-  const plain = address.startsWith('::ffff:') ? address.slice(7) : address;
-  return plain === '::1' || /^127\./.test(plain);
+  // An IPv4 client of a dual-stack socket shows as ::ffff:127.0.0.1.
+  return address !== undefined && isLoopbackHostname(address.replace(/^::ffff:/i, ''));
 }
 
 export function makeHomePage(data: () => PlaygroundData): RequestHandler {

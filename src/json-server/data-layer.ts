@@ -17,8 +17,6 @@ export interface DataLayerOptions {
   changed(record: object): void;
 }
 
-const own = Object.prototype.hasOwnProperty;
-
 /** lodash-id compares ids by their string form; a record without one, or a missing id, matches nothing. */
 function sameId(record: unknown, idField: string, id: unknown): boolean {
   if (record === null || typeof record !== 'object' || id === undefined || id === null) return false;
@@ -56,6 +54,19 @@ export function installDataLayer(db: LowDb, options: DataLayerOptions): void {
   const { ledger, collectionName, changed } = options;
   const idField = () => lodash.__id();
 
+  /** PATCH (`attrs` over the record) or PUT (`attrs` instead of it): the record keeps its id, and its cached bytes go. */
+  function changeInPlace(collection: Doc[], id: unknown, attrs: Doc, replace: boolean): Doc | undefined {
+    const field = idField();
+    const doc = collection[indexOfId(collection, field, id)];
+    if (!doc) return undefined;
+    const docId = doc[field];
+    if (replace) for (const key of Object.keys(doc)) delete doc[key];
+    assignOwn(doc, attrs);
+    doc[field] = docId;
+    changed(doc);
+    return doc;
+  }
+
   lodash.mixin({
     getById(collection: Doc[], id: unknown) {
       const index = indexOfId(collection, idField(), id);
@@ -76,28 +87,8 @@ export function installDataLayer(db: LowDb, options: DataLayerOptions): void {
       return doc;
     },
 
-    updateById(collection: Doc[], id: unknown, attrs: Doc) {
-      const field = idField();
-      const doc = collection[indexOfId(collection, field, id)];
-      if (!doc) return undefined;
-      const docId = doc[field];
-      assignOwn(doc, attrs);
-      doc[field] = docId;
-      changed(doc);
-      return doc;
-    },
-
-    replaceById(collection: Doc[], id: unknown, attrs: Doc) {
-      const field = idField();
-      const doc = collection[indexOfId(collection, field, id)];
-      if (!doc) return undefined;
-      const docId = doc[field];
-      for (const key of Object.keys(doc)) if (own.call(doc, key)) delete doc[key];
-      assignOwn(doc, attrs);
-      doc[field] = docId;
-      changed(doc);
-      return doc;
-    },
+    updateById: (collection: Doc[], id: unknown, attrs: Doc) => changeInPlace(collection, id, attrs, false),
+    replaceById: (collection: Doc[], id: unknown, attrs: Doc) => changeInPlace(collection, id, attrs, true),
 
     removeById(collection: Doc[], id: unknown) {
       const index = indexOfId(collection, idField(), id);
