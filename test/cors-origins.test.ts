@@ -1,5 +1,5 @@
-import { start, type StartedServer, type StartOptions } from '../src/start';
-import { makeProject, runCli, startCli, SAMPLE_DB, type Project } from './helpers';
+import type { StartedServer } from '../src/start';
+import { makeProject, runCli, startCli, startedPerTest, SAMPLE_DB, type Project } from './helpers';
 import { rawRequest, type RawResponse } from './raw-http';
 
 // A page on a foreign site must not obtain a token from a developer's server: not by reading a CORS answer,
@@ -10,22 +10,10 @@ const EVIL = 'https://evil.example';
 const JSON_TYPE = { 'Content-Type': 'application/json' };
 
 let project: Project;
-const servers: StartedServer[] = [];
-
-async function serve(options: Partial<StartOptions> = {}): Promise<StartedServer> {
-  const server = await start({ db: project.file('db.json'), ...options });
-  servers.push(server);
-  return server;
-}
-
 beforeEach(() => {
   project = makeProject();
 });
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-  project.cleanup();
-});
+const serve = startedPerTest(() => project);
 
 const login = (server: StartedServer, origin?: string, path = '/auth/login') =>
   rawRequest(server.url, { method: 'POST', path, headers: { ...JSON_TYPE, ...(origin ? { Origin: origin } : {}) }, body: JSON.stringify(ALICE) });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { createServer, type FakeJwtApi } from '../src/server';
 import type { ServerOptions } from '../src/options';
+import { start, type StartedServer, type StartOptions } from '../src/start';
 
 export const ROOT = path.join(__dirname, '..');
 export const BIN = path.join(ROOT, 'bin', 'fake-jwt-api.js');
@@ -54,6 +55,23 @@ export function makeProject(files: Record<string, unknown> = { 'db.json': SAMPLE
 /** createServer on a project's files, with the request log off. */
 export function serverFor(project: Project, options: Partial<ServerOptions> = {}): Promise<FakeJwtApi> {
   return createServer({ db: project.file('db.json'), logger: false, ...options });
+}
+
+/**
+ * `serve()` for a test file: start() on the db of the project `project()` names then, with `defaults`; every server
+ * it started is closed after each test, and the project cleaned up.
+ */
+export function startedPerTest(project: () => Project, defaults: Partial<StartOptions> = {}): (options?: Partial<StartOptions>) => Promise<StartedServer> {
+  const servers: StartedServer[] = [];
+  afterEach(async () => {
+    for (const server of servers.splice(0)) await server.close();
+    project().cleanup();
+  });
+  return async (options = {}) => {
+    const server = await start({ db: project().file('db.json'), ...defaults, ...options });
+    servers.push(server);
+    return server;
+  };
 }
 
 export async function login(app: FakeJwtApi['app'], email: string, password: string): Promise<string> {

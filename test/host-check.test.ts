@@ -1,28 +1,15 @@
 import { renderBanner, type BannerInput } from '../src/cli/banner';
-import { start, type StartedServer, type StartOptions } from '../src/start';
-import { makeProject, runCli, startCli, type Project } from './helpers';
+import { makeProject, runCli, startCli, startedPerTest, type Project } from './helpers';
 import { rawRequest, type RawResponse } from './raw-http';
 
 // DNS rebinding: a page on evil.example, its name then pointed at 127.0.0.1, talks to the server as its own
 // origin; all that gives it away is the Host header its browser sends.
 
 let project: Project;
-const servers: StartedServer[] = [];
-
-async function serve(options: Partial<StartOptions> = {}): Promise<StartedServer> {
-  const server = await start({ db: project.file('db.json'), defaultAccess: 'public', ...options });
-  servers.push(server);
-  return server;
-}
-
 beforeEach(() => {
   project = makeProject();
 });
-
-afterEach(async () => {
-  for (const server of servers.splice(0)) await server.close();
-  project.cleanup();
-});
+const serve = startedPerTest(() => project, { defaultAccess: 'public' });
 
 const withHost = (server: { url: string }, host: string, path = '/posts', init: { method?: string; body?: string; origin?: string } = {}) =>
   rawRequest(server.url, {
