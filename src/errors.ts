@@ -3,7 +3,7 @@
  * Tests assert on codes and statuses, never on message text.
  */
 
-/** The `error` codes of SPEC §5, in RFC 6749/6750 words where one exists. */
+/** The `error` codes of the README's "HTTP API", in RFC 6749/6750 words where one exists. */
 export type ApiErrorCode =
   | 'invalid_request'
   | 'invalid_credentials'

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { call, makeProject, pollUntil, runCli, SAMPLE_USERS, startCli, type Project } from './helpers';
-import { createServer, type FakeJwtApi } from '../src/server';
-import type { ServerOptions } from '../src/options';
+import { createServer, type FakeJwtApi } from '../src/app/create-server';
+import type { ServerOptions } from '../src/config/options';
 
 // Issue 10: a removed account's tokens must never act as the account that later gets its id, whatever happened
 // while the server was down. Sessions are bound to the account's identity (id and email), and ids are not reused.

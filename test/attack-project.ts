@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { login, makeProject, serverFor, type Project } from './helpers';
-import type { FakeJwtApi } from '../src/server';
-import type { ServerOptions } from '../src/options';
+import type { FakeJwtApi } from '../src/app/create-server';
+import type { ServerOptions } from '../src/config/options';
 
 /**
  * A realistic project to attack: an owner-only collection (notes, messages), an admin area, a public-read

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { makeProject, serverFor, snapshotFiles, type Project } from './helpers';
-import type { FakeJwtApi } from '../src/server';
+import type { FakeJwtApi } from '../src/app/create-server';
 import { decode } from 'jsonwebtoken';
 
 let project: Project;

@@ -1,4 +1,4 @@
-import type { StartedServer } from '../src/start';
+import type { StartedServer } from '../src/app/start';
 import { makeProject, runCli, startCli, startedPerTest, SAMPLE_DB, type Project } from './helpers';
 import { rawRequest, type RawResponse } from './raw-http';
 

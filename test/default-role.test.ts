@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { resolveOptions } from '../src/options';
+import { resolveOptions } from '../src/config/options';
 import { makeProject, serverFor } from './helpers';
 
 describe('defaultRole (--default-role)', () => {

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { login, makeProject, SAMPLE_DB, SAMPLE_USERS } from './helpers';
-import { createServer } from '../src/server';
+import { createServer } from '../src/app/create-server';
 
 it('db.json always equals the data, written as JSON.stringify(data, null, 2) would, after every kind of change', async () => {
   const project = makeProject({ 'db.json': SAMPLE_DB, 'users.json': SAMPLE_USERS });

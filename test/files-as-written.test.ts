@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { start } from '../src/start';
-import { issueToken } from '../src/cli/token';
-import { addUser } from '../src/cli/users';
+import { start } from '../src/app/start';
+import { issueToken } from '../src/cli/commands/token';
+import { addUser } from '../src/cli/commands/users';
 import { call, login, makeProject, serverFor, type Project } from './helpers';
 
 /** Issue 11, "Files are the user's": users.json, db.json and routes.json stay as their author wrote them. */

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { utimesSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
-import { fromThisMachine } from '../src/http/home';
+import { fromThisMachine } from '../src/http/playground-page';
 import { BIN, login, makeProject, runCli, serverFor } from './helpers';
 
 // What a review of issue 11's changes found, each kept fixed.

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { login, makeProject, serverFor, snapshotFiles, type Project } from './helpers';
-import type { FakeJwtApi } from '../src/server';
+import type { FakeJwtApi } from '../src/app/create-server';
 
 let project: Project;
 let api: FakeJwtApi;

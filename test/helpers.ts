@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import request from 'supertest';
-import { createServer, type FakeJwtApi } from '../src/server';
-import type { ServerOptions } from '../src/options';
-import { start, type StartedServer, type StartOptions } from '../src/start';
+import { createServer, type FakeJwtApi } from '../src/app/create-server';
+import type { ServerOptions } from '../src/config/options';
+import { start, type StartedServer, type StartOptions } from '../src/app/start';
 
 export const ROOT = path.join(__dirname, '..');
 export const BIN = path.join(ROOT, 'bin', 'fake-jwt-api.js');

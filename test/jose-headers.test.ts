@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { start, type StartedServer } from '../src/start';
+import { start, type StartedServer } from '../src/app/start';
 import { makeProject, type Project } from './helpers';
 import { rawRequest } from './raw-http';
 

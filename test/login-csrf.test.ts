@@ -1,4 +1,4 @@
-import { start, type StartedServer } from '../src/start';
+import { start, type StartedServer } from '../src/app/start';
 import { makeProject, SAMPLE_DB, type Project } from './helpers';
 import { rawRequest, refreshCookieOf, type RawResponse } from './raw-http';
 

@@ -1,7 +1,7 @@
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
 import { makeProject, serverFor, type Project } from './helpers';
-import type { FakeJwtApi } from '../src/server';
+import type { FakeJwtApi } from '../src/app/create-server';
 
 // Issue 10: an unknown email was checked against a scrypt decoy (41 ms) while json-server-auth's accounts have bcrypt
 // hashes (80 ms): the time told which emails exist. The decoy must cost what the real check for an email would.

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import pathToRegexp from 'path-to-regexp';
-import { createServer } from '../src/server';
+import { createServer } from '../src/app/create-server';
 import { makeProject, SAMPLE_USERS } from './helpers';
 
 // Count every pattern compiled, by us and by Express: none may be compiled while requests are served.

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { login, makeProject, SAMPLE_DB, SAMPLE_USERS, serverFor, type Project } from './helpers';
-import type { FakeJwtApi } from '../src/server';
+import type { FakeJwtApi } from '../src/app/create-server';
 
 // Issue 10: a profile grew without bound one PATCH at a time (646 fields, 135 KB after 20 PATCHes). The profile an
 // account keeps obeys the limits of one request: 32 fields, 8 KB of JSON.

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { login, makeProject, SAMPLE_USERS, type Project } from './helpers';
-import { createServer, type FakeJwtApi } from '../src/server';
+import { createServer, type FakeJwtApi } from '../src/app/create-server';
 
 // alice (id 2) and bob (id 3) are users, admin (id 1) is admin.
 const data = () => ({

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { login, makeProject, SAMPLE_USERS, type Project } from './helpers';
-import { createServer, type FakeJwtApi } from '../src/server';
+import { createServer, type FakeJwtApi } from '../src/app/create-server';
 
 // alice (id 2) owns record 1, bob (id 3) owns record 2, record 3 has no owner. admin is id 1.
 const records = () => [

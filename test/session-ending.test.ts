@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { makeProject, SAMPLE_USERS, type Project } from './helpers';
-import { createServer, type FakeJwtApi } from '../src/server';
-import type { ServerOptions } from '../src/options';
+import { createServer, type FakeJwtApi } from '../src/app/create-server';
+import type { ServerOptions } from '../src/config/options';
 
 // Issue 10: only a current refresh token (or a good access token) names a session to end. An old token, spent or of
 // a session that has ended, must never be a way to end the victim's newer sessions.

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { call, makeProject, pollUntil, SAMPLE_USERS, startCli, type Project } from './helpers';
-import { createServer, type FakeJwtApi } from '../src/server';
-import type { ServerOptions } from '../src/options';
+import { createServer, type FakeJwtApi } from '../src/app/create-server';
+import type { ServerOptions } from '../src/config/options';
 
 let project: Project;
 let clock: number;

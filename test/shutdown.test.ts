@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { start } from '../src/start';
+import { start } from '../src/app/start';
 import { makeProject, SAMPLE_DB, SAMPLE_USERS, startCli } from './helpers';
 
 // Each client keeps its connection open after the answer, as fetch, browsers and supertest agents do.

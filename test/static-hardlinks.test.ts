@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { linkSync, statSync } from 'node:fs';
 import request from 'supertest';
-import { start, type StartedServer } from '../src/start';
+import { start, type StartedServer } from '../src/app/start';
 import { call, makeProject, type Project } from './helpers';
 import { rawRequest } from './raw-http';
 

@@ -1,6 +1,6 @@
 import { mkdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { start, type StartedServer } from '../src/start';
+import { start, type StartedServer } from '../src/app/start';
 import { makeProject, type Project } from './helpers';
 import { rawRequest } from './raw-http';
 

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { login, makeProject, serverFor, type Project } from './helpers';
-import type { FakeJwtApi } from '../src/server';
+import type { FakeJwtApi } from '../src/app/create-server';
 
 const SECRET = 'a-test-secret-that-is-at-least-32-bytes-long';
 let project: Project;
@@ -28,7 +28,7 @@ async function rejects(token: string, description: RegExp) {
 }
 
 describe('access tokens', () => {
-  it('carry the header and claims of SPEC §5', async () => {
+  it('carry the header and claims that the README section "Tokens" names', async () => {
     const token = await login(api.app, 'alice@example.com', 'alice123');
     const decoded = jwt.decode(token, { complete: true })!;
     expect(decoded.header).toEqual({ alg: 'HS256', typ: 'at+jwt' });

@@ -1,7 +1,7 @@
 import { insufficientRole, missingToken } from '../auth/challenge';
 import type { AccessClaims } from '../auth/tokens';
 import { ApiError, forbidden } from '../errors';
-import type { Who } from '../rules/who';
+import type { Who } from './rules/who';
 
 /**
  * How a caller passes a rule: fully (public, authenticated, or a role of theirs), only as the owner of the
@@ -16,7 +16,7 @@ export function decide(who: readonly Who[], claims: AccessClaims | undefined): V
   if (who.some((each) => each.kind === 'public')) return { pass: 'full' };
   if (claims) {
     if (who.some((each) => each.kind === 'authenticated' || (each.kind === 'role' && each.role === claims.role))) return { pass: 'full' };
-    // SPEC §6: owner semantics apply only to a caller who passes as nothing else.
+    // README "Access rules": owner semantics apply only to a caller who passes as nothing else.
     if (who.some((each) => each.kind === 'owner')) return { pass: 'owner', callerId: claims.sub };
   }
   const roles = who.flatMap((each) => (each.kind === 'role' ? [each.role] : []));

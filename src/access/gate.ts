@@ -1,18 +1,19 @@
 import type { Request, Response } from 'express';
 import lodashGet from 'lodash/get';
 import pluralize from 'pluralize';
-import { requireAdmin, ADMIN_ROLE, type Authenticate } from '../auth/authenticate';
+import { ADMIN_ROLE } from '../accounts/roles';
+import { requireAdmin, type Authenticate } from '../auth/authenticate';
 import { badRequest, forbidden } from '../errors';
 import { noRouteError } from '../http/errors';
 import type { DeleteCascade, Dependent } from '../json-server/delete-cascade';
 import type { IdLedger } from '../json-server/ids';
 import { compileLike, LIKE_BUDGET, type LikeMatcher } from '../json-server/like';
 import type { DataGate } from '../json-server/router';
-import { USERS_COLLECTION } from '../store/database';
+import { USERS_COLLECTION } from '../json-server/database';
 import type { Verdict } from './decide';
 import { findRecord, guardOwnerField, isOwnedBy, notYours, type OwnershipContext } from './owner';
 import { isRead, type AccessPolicy, type RecordFilter } from './policy';
-import { itemPath, type Target } from './resolve';
+import { itemPath, type Target } from '../json-server/resolve';
 
 export interface DataGateOptions {
   policy: AccessPolicy;
@@ -91,7 +92,7 @@ export function makeDataGate(options: DataGateOptions): DataGates {
   const collectionsBySingular = new Map([...collections].reverse().map((name) => [pluralize.singular(name).toLowerCase(), name]));
 
   /**
-   * SPEC §6: reading /posts/1/comments also needs the right to read post 1. json-server reads the parent by its
+   * README "Access rules": reading /posts/1/comments also needs the right to read post 1. json-server reads the parent by its
    * singular (`postId`), so `/post/1/comments` and `/POSTS/1/comments` name post 1 too.
    */
   function enforceParentRead(req: Request, parent: NonNullable<CollectionTarget['parent']>): void {

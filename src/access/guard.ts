@@ -3,11 +3,11 @@ import { requireAdmin, type Authenticate } from '../auth/authenticate';
 import { badRequest, forbidden } from '../errors';
 import { noRouteError } from '../http/errors';
 import type { DataGates } from './gate';
-import { USERS_COLLECTION } from '../store/database';
-import { applyMethodOverride } from './method-override';
+import { USERS_COLLECTION } from '../json-server/database';
+import { applyMethodOverride } from '../json-server/method-override';
 import { isRead, type AccessPolicy, type DefaultAccess } from './policy';
-import { checkQuery } from './query';
-import { resolveRequest, type ResolvedRequest, type ResourceIndex, type Target } from './resolve';
+import { checkQuery } from '../json-server/query';
+import { resolveRequest, type ResolvedRequest, type ResourceIndex, type Target } from '../json-server/resolve';
 
 export type { DefaultAccess } from './policy';
 

@@ -10,9 +10,9 @@ export interface OwnershipContext {
   accountId(callerId: string): string | number;
 }
 
-type Record_ = Record<string, unknown>;
+type DataRecord = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Record_ => value !== null && typeof value === 'object' && !Array.isArray(value);
+const isRecord = (value: unknown): value is DataRecord => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A record belongs to the caller when its owner field names them; a record without one belongs to nobody. */
 export function isOwnedBy(record: unknown, field: string, callerId: string): boolean {
@@ -21,23 +21,23 @@ export function isOwnedBy(record: unknown, field: string, callerId: string): boo
   return (typeof owner === 'string' || typeof owner === 'number') && String(owner) === callerId;
 }
 
-export function findRecord(collection: unknown, idField: string, id: string): Record_ | undefined {
+export function findRecord(collection: unknown, idField: string, id: string): DataRecord | undefined {
   if (!Array.isArray(collection)) return undefined;
   // As lodash-id's getById compares: by the id's string form.
-  return collection.find((record): record is Record_ => isRecord(record) && record[idField] !== undefined && record[idField] !== null && String(record[idField]) === id);
+  return collection.find((record): record is DataRecord => isRecord(record) && record[idField] !== undefined && record[idField] !== null && String(record[idField]) === id);
 }
 
 export const notYours = () => forbidden('This record belongs to someone else; the rule lets you use only your own.');
 
 /** How a write treats the record's owner: a new record, a whole replacement, or a change of some fields. */
-export type OwnerWrite = { kind: 'create' } | { kind: 'replace' | 'patch'; current: Record_ | undefined };
+export type OwnerWrite = { kind: 'create' } | { kind: 'replace' | 'patch'; current: DataRecord | undefined };
 
 /**
  * A write to a resource whose records have owners, by a caller who may not write every record: a new record is
  * stamped with the caller's id (or refused if it names someone else), and a change keeps the record's owner (a
  * replacement without the field keeps it; naming anyone else hands the record over, and is refused).
  */
-export function guardOwnerField(body: Record_, field: string, write: OwnerWrite, callerId: string | undefined, ctx: OwnershipContext): void {
+export function guardOwnerField(body: DataRecord, field: string, write: OwnerWrite, callerId: string | undefined, ctx: OwnershipContext): void {
   const given = body[field];
   if (write.kind === 'create') {
     if (given === undefined) {

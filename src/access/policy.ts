@@ -1,9 +1,9 @@
 import type { Request } from 'express';
 import type { Authenticate } from '../auth/authenticate';
-import { whoMay, type RuleMatcher } from '../rules/match';
-import type { Who } from '../rules/who';
+import { whoMay, type RuleMatcher } from './rules/match';
+import type { Who } from './rules/who';
 import { decide, refusal, type Verdict } from './decide';
-import { itemPath } from './resolve';
+import { itemPath } from '../json-server/resolve';
 import { isOwnedBy, type OwnershipContext } from './owner';
 
 export type DefaultAccess = 'authenticated' | 'public';

@@ -1,12 +1,12 @@
 import express, { type Request, type Router } from 'express';
 import { badRequest, notFound } from '../errors';
-import { parseWho } from '../rules/who';
-import { toPublicUser, type Account } from '../store/accounts-file';
-import type { AccountStore } from '../store/account-store';
-import type { SessionStore } from '../store/sessions';
+import { parseRoleName } from '../accounts/roles';
+import { toPublicUser, type Account } from '../accounts/accounts-file';
+import type { AccountStore } from '../accounts/account-store';
+import type { SessionStore } from '../sessions/session-store';
 import { requireAdmin, type Authenticate } from './authenticate';
-import { profileFields, requireBody, requireEmail, requireProfileWithinLimits } from './fields';
-import { handle } from './handle';
+import { profileFields, requireBody, requireEmail, requireProfileWithinLimits } from '../accounts/fields';
+import { handle } from '../http/async-route';
 import { changeAccount } from './session-account';
 
 /** Applies a PATCH of a profile: profile fields and email; never id, role or password. The result obeys the limits. */
@@ -20,9 +20,7 @@ export function applyProfileChange(account: Account, body: Record<string, unknow
 function requireRole(body: Record<string, unknown>): string {
   if (typeof body.role !== 'string') throw badRequest('"role" must be a string, like "admin" or "editor".');
   try {
-    const who = parseWho(body.role);
-    if (who.kind !== 'role') throw new Error(`"${body.role}" is a keyword of routes.json, not a role`);
-    return who.role;
+    return parseRoleName(body.role);
   } catch (error) {
     throw badRequest(`"role": ${(error as Error).message}.`);
   }
@@ -40,7 +38,7 @@ export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, 
     '/auth/users',
     handle(async (req, res) => {
       requireAdminCaller(req);
-      await accounts.refresh();
+      await accounts.reloadIfChangedOnDisk();
       res.json(accounts.publicUsers());
     }),
   );

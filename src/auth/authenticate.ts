@@ -1,7 +1,8 @@
+import { ADMIN_ROLE } from '../accounts/roles';
 import type { Request } from 'express';
-import { roleOf } from '../store/accounts-file';
-import type { AccountStore } from '../store/account-store';
-import type { SessionStore } from '../store/sessions';
+import { roleOf } from '../accounts/accounts-file';
+import type { AccountStore } from '../accounts/account-store';
+import type { SessionStore } from '../sessions/session-store';
 import { readBearerToken } from './bearer';
 import { insufficientRole, invalidToken, missingToken } from './challenge';
 import { ACCOUNT_GONE, SESSION_ENDED, sessionAccount } from './session-account';
@@ -37,9 +38,6 @@ export function makeAuthenticate(tokens: TokenService, sessions: SessionStore, a
     return req.auth;
   };
 }
-
-/** The one role with powers of its own: /db, account administration, introspection, reset. */
-export const ADMIN_ROLE = 'admin';
 
 /** The claims of an admin caller; a 401 without a token, a 403 (insufficient_scope) for any other role. */
 export function requireAdmin(authenticate: Authenticate, req: Request, what: string): AccessClaims {

@@ -1,8 +1,8 @@
 import { createSecretKey, randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import type { Account } from '../store/accounts-file';
+import type { Account } from '../accounts/accounts-file';
 import { makeDecoyFor } from './decoys';
-import { hashCost, NEW_HASH_COST, verifyPassword } from './passwords';
+import { hashCost, NEW_HASH_COST, verifyPassword } from '../accounts/passwords';
 
 const key = createSecretKey(randomBytes(32));
 const scryptHash = '$scrypt$ln=14,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA==$a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U=';

@@ -1,6 +1,6 @@
 import { createHmac, type KeyObject } from 'node:crypto';
-import { emailKey, type Account } from '../store/accounts-file';
-import { decoyHash, hashCost, NEW_HASH_COST } from './passwords';
+import { emailKey, type Account } from '../accounts/accounts-file';
+import { decoyHash, hashCost, NEW_HASH_COST } from '../accounts/passwords';
 
 /** The hash a login for an unknown email is checked against. */
 export type DecoyFor = (email: string) => string;

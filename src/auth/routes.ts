@@ -1,15 +1,16 @@
 import express, { type Router } from 'express';
 import { noRouteError } from '../http/errors';
-import { toPublicUser } from '../store/accounts-file';
-import type { SessionStore } from '../store/sessions';
-import { emailTaken, type AccountStore } from '../store/account-store';
+import { toPublicUser } from '../accounts/accounts-file';
+import type { SessionStore } from '../sessions/session-store';
+import { emailTaken, type AccountStore } from '../accounts/account-store';
 import { invalidCredentials, invalidToken } from './challenge';
 import { requireAuthentication, type Authenticate } from './authenticate';
-import { profileFields, requireBody, requireEmail, requireNewPassword, requirePassword, requireString } from './fields';
+import { profileFields, requireBody, requireEmail, requireNewPassword, requirePassword, requireString } from '../accounts/fields';
+import { LOGIN_PATHS, REGISTER_PATHS } from './endpoints';
 import { applyProfileChange, makeAdminRoutes } from './admin-routes';
 import type { DecoyFor } from './decoys';
-import { handle } from './handle';
-import { hashPassword, verifyPassword } from './passwords';
+import { handle } from '../http/async-route';
+import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { makeCookieRequestCheck, type CookieSettings } from './cookies';
 import type { SessionIssuer } from './session-issuer';
 import { ACCOUNT_GONE, callerAccount, changeAccount } from './session-account';
@@ -33,8 +34,6 @@ export interface AuthRoutesOptions {
 }
 
 /** The paths json-server-auth clients post to, kept so they work unchanged. */
-export const REGISTER_PATHS = ['/auth/register', '/register', '/signup'];
-export const LOGIN_PATHS = ['/auth/login', '/login', '/signin'];
 
 export function makeAuthRoutes(options: AuthRoutesOptions): Router {
   const { accounts, sessions, issuer, authenticate, passwordMinLength, defaultRole, decoyFor, registerAtUsers } = options;

@@ -1,6 +1,6 @@
-import { accountIdentity, type Account } from '../store/accounts-file';
-import type { AccountStore } from '../store/account-store';
-import type { Session, SessionStore } from '../store/sessions';
+import { accountIdentity, type Account } from '../accounts/accounts-file';
+import type { AccountStore } from '../accounts/account-store';
+import type { Session, SessionStore } from '../sessions/session-store';
 import { invalidToken } from './challenge';
 import type { AccessClaims } from './tokens';
 
@@ -10,7 +10,7 @@ import type { AccessClaims } from './tokens';
  * email edited by hand, leaves the session with no account. Two map lookups: every request pays this.
  */
 export function sessionAccount(accounts: AccountStore, session: Session): Account | undefined {
-  const account = accounts.byId(session.userId);
+  const account = accounts.loadedById(session.userId);
   return account !== undefined && accountIdentity(account) === session.accountIdentity ? account : undefined;
 }
 
@@ -20,7 +20,7 @@ export const ACCOUNT_GONE = 'the account no longer exists';
 
 /** The caller's account, read afresh from users.json: the one the caller's session belongs to, else a 401. */
 export async function callerAccount(accounts: AccountStore, sessions: SessionStore, claims: AccessClaims): Promise<Account> {
-  await accounts.refresh();
+  await accounts.reloadIfChangedOnDisk();
   const session = sessions.activeSession(claims.sid);
   if (!session) throw invalidToken(SESSION_ENDED);
   const account = sessionAccount(accounts, session);

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
-import { accountIdentity, roleOf, toPublicUser, type Account, type PublicUser } from '../store/accounts-file';
-import type { Session, SessionStore } from '../store/sessions';
+import { accountIdentity, roleOf, toPublicUser, type Account, type PublicUser } from '../accounts/accounts-file';
+import type { Session, SessionStore } from '../sessions/session-store';
 import { setRefreshCookie, type CookieSettings } from './cookies';
 import type { TokenService } from './tokens';
 

@@ -1,17 +1,17 @@
 import express, { type Request, type Router } from 'express';
 import { ApiError, badRequest, forbidden } from '../errors';
-import { roleOf } from '../store/accounts-file';
-import type { AccountStore } from '../store/account-store';
-import type { SessionStore } from '../store/sessions';
+import { roleOf } from '../accounts/accounts-file';
+import type { AccountStore } from '../accounts/account-store';
+import type { SessionStore } from '../sessions/session-store';
 import { requireAdmin, requireAuthentication, type Authenticate } from './authenticate';
 import { invalidGrant } from './challenge';
 import { checkCookieRequest, clearRefreshCookie, readRefreshCookie, type CookieSettings } from './cookies';
-import { requireBody, requireNewPassword, requirePassword } from './fields';
-import { handle } from './handle';
-import { hashPassword, verifyPassword } from './passwords';
-import { looksLikeRefreshToken } from './refresh-token';
+import { requireBody, requireNewPassword, requirePassword } from '../accounts/fields';
+import { handle } from '../http/async-route';
+import { hashPassword, verifyPassword } from '../accounts/passwords';
+import { looksLikeRefreshToken } from '../sessions/refresh-token';
 import { ACCOUNT_GONE, callerAccount, changeAccount, sessionAccount } from './session-account';
-import { catchUpForToken } from './session-catch-up';
+import { catchUpForToken } from './sessions-from-token-command';
 import type { SessionIssuer } from './session-issuer';
 import type { AccessClaims, TokenService } from './tokens';
 
@@ -62,7 +62,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       if (token === undefined && cookie) throw invalidGrant('no refresh cookie came with the request (logout clears it; it is sent only to /auth, and only over https with --cookie-secure)');
       if (token === undefined) throw badRequest('Send "refreshToken" in the body.');
       // Read users.json first: between looking the token up and spending it nothing may wait (see rotate).
-      await accounts.refresh();
+      await accounts.reloadIfChangedOnDisk();
       const rotation = await sessions.rotate(token);
       if (rotation.outcome !== 'rotated') throw invalidGrant(REFUSED_REFRESH[rotation.outcome]);
       const { session, refreshToken } = rotation;
@@ -100,7 +100,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       const claims = requireAuthentication(authenticate, req);
       return [{ sessionId: claims.sid, userId: claims.sub }];
     }
-    await accounts.refresh();
+    await accounts.reloadIfChangedOnDisk();
     const presented = await sessions.present(token);
     if (presented.outcome === 'unknown') throw invalidGrant('it is not one this server issued');
     const named: Array<{ sessionId: string; userId: string }> = [];
@@ -204,7 +204,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       }
       const claims = await activeAccessClaims(token);
       if (!claims) return void res.json({ active: false });
-      const account = accounts.byId(claims.sub);
+      const account = accounts.loadedById(claims.sub);
       res.json({ active: true, token_type: 'access_token', ...claims, role: account ? roleOf(account) : claims.role, username: claims.email });
     }),
   );

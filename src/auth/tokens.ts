@@ -7,7 +7,7 @@ export const SIGNING_ALGORITHM: Algorithm = 'HS256';
 
 /** RFC 9068 media type of an OAuth 2.0 access token in JWT form; a JWT without it is not our access token. */
 const ACCESS_TOKEN_TYPE = 'at+jwt';
-// SPEC §5: a token is dead within a second of its `exp` (and not yet alive more than a second before its `iat`).
+// README "Tokens": a token is dead within a second of its `exp` (and not yet alive more than a second before its `iat`).
 const CLOCK_TOLERANCE_SECONDS = 1;
 
 export interface AccessClaims {

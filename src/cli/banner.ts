@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { REFRESH_COOKIE } from '../auth/cookies';
-import type { ApiDescription } from '../describe';
+import type { ApiDescription } from '../access/describe';
 import { ANY_ORIGIN } from '../http/origins';
-import type { DemoAccount } from '../store/account-store';
+import type { DemoAccount } from '../accounts/account-store';
 
 export interface BannerInput {
   url: string;
@@ -83,7 +83,7 @@ function exposureLines({ exposure }: BannerInput): string[] {
   return lines.length > 0 ? [...lines, ''] : [];
 }
 
-/** The startup banner of SPEC §4: URL, resources and their rules, auth endpoints, accounts, a login curl. */
+/** The startup banner (README "Command line"): URL, resources and their rules, auth endpoints, accounts, a login curl. */
 export function renderBanner(input: BannerInput): string {
   const { url, description } = input;
   const lines: string[] = ['', `  fake-jwt-api  ·  json-server behind JWT auth  ·  ${url}`, ''];

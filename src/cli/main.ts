@@ -4,17 +4,17 @@ import { CommanderError, Option } from 'commander';
 import { ConfigError, RuntimeError } from '../errors';
 import { normalizeArgs } from './argv';
 import { applyConfigFile } from './config-file';
-import { DEFAULTS } from '../options';
-import { runInit } from './init';
-import { issueToken, type TokenOptions } from './token';
-import { addUser, listUsers, type UsersAddOptions } from './users';
+import { DEFAULTS } from '../config/options';
+import { runInit } from './commands/init';
+import { issueToken, type TokenOptions } from './commands/token';
+import { addUser, listUsers, type UsersAddOptions } from './commands/users';
 import { buildProgram, defaultRoleOption, passwordMinLengthOption, stateDirOption, type ServeFlags } from './program';
-import { serve, type RunningServer } from './serve';
+import { serve, type RunningServer } from './commands/serve';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { version } = require('../../package.json') as { version: string };
 
-/** Exit codes of SPEC §4. */
+/** Exit codes (README "Command line"). */
 export const EXIT = { ok: 0, runtime: 1, usage: 2 } as const;
 
 function fail(message: string, code: number): never {

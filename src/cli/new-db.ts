@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rmdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, RuntimeError } from '../errors';
-import { isScriptSource } from '../store/database';
+import { isScriptSource } from '../json-server/database';
 import { writeStarterFiles } from './starter';
 
 /** Extensions a db can have (data, or a script exporting it): the only files a typo is measured against. */

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULTS } from '../options';
-import { parseDuration } from '../duration';
+import { DEFAULTS } from '../config/options';
+import { parseDuration } from '../config/duration';
 
 /** What the serve command reads from its flags (and the config file). */
 export interface ServeFlags {

@@ -1,32 +1,18 @@
 import cors from 'cors';
 import type { Request, RequestHandler } from 'express';
-import { LOGIN_PATHS, REGISTER_PATHS } from '../auth/routes';
 import { isAllowedOrigin, refuseForeignOrigin } from './origins';
 
 export interface AuthOriginOptions {
   /** --cors-origin: origins besides this machine's pages that may use the auth endpoints (`*`: any). */
   corsOrigins: readonly string[];
-  /** POST /users registers (json-server-auth's accounts collection). */
-  registerAtUsers: boolean;
+  /** Whether a request goes to an endpoint that hands out or takes tokens (auth/endpoints.ts). */
+  isAuthEndpoint: (req: Request) => boolean;
 }
 
-const ALIASES = new Set([...LOGIN_PATHS, ...REGISTER_PATHS].filter((path) => !path.startsWith('/auth/')));
 const CORS_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers', 'Access-Control-Allow-Methods', 'Access-Control-Allow-Headers'];
 
-/**
- * The endpoints that hand out or take tokens: everything under /auth, json-server-auth's aliases, and POST /users
- * where it registers (also its preflight). Express matches routes case-insensitively and with a trailing slash,
- * so this does too.
- */
-export function isAuthEndpoint(req: Request, registerAtUsers: boolean): boolean {
-  const path = req.path.toLowerCase().replace(/\/+$/, '');
-  if (path === '/auth' || path.startsWith('/auth/') || ALIASES.has(path)) return true;
-  if (!registerAtUsers || path !== '/users') return false;
-  return req.method === 'POST' || (req.method === 'OPTIONS' && String(req.headers['access-control-request-method']).toUpperCase() === 'POST');
-}
-
 const refusedOrigin = (req: Request, options: AuthOriginOptions) =>
-  req.headers.origin !== undefined && isAuthEndpoint(req, options.registerAtUsers) && !isAllowedOrigin(req, req.headers.origin, options.corsOrigins);
+  req.headers.origin !== undefined && options.isAuthEndpoint(req) && !isAllowedOrigin(req, req.headers.origin, options.corsOrigins);
 
 export interface CorsHeadersOptions extends AuthOriginOptions {
   exposedHeaders: readonly string[];

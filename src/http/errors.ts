@@ -24,7 +24,7 @@ export function toApiError(error: unknown): ApiError {
   return new ApiError(500, 'server_error', 'Something went wrong on the server; its log has the details.');
 }
 
-/** Writes an ApiError as SPEC §5's JSON: `{ error, message }`, with its status and headers. */
+/** Writes an ApiError as the README's "HTTP API" JSON: `{ error, message }`, with its status and headers. */
 export function sendApiError(res: Parameters<RequestHandler>[1], error: ApiError): void {
   res.status(error.status).set(error.headers).json({ error: error.code, message: error.message });
 }

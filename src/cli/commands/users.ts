@@ -1,14 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { requireEmail, requireNewPassword } from '../auth/fields';
-import { hashPassword } from '../auth/passwords';
-import { parseWho } from '../rules/who';
-import { ApiError, ConfigError } from '../errors';
-import { DEFAULTS, resolveDefaultRole } from '../options';
-import { DEFAULT_ROLE, roleOf } from '../store/accounts-file';
-import { usersFileSource } from '../store/account-sources';
-import { AccountStore } from '../store/account-store';
-import { defaultStateDir } from '../store/state';
+import { requireEmail, requireNewPassword } from '../../accounts/fields';
+import { hashPassword } from '../../accounts/passwords';
+import { parseRoleName } from '../../accounts/roles';
+import { ApiError, ConfigError } from '../../errors';
+import { DEFAULTS, resolveDefaultRole } from '../../config/options';
+import { DEFAULT_ROLE, roleOf } from '../../accounts/accounts-file';
+import { usersFileSource } from '../../accounts/account-sources';
+import { AccountStore } from '../../accounts/account-store';
+import { defaultStateDir } from '../../state/state-dir';
 
 export interface UsersAddOptions {
   users: string;
@@ -52,7 +52,7 @@ export async function addUser(email: string, options: UsersAddOptions, log: (lin
   if (options.role === undefined && options.defaultRole !== undefined) resolveDefaultRole(options.defaultRole);
   const role = options.role ?? options.defaultRole ?? DEFAULT_ROLE;
   try {
-    if (parseWho(role).kind !== 'role') throw new Error('that is a keyword of routes.json');
+    parseRoleName(role);
   } catch (error) {
     throw new ConfigError(`--role: "${role}" is not a role name (${(error as Error).message})`);
   }

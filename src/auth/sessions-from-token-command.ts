@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { SessionStore } from '../store/sessions';
+import type { SessionStore } from '../sessions/session-store';
 import type { Authenticate } from './authenticate';
 import { readBearerToken } from './bearer';
 import type { TokenService } from './tokens';

@@ -1,4 +1,4 @@
-import type { Resource } from '../access/resolve';
+import type { Resource } from '../../json-server/resolve';
 import { checkRules, type RulesCheckInput } from './check';
 import { parseRoutes } from './parse';
 import { editDistance, nearMiss } from './spelling';

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { makeTokenService, SIGNING_ALGORITHM } from '../auth/tokens';
-import { parseDuration } from '../duration';
-import { ConfigError } from '../errors';
-import { accountIdentity, roleOf } from '../store/accounts-file';
-import { usersFileSource } from '../store/account-sources';
-import { AccountStore } from '../store/account-store';
-import { SessionStore } from '../store/sessions';
-import { defaultStateDir, loadSigningKey, statePaths } from '../store/state';
+import { makeTokenService, SIGNING_ALGORITHM } from '../../auth/tokens';
+import { parseDuration } from '../../config/duration';
+import { ConfigError } from '../../errors';
+import { accountIdentity, roleOf } from '../../accounts/accounts-file';
+import { usersFileSource } from '../../accounts/account-sources';
+import { AccountStore } from '../../accounts/account-store';
+import { SessionStore } from '../../sessions/session-store';
+import { loadSigningKey } from '../../auth/signing-key';
+import { defaultStateDir, statePaths } from '../../state/state-dir';
 
 export interface TokenOptions {
   users: string;

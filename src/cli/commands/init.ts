@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ConfigError } from '../errors';
-import { STATE_DIR_NAME } from '../store/state';
-import { STARTER_FILES, writeStarterFiles } from './starter';
+import { ConfigError } from '../../errors';
+import { STATE_DIR_NAME } from '../../state/state-dir';
+import { STARTER_FILES, writeStarterFiles } from '../starter';
 
 const IGNORE_LINE = `${STATE_DIR_NAME}/`;
 

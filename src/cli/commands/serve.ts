@@ -3,17 +3,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { RequestHandler } from 'express';
-import { ConfigError, RuntimeError } from '../errors';
-import { listenFirst } from '../http/listen-first';
-import { ANY_ORIGIN } from '../http/origins';
-import { createServer, type FakeJwtApi } from '../server';
-import type { ServerOptions } from '../options';
-import { isScriptSource } from '../store/database';
-import { parseJson } from '../files/json-file';
-import { toJsonText } from '../files/atomic';
-import { renderBanner } from './banner';
-import type { ServeFlags } from './program';
-import { refuseUnlikelyNewDb, withStarterFiles } from './new-db';
+import { ConfigError, RuntimeError } from '../../errors';
+import { listenFirst } from '../../http/listen-first';
+import { ANY_ORIGIN } from '../../http/origins';
+import { createServer, type FakeJwtApi } from '../../app/create-server';
+import type { ServerOptions } from '../../config/options';
+import { isScriptSource } from '../../json-server/database';
+import { parseJson } from '../../files/json-file';
+import { toJsonText } from '../../files/atomic';
+import { renderBanner } from '../banner';
+import type { ServeFlags } from '../program';
+import { refuseUnlikelyNewDb, withStarterFiles } from '../new-db';
 
 export interface RunningServer {
   url: string;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { usersFileSource } from './account-sources';
 import { AccountStore } from './account-store';
-import { STATE_DIR_NAME } from './state';
+import { STATE_DIR_NAME } from '../state/state-dir';
 
 const HASH = bcrypt.hashSync('secret-1', 4);
 const NO_MARKS = { highest: 0, byEmail: {} };

@@ -1,5 +1,5 @@
 import { badRequest } from '../errors';
-import { compileLike } from '../json-server/like';
+import { compileLike } from './like';
 
 // json-server's query parameters that it reads as one string. Repeated (`?q=a&q=b`), json-server 0.17.4 uses the
 // first for `q`, `_page`, `_limit`, `_start` and `_end`, and throws for `_sort` and `_order`: here each takes its

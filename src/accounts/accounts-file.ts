@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors';
-import { hashPassword, isPasswordHash } from '../auth/passwords';
+import { hashPassword, isPasswordHash } from './passwords';
 import { parseJson } from '../files/json-file';
-import type { AccountIdMarks } from './state';
+import type { AccountIdMarks } from './account-ids';
 
 /** One account as the server holds it: `{ id, email, password, role?, ...profile }`. */
 export interface Account {

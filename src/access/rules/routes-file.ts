@@ -1,5 +1,5 @@
-import { ConfigError } from '../errors';
-import { readJsonFileSync } from '../files/json-file';
+import { ConfigError } from '../../errors';
+import { readJsonFileSync } from '../../files/json-file';
 import { parseRoutes, type RoutesConfig } from './parse';
 
 export function readRoutesFile(file: string): RoutesConfig {

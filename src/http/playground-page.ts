@@ -2,12 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
-import type { ApiDescription } from '../describe';
 import { isLoopbackHostname } from './origins';
-import type { DemoAccount } from '../store/account-store';
+import type { DemoAccount } from '../accounts/account-store';
 
-/** What the playground page shows besides the API's description. */
-export interface PlaygroundData extends Pick<ApiDescription, 'resources'> {
+/** What the playground page shows: the API's description, and what it needs to build requests. */
+export interface PlaygroundData {
+  /** The resources as describe() gives them (access/describe.ts): playground/app.js reads them, this file does not. */
+  resources: readonly unknown[];
   /**
    * Accounts whose plain-text password users.json held at start, by email and role: the page offers them to
    * log in with. Never their passwords: no response holds one (they are in the banner, on the console).
@@ -48,18 +49,18 @@ export function renderPlayground(data: PlaygroundData, nonce: string): string {
   return pageTemplate().replace(/__(NONCE|DATA|PASSWORD_MIN)__/g, (_, name: string) => values[name]);
 }
 
-/**
- * GET /: the playground, unless the static folder has an index.html (served before this). Its script and style
- * run only by nonce, and it may talk to this origin alone: data shown on the page can never run as code.
- */
 /** A client on this machine: the demo accounts' emails are for the person at its keyboard, not for the network. */
 export function fromThisMachine(address: string | undefined): boolean {
   // An IPv4 client of a dual-stack socket shows as ::ffff:127.0.0.1.
   return address !== undefined && isLoopbackHostname(address.replace(/^::ffff:/i, ''));
 }
 
-export function makeHomePage(data: () => PlaygroundData): RequestHandler {
-  return function homePage(req, res) {
+/**
+ * GET /: the playground, unless the static folder has an index.html (served before this). Its script and style
+ * run only by nonce, and it may talk to this origin alone: data shown on the page can never run as code.
+ */
+export function makePlaygroundPage(data: () => PlaygroundData): RequestHandler {
+  return function playgroundPage(req, res) {
     // No other site may read this page, whatever CORS allows for the API: it names the demo accounts.
     for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']) res.removeHeader(header);
     const nonce = randomBytes(16).toString('base64');

@@ -2,16 +2,16 @@ import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
-import type { DefaultAccess } from './access/guard';
+import type { DefaultAccess } from '../access/guard';
 import { parseDuration } from './duration';
-import { ConfigError } from './errors';
-import type { AllowedHosts } from './http/host-check';
-import { ANY_ORIGIN } from './http/origins';
-import type { Data } from './store/database';
-import { DEFAULT_ROLE } from './store/accounts-file';
-import { defaultStateDir } from './store/state';
-import { parseWho } from './rules/who';
-import { ADMIN_ROLE } from './auth/authenticate';
+import { ConfigError } from '../errors';
+import type { AllowedHosts } from '../http/host-check';
+import { ANY_ORIGIN } from '../http/origins';
+import type { Data } from '../json-server/database';
+import { DEFAULT_ROLE } from '../accounts/accounts-file';
+import { defaultStateDir } from '../state/state-dir';
+import { isWhoKeyword, parseRoleName } from '../accounts/roles';
+import { ADMIN_ROLE } from '../accounts/roles';
 
 /** What createServer() takes. The command line's flags map onto these one to one. */
 export interface ServerOptions {
@@ -169,15 +169,15 @@ function resolveAllowedHosts(hosts: ServerOptions['allowedHosts'] = []): Allowed
 
 /** A role name (not a keyword of routes.json), and not admin: a newcomer never gets the keys by registering. */
 export function resolveDefaultRole(role: unknown = DEFAULTS.defaultRole): string {
-  let who;
+  if (typeof role === 'string' && isWhoKeyword(role.trim())) throw new ConfigError(`default-role: "${role}" is a keyword of routes.json, not a role; give a role name, like customer`);
+  let name;
   try {
-    who = parseWho(role);
+    name = parseRoleName(role);
   } catch (error) {
     throw new ConfigError(`default-role: ${(error as Error).message}`);
   }
-  if (who.kind !== 'role') throw new ConfigError(`default-role: "${String(role)}" is a keyword of routes.json, not a role; give a role name, like customer`);
-  if (who.role === ADMIN_ROLE) throw new ConfigError(`default-role: ${ADMIN_ROLE} would make everyone who registers an administrator; give admins their role with fake-jwt-api users add --role ${ADMIN_ROLE}, or PATCH /auth/users/:id`);
-  return who.role;
+  if (name === ADMIN_ROLE) throw new ConfigError(`default-role: ${ADMIN_ROLE} would make everyone who registers an administrator; give admins their role with fake-jwt-api users add --role ${ADMIN_ROLE}, or PATCH /auth/users/:id`);
+  return name;
 }
 
 function nonEmptyString(name: string, value: unknown): string | undefined {

@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../errors';
-import { hashRefreshToken, newRefreshToken } from '../auth/refresh-token';
+import { hashRefreshToken, newRefreshToken } from './refresh-token';
 import { toJsonText } from '../files/atomic';
 import { withFileLock } from '../files/file-lock';
 import { GroupCommitFile } from '../files/group-commit';
 import { readJsonFile } from '../files/json-file';
-import { ensureStateDir } from './state';
+import { ensureStateDir } from '../state/state-dir';
 
 /** One login: its current refresh token (as a hash), the ones it has spent, and when it ends. */
 export interface Session {

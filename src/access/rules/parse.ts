@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors';
+import { ConfigError } from '../../errors';
 import { parseWho, type Who } from './who';
 
 /** The methods a rule can name; HEAD follows GET. */
@@ -121,7 +121,7 @@ function guardRule(key: string, resource: string, code: string): AccessRule {
   return { key, pattern: `/${resource}`, access: guardAccess(code), source: 'guard' };
 }
 
-/** Reads routes.json's content: each entry is told apart by the type of its value (SPEC §6). */
+/** Reads routes.json's content: each entry is told apart by the type of its value (README "Access rules"). */
 export function parseRoutes(where: string, content: unknown): RoutesConfig {
   if (!isPlainObject(content)) throw new ConfigError(`${where}: expected one JSON object, like { "/api/*": "/$1", "/posts": { "read": "public" } }`);
   const rewrites: Record<string, string> = {};

@@ -1,9 +1,9 @@
-import type { DefaultAccess } from './access/guard';
-import type { Resource } from './access/resolve';
+import type { DefaultAccess } from './guard';
+import type { Resource } from '../json-server/resolve';
 import { whoMay, type RuleMatcher } from './rules/match';
 import { describeWhoList, type Who } from './rules/who';
-import { roleOf, type Account } from './store/accounts-file';
-import { USERS_COLLECTION } from './store/database';
+import { roleOf, type Account } from '../accounts/accounts-file';
+import { USERS_COLLECTION } from '../json-server/database';
 
 /** What the server offers, for the banner and the home page: one description, two renderings. */
 export interface ResourceDescription {

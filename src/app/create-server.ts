@@ -1,45 +1,47 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Express, RequestHandler } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import jsonServer from 'json-server';
-import { makeDataGate } from './access/gate';
-import { makeAccessGuard } from './access/guard';
-import type { OwnershipContext } from './access/owner';
-import { makeAccessPolicy } from './access/policy';
-import { indexResources } from './access/resolve';
-import { checkRules, refuseRuleErrors } from './rules/check';
-import { compileRules } from './rules/match';
-import { parseRoutes, type RoutesConfig } from './rules/parse';
-import { readRoutesFile } from './rules/routes-file';
-import { makeAuthenticate, requireAdmin } from './auth/authenticate';
-import { makeDecoyFor } from './auth/decoys';
-import type { CookieSettings } from './auth/cookies';
-import { makeAuthRoutes } from './auth/routes';
-import { makeSessionCatchUp } from './auth/session-catch-up';
-import { makeSessionIssuer } from './auth/session-issuer';
-import { makeTokenService, SIGNING_ALGORITHM } from './auth/tokens';
-import { describeApi, type ApiDescription } from './describe';
-import { ConfigError } from './errors';
-import { errorHandler, noRouteError, notFoundHandler, sendApiError, toApiError } from './http/errors';
-import { makeHomePage } from './http/home';
-import { makeAuthOriginGate, makeCorsHeaders } from './http/cors';
-import { makeHostCheck } from './http/host-check';
-import { makeDelay } from './http/delay';
-import { makeRequestLog } from './http/request-log';
-import { emptyOptionsAnswers } from './http/options-requests';
-import { bodyLimits } from './http/body-limits';
-import { makeStaticFiles } from './http/static-files';
-import { resolveOptions, type ResolvedOptions, type ServerOptions } from './options';
-import { dbCollectionSource, usersFileSource } from './store/account-sources';
-import { AccountStore } from './store/account-store';
-import { roleOf } from './store/accounts-file';
-import { installDataLayer } from './json-server/data-layer';
-import { DeleteCascade, limitDeleteCascade } from './json-server/delete-cascade';
-import { IdLedger } from './json-server/ids';
-import { makeJsonServerRouter } from './json-server/router';
-import { loadData, openDatabase, usersAreAccounts, USERS_COLLECTION, type AccountsHome, type Database, type LoadedData } from './store/database';
-import { SessionStore } from './store/sessions';
-import { ensureStateDir, loadSigningKey, readSigningKey, statePaths, type StatePaths } from './store/state';
+import { makeDataGate } from '../access/gate';
+import { makeAccessGuard } from '../access/guard';
+import type { OwnershipContext } from '../access/owner';
+import { makeAccessPolicy } from '../access/policy';
+import { indexResources } from '../json-server/resolve';
+import { checkRules, refuseRuleErrors } from '../access/rules/check';
+import { compileRules } from '../access/rules/match';
+import { parseRoutes, type RoutesConfig } from '../access/rules/parse';
+import { readRoutesFile } from '../access/rules/routes-file';
+import { makeAuthenticate, requireAdmin } from '../auth/authenticate';
+import { makeDecoyFor } from '../auth/decoys';
+import type { CookieSettings } from '../auth/cookies';
+import { isAuthEndpoint } from '../auth/endpoints';
+import { makeAuthRoutes } from '../auth/routes';
+import { makeSessionCatchUp } from '../auth/sessions-from-token-command';
+import { makeSessionIssuer } from '../auth/session-issuer';
+import { makeTokenService, SIGNING_ALGORITHM } from '../auth/tokens';
+import { describeApi, type ApiDescription } from '../access/describe';
+import { ConfigError } from '../errors';
+import { errorHandler, noRouteError, notFoundHandler, sendApiError, toApiError } from '../http/errors';
+import { makePlaygroundPage } from '../http/playground-page';
+import { makeAuthOriginGate, makeCorsHeaders } from '../http/cors';
+import { makeHostCheck } from '../http/host-check';
+import { makeDelay } from '../http/delay';
+import { makeRequestLog } from '../http/request-log';
+import { emptyOptionsAnswers } from '../http/options-requests';
+import { bodyLimits } from '../http/body-limits';
+import { makeStaticFiles } from '../http/static-files';
+import { resolveOptions, type ResolvedOptions, type ServerOptions } from '../config/options';
+import { dbCollectionSource, usersFileSource } from '../accounts/account-sources';
+import { AccountStore } from '../accounts/account-store';
+import { roleOf } from '../accounts/accounts-file';
+import { installDataLayer } from '../json-server/data-layer';
+import { DeleteCascade, limitDeleteCascade } from '../json-server/delete-cascade';
+import { IdLedger } from '../json-server/ids';
+import { makeJsonServerRouter } from '../json-server/router';
+import { loadData, openDatabase, usersAreAccounts, USERS_COLLECTION, type AccountsHome, type Database, type LoadedData } from '../json-server/database';
+import { SessionStore } from '../sessions/session-store';
+import { loadSigningKey, readSigningKey } from '../auth/signing-key';
+import { ensureStateDir, statePaths, type StatePaths } from '../state/state-dir';
 
 /** Headers a browser app must be able to read: the 401 challenge, and json-server's paging headers. */
 const EXPOSED_HEADERS = ['WWW-Authenticate', 'X-Total-Count', 'Link', 'Location'];
@@ -77,7 +79,7 @@ interface OpenedAccounts {
 }
 
 /**
- * SPEC §3, where accounts live: users.json when it exists; else, when db.json's `users` records carry
+ * README "Accounts", where accounts live: users.json when it exists; else, when db.json's `users` records carry
  * passwords (a json-server-auth project), that collection. Either way json-server's data never holds password
  * material: it sees the accounts' public profiles only. A `users` collection of plain records beside the accounts
  * would be a second list of users whose ids collide with the accounts' (a record made by POST /users would get
@@ -142,7 +144,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     readSigningKey(options.secret, stateFiles.secret),
   ]);
   database.setAccountProfiles(accounts.publicUsers());
-  // SPEC §6: the owner field is userId (following --fks); for the users collection, the record's own id.
+  // README "Access rules": the owner field is userId (following --fks); for the users collection, the record's own id.
   const ownerField = (resource: string) => (resource === USERS_COLLECTION ? options.id : `user${options.foreignKeySuffix}`);
   // Before anything starts watching: a rule that would not protect what it names stops the start here.
   const rulesCheck = await checkRules({
@@ -183,7 +185,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     data: () => database.db.getState(),
     idField: options.id,
     ownerField,
-    accountId: (callerId) => accounts.byId(callerId)?.id ?? callerId,
+    accountId: (callerId) => accounts.loadedById(callerId)?.id ?? callerId,
   };
 
   const tokens = makeTokenService({
@@ -235,7 +237,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   app.disable('x-powered-by');
   app.use(makeHostCheck(options.allowedHosts)); // DNS rebinding: only names that cannot be pointed here by a stranger
   // Data answers any origin, as json-server; the auth endpoints only pages that may get a token (http/cors.ts).
-  const authOrigins = { corsOrigins: options.corsOrigins, registerAtUsers: database.accountsCollection };
+  const authOrigins = { corsOrigins: options.corsOrigins, isAuthEndpoint: (req: Request) => isAuthEndpoint(req, database.accountsCollection) };
   const hasRewrites = Object.keys(routes.rewrites).length > 0;
   if (options.cors) app.use(makeCorsHeaders({ ...authOrigins, exposedHeaders: EXPOSED_HEADERS, preflightsWaitForRewrites: hasRewrites }));
   router.render = (req, res) => {
@@ -283,7 +285,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   );
   app.get(
     '/',
-    makeHomePage(() => ({
+    makePlaygroundPage(() => ({
       resources: describe().resources,
       demoAccounts: accounts.demoAccounts().map(({ email, role }) => ({ email, role })),
       cookieMode: Boolean(cookie),

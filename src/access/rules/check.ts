@@ -1,6 +1,6 @@
-import type { Resource } from '../access/resolve';
-import { LOGIN_PATHS, REGISTER_PATHS } from '../auth/routes';
-import { ConfigError } from '../errors';
+import type { Resource } from '../../json-server/resolve';
+import { LOGIN_PATHS, REGISTER_PATHS } from '../../auth/endpoints';
+import { ConfigError } from '../../errors';
 import { compileRules, type RuleMatcher } from './match';
 import type { AccessRule, RoutesConfig } from './parse';
 import { makeRewrittenPath } from './rewritten';

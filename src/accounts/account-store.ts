@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import { accountIdentity, emailKey, hashKey, nextAccountId, roleOf, toPublicUser, type Account, type AccountsFile, type LoadedAccounts, type PublicUser } from './accounts-file';
 import type { AccountSource } from './account-sources';
-import type { AccountIdMarks } from './state';
+import type { AccountIdMarks } from './account-ids';
 import { ApiError, ConfigError, conflict } from '../errors';
 
 export function emailTaken(email: string) {
@@ -142,7 +142,7 @@ export class AccountStore {
    * The account with this id as last loaded, found in constant time: the check every request makes, so that a
    * deleted account or a changed role takes effect at once, not when a token expires.
    */
-  byId(id: string): Account | undefined {
+  loadedById(id: string): Account | undefined {
     if (this.idIndex?.accounts !== this.current.accounts) {
       this.idIndex = { accounts: this.current.accounts, byId: new Map(this.current.accounts.map((account) => [String(account.id), account])) };
     }
@@ -151,7 +151,7 @@ export class AccountStore {
 
   /** The identity (accounts-file.ts) of the account with this id as last loaded: what its sessions are bound to. */
   identityOf(id: string): string | undefined {
-    const account = this.byId(id);
+    const account = this.loadedById(id);
     return account && accountIdentity(account);
   }
 
@@ -165,13 +165,13 @@ export class AccountStore {
   }
 
   async findByEmail(email: string): Promise<Account | undefined> {
-    await this.refresh();
+    await this.reloadIfChangedOnDisk();
     const key = emailKey(email);
     return this.current.accounts.find((account) => emailKey(account.email) === key);
   }
 
   async findById(id: string): Promise<Account | undefined> {
-    await this.refresh();
+    await this.reloadIfChangedOnDisk();
     return this.current.accounts.find((account) => String(account.id) === id);
   }
 
@@ -235,7 +235,7 @@ export class AccountStore {
       watcher = watch(path.dirname(file), (_event, changed) => {
         if (changed?.toString() !== name) return;
         clearTimeout(timer);
-        timer = setTimeout(() => this.refresh().catch(() => undefined), 20);
+        timer = setTimeout(() => this.reloadIfChangedOnDisk().catch(() => undefined), 20);
         timer.unref();
       });
     } catch {
@@ -249,7 +249,7 @@ export class AccountStore {
   }
 
   /** Reloads users.json when it changed on disk since we last read or wrote it. */
-  async refresh(): Promise<void> {
+  async reloadIfChangedOnDisk(): Promise<void> {
     if (!(await this.source.mayHaveChanged())) return;
     // Locked: a reload records the ids it gives to new entries, a read-change-write like any other.
     await this.exclusive(() => this.source.locked(() => this.reloadIfEdited()));

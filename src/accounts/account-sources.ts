@@ -4,7 +4,8 @@ import { toJsonText, writeTextAtomic } from '../files/atomic';
 import { accountsFileContent, fileEntry, parseAccounts, parseAccountsText, readAccountsText, type AccountsFile, type KnownHashes, type LoadedAccounts } from './accounts-file';
 import { withFileLock } from '../files/file-lock';
 import { sameVersion, versionOf, type FileVersion } from '../files/file-version';
-import { AccountIdMark, ensureStateDir, statePaths, type AccountIdMarks } from './state';
+import { AccountIdMark, type AccountIdMarks } from './account-ids';
+import { ensureStateDir, statePaths } from '../state/state-dir';
 
 /** Where the accounts live: users.json, or the users collection of a json-server-auth db.json. */
 export interface AccountSource {

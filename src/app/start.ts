@@ -1,6 +1,6 @@
-import { listenFirst } from './http/listen-first';
-import type { ServerOptions } from './options';
-import { createServer, type FakeJwtApi } from './server';
+import { listenFirst } from '../http/listen-first';
+import type { ServerOptions } from '../config/options';
+import { createServer, type FakeJwtApi } from './create-server';
 
 export interface StartOptions extends ServerOptions {
   /** Default 0: a free port, told back in `port` and `url`. */

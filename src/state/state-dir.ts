@@ -1,0 +1,50 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * The server's own state: the signing secret, the sessions and revocations (sessions.ts), the account ids, the
+ * record-id ledger (json-server/ids.ts) and the locks. It lives in one folder, a dot-folder beside users.json
+ * unless --state-dir / `stateDir` moves it; express.static never serves it, and it survives restarts so tokens do.
+ */
+export const STATE_DIR_NAME = '.fake-jwt-api';
+
+/** Where each state file lives, in the state folder `dir`. */
+export interface StatePaths {
+  dir: string;
+  /** The generated signing secret. */
+  secret: string;
+  sessions: string;
+  /** The account-id marks (AccountIdMark below). */
+  accountIds: string;
+  /** Each collection's greatest and deleted record ids (json-server/ids.ts). */
+  recordIds: string;
+  /** The path whose `.lock` every process takes to change this accounts file (account-sources.ts). */
+  accountsLock(accountsFile: string): string;
+}
+
+/** The state folder when none is given: beside users.json. */
+export function defaultStateDir(usersFile: string): string {
+  return path.join(path.dirname(usersFile), STATE_DIR_NAME);
+}
+
+export function statePaths(dir: string): StatePaths {
+  return {
+    dir,
+    secret: path.join(dir, 'state.json'),
+    sessions: path.join(dir, 'sessions.json'),
+    accountIds: path.join(dir, 'account-ids.json'),
+    recordIds: path.join(dir, 'ids.json'),
+    accountsLock: (accountsFile) => path.join(dir, path.basename(accountsFile)),
+  };
+}
+
+const SELF_IGNORE = '# Written by fake-jwt-api: its state (secret, sessions, ids) never goes into git.\n*\n';
+
+/**
+ * Creates the state folder (mode 0700) when it is missing. A folder created here gets a `.gitignore` that ignores
+ * everything in it, so a course repository stays clean in `git status` without anyone editing its own .gitignore.
+ */
+export async function ensureStateDir(dir: string): Promise<void> {
+  const created = await mkdir(dir, { recursive: true, mode: 0o700 });
+  if (created !== undefined) await writeFile(path.join(dir, '.gitignore'), SELF_IGNORE, { flag: 'wx' }).catch(() => undefined);
+}
