@@ -83,7 +83,11 @@ export class AccountIdMark {
     const content = (await readJsonFile(this.file, fail, () => NO_MARKS)) as Partial<AccountIdMarks> | null;
     const highest = content?.highest;
     const byEmail = content?.byEmail ?? {};
-    const isIdMap = byEmail !== null && typeof byEmail === 'object' && !Array.isArray(byEmail) && Object.values(byEmail).every((id) => typeof id === 'string' || typeof id === 'number');
+    const isIdMap =
+      byEmail !== null &&
+      typeof byEmail === 'object' &&
+      !Array.isArray(byEmail) &&
+      Object.values(byEmail).every((id) => typeof id === 'string' || typeof id === 'number');
     if (typeof highest !== 'number' || !Number.isFinite(highest) || !isIdMap) {
       throw fail(`${this.file}: expected { "highest": <the greatest account id ever used>, "byEmail": { <email>: <id> } }`);
     }

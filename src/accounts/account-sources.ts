@@ -1,7 +1,16 @@
 import { mkdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { toJsonText, writeTextAtomic } from '../files/atomic';
-import { accountsFileContent, fileEntry, parseAccounts, parseAccountsText, readAccountsText, type AccountsFile, type KnownHashes, type LoadedAccounts } from './accounts-file';
+import {
+  accountsFileContent,
+  fileEntry,
+  parseAccounts,
+  parseAccountsText,
+  readAccountsText,
+  type AccountsFile,
+  type KnownHashes,
+  type LoadedAccounts,
+} from './accounts-file';
 import { withFileLock } from '../files/file-lock';
 import { sameVersion, versionOf, type FileVersion } from '../files/file-version';
 import { AccountIdMark, type AccountIdMarks } from './account-ids';
@@ -12,7 +21,7 @@ export interface AccountSource {
   /** How messages and the banner name it: a file path, or "db.json (users)". */
   name: string;
   /**
-   * Reads and checks the accounts. Entries without an id get theirs from `marks` (state.ts), which come back raised
+   * Reads and checks the accounts. Entries without an id get theirs from `marks` (account-ids.ts), which come back raised
    * to every id given or held. Writes nothing.
    */
   read(marks: AccountIdMarks, known: KnownHashes): Promise<LoadedAccounts>;
@@ -96,7 +105,7 @@ export function usersFileSource(file: string, stateDir: string): AccountSource {
  * process to lock out; the store's own queue orders its changes, and the account-id mark keeps its file lock.
  * Saving writes db.json whole through `save`, which gets the records as db.json holds them (plain-text demo
  * passwords stay plain). reset() puts db.json back whole (database.ts), so `restoreStart` has nothing to do.
- * `idMarkFile` keeps the marks in a state folder (see state.ts); without one they last as long as the process.
+ * `idMarkFile` keeps the marks in a state folder (account-ids.ts); without one they last as long as the process.
  */
 export function dbCollectionSource(name: string, records: unknown[], save: (records: unknown[]) => Promise<void>, idMarkFile?: string): AccountSource {
   return {

@@ -84,14 +84,14 @@ export function accountsFileContent(file: AccountsFile): unknown {
 
 const isNumericId = (id: unknown): id is number => typeof id === 'number' && Number.isFinite(id);
 
-/** The greatest numeric id among `accounts` (0 when none is), for the account-id mark of state.ts. */
+/** The greatest numeric id among `accounts` (0 when none is), for the account-id mark of account-ids.ts. */
 export function highestNumericId(accounts: readonly Account[]): number {
   return accounts.reduce((highest, account) => (isNumericId(account.id) ? Math.max(highest, account.id) : highest), 0);
 }
 
 /**
  * The id the next account gets, as json-server picks one: max + 1 over numeric ids, otherwise a random one. Never
- * at or under `floor`, the greatest id ever used (state.ts): an id freed by a deletion is not handed out again.
+ * at or under `floor`, the greatest id ever used (account-ids.ts): an id freed by a deletion is not handed out again.
  */
 export function nextAccountId(accounts: readonly Account[], floor = 0): string | number {
   if (!accounts.every((account) => isNumericId(account.id))) return randomUUID();
@@ -109,7 +109,9 @@ const identities = new WeakMap<Account, string>();
 export function accountIdentity(account: Account): string {
   let identity = identities.get(account);
   if (identity === undefined) {
-    identity = createHash('sha256').update(JSON.stringify([String(account.id), emailKey(account.email)])).digest('base64url');
+    identity = createHash('sha256')
+      .update(JSON.stringify([String(account.id), emailKey(account.email)]))
+      .digest('base64url');
     identities.set(account, identity);
   }
   return identity;
@@ -231,5 +233,10 @@ export async function readAccountsText(file: string): Promise<string | undefined
 /** Parses and checks users.json's text, as parseAccounts does; no text (no file) is an empty account list. */
 export async function parseAccountsText(file: string, text: string | undefined, marks: AccountIdMarks, known?: KnownHashes): Promise<LoadedAccounts> {
   if (text === undefined) return emptyAccountsFile(marks);
-  return parseAccounts(file, parseJson(file, text, (message) => new ConfigError(message)), marks, known);
+  return parseAccounts(
+    file,
+    parseJson(file, text, (message) => new ConfigError(message)),
+    marks,
+    known,
+  );
 }

@@ -10,6 +10,8 @@ const MAX_PASSWORD_LENGTH = 1024;
  * Fields a client may not set on its own account: identity, authority, credentials. Anything else in a
  * registration or profile update is kept as profile data.
  */
+// One line per kind of field: authority, password material, JWT claims, prototype keys.
+// prettier-ignore
 const PRIVILEGED_FIELDS = new Set([
   'id', 'role', 'roles', 'admin', 'isAdmin', 'is_admin', 'permissions', 'scope', 'scopes', 'groups',
   'password', 'passwordHash', 'password_hash', 'hash', 'salt', 'currentPassword', 'newPassword',
@@ -36,7 +38,8 @@ const INVISIBLE = /\p{Cf}/u;
 
 export function requireEmail(body: Record<string, unknown>): string {
   const email = requireString(body, 'email').trim();
-  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email) || INVISIBLE.test(email)) throw badRequest(`"email" must be an email address like alice@example.com.`);
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email) || INVISIBLE.test(email))
+    throw badRequest(`"email" must be an email address like alice@example.com.`);
   return email;
 }
 
@@ -66,7 +69,8 @@ function measure(profile: Record<string, unknown>): { fields: number; bytes: num
 }
 
 const tooManyFields = (fields: number) => badRequest(`A profile has at most ${MAX_PROFILE_FIELDS} fields (this one would have ${fields}).`);
-const tooManyBytes = (bytes: number) => badRequest(`A profile is at most ${MAX_PROFILE_BYTES / 1024} KB of JSON (this one would be ${(bytes / 1024).toFixed(1)} KB).`);
+const tooManyBytes = (bytes: number) =>
+  badRequest(`A profile is at most ${MAX_PROFILE_BYTES / 1024} KB of JSON (this one would be ${(bytes / 1024).toFixed(1)} KB).`);
 
 /** The fields of `body` a client may store on its own account: all but email and the privileged ones. */
 export function profileFields(body: Record<string, unknown>): Record<string, unknown> {

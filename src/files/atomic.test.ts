@@ -18,7 +18,7 @@ describe('writeTextAtomic', () => {
     expect(readdirSync(dir)).toEqual(['db.json']);
   });
 
-  it('keeps an existing file\'s permissions, and sets the ones asked for', async () => {
+  it("keeps an existing file's permissions, and sets the ones asked for", async () => {
     const file = path.join(dir, 'db.json');
     writeFileSync(file, '{}');
     chmodSync(file, 0o640);

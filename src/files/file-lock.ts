@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RuntimeError } from '../errors';
+import { FileLockTimeoutError } from './errors';
 
 const RETRY_MS = 5;
 /** A lock older than this is broken even if its holder lives (or lives on another host): a write takes milliseconds. */
@@ -43,7 +43,10 @@ async function breakIfAbandoned(lock: string): Promise<void> {
     await writeFile(breaker, '', { flag: 'wx', mode: 0o600 });
   } catch {
     // Another waiter is breaking it; a breaker that died leaves a file that is itself broken once stale.
-    const breakerAge = await stat(breaker).then((found) => Date.now() - found.mtimeMs, () => 0);
+    const breakerAge = await stat(breaker).then(
+      (found) => Date.now() - found.mtimeMs,
+      () => 0,
+    );
     if (breakerAge > STALE_AFTER_MS) await unlink(breaker).catch(() => undefined);
     return;
   }
@@ -70,7 +73,7 @@ export async function withFileLock<T>(file: string, work: () => Promise<T>): Pro
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    if (Date.now() - started > GIVE_UP_AFTER_MS) throw new RuntimeError(`${lock} has been held for over ${GIVE_UP_AFTER_MS / 1000} s; if no fake-jwt-api is writing, delete it`);
+    if (Date.now() - started > GIVE_UP_AFTER_MS) throw new FileLockTimeoutError(lock, GIVE_UP_AFTER_MS);
     await breakIfAbandoned(lock);
     await sleep(RETRY_MS);
   }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ApiError } from '../errors';
 import { writeTextAtomic } from './atomic';
+import { FileChangedOnDiskError } from './errors';
 import { withFileLock } from './file-lock';
 import { sameVersion, versionOf, type FileVersion } from './file-version';
 
@@ -15,8 +15,8 @@ export interface GroupCommitOptions {
   mode?: number;
   /**
    * Refuse to write over a change someone else made to the file since we last read or wrote it (a hand edit):
-   * the writes waiting are rejected with a 409 saying `message` instead, and the edit stands. `noticed` is called
-   * once for each edited version, so the server can say so once.
+   * the writes waiting are rejected with a FileChangedOnDiskError saying `message` instead, and the edit stands.
+   * `noticed` is called once for each edited version, so the server can say so once.
    */
   keepExternalEdits?: { message: string; noticed?: () => void };
   /**
@@ -145,7 +145,7 @@ export class GroupCommitFile {
         const key = now ? `${now.ino}:${now.size}:${now.mtimeMs}` : 'deleted';
         if (key !== this.noticedVersion) external.noticed?.();
         this.noticedVersion = key;
-        throw new ApiError(409, 'conflict', external.message);
+        throw new FileChangedOnDiskError(this.file, external.message);
       }
     }
     // Serialised now, when the write begins: it carries every change made up to this moment.

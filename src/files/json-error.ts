@@ -1,6 +1,7 @@
 const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
+const LITERALS = ['true', 'false', 'null'];
 
 /**
  * The offset of the first character that makes `text` invalid JSON (RFC 8259), its length when the text ends too
@@ -8,79 +9,11 @@ const ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't']);
  * mistakes ("Unexpected token ','" has none), so the file is walked again, once it failed, to find where.
  */
 export function jsonErrorOffset(text: string): number | undefined {
-  let at = 0;
-  const stop = (): never => {
-    throw new InvalidAt(at);
-  };
-  const skipSpace = () => {
-    while (at < text.length && WHITESPACE.has(text[at])) at += 1;
-  };
-  const expect = (char: string) => {
-    skipSpace();
-    if (text[at] !== char) stop();
-    at += 1;
-  };
-  const string = () => {
-    at += 1; // the opening quote
-    while (at < text.length) {
-      const char = text[at];
-      if (char === '"') {
-        at += 1;
-        return;
-      }
-      if (char < ' ') stop();
-      if (char === '\\') {
-        at += 1;
-        if (ESCAPES.has(text[at])) at += 1;
-        else if (text[at] === 'u' && /^[\da-fA-F]{4}$/.test(text.slice(at + 1, at + 5))) at += 5;
-        else stop();
-        continue;
-      }
-      at += 1;
-    }
-    stop();
-  };
-  const members = (close: string, member: () => void) => {
-    at += 1; // the opening bracket
-    skipSpace();
-    if (text[at] === close) {
-      at += 1;
-      return;
-    }
-    for (;;) {
-      member();
-      skipSpace();
-      if (text[at] === ',') at += 1;
-      else return expect(close);
-    }
-  };
-  const value = (): void => {
-    skipSpace();
-    const char = text[at];
-    if (char === '{') {
-      return members('}', () => {
-        skipSpace();
-        if (text[at] !== '"') stop();
-        string();
-        expect(':');
-        value();
-      });
-    }
-    if (char === '[') return members(']', value);
-    if (char === '"') return string();
-    NUMBER.lastIndex = at;
-    if (NUMBER.test(text)) {
-      at = NUMBER.lastIndex;
-      return;
-    }
-    const word = ['true', 'false', 'null'].find((literal) => text.startsWith(literal, at));
-    if (!word) stop();
-    at += word!.length;
-  };
+  const walker = new JsonWalker(text);
   try {
-    value();
-    skipSpace();
-    return at < text.length ? at : undefined;
+    walker.value();
+    walker.skipSpace();
+    return walker.at < text.length ? walker.at : undefined;
   } catch (error) {
     if (error instanceof InvalidAt) return error.offset;
     return undefined; // a RangeError: nested deeper than the stack allows
@@ -89,4 +22,88 @@ export function jsonErrorOffset(text: string): number | undefined {
 
 class InvalidAt {
   constructor(readonly offset: number) {}
+}
+
+/** Walks RFC 8259's grammar from `at`, and throws InvalidAt at the first character that breaks it. */
+class JsonWalker {
+  at = 0;
+
+  constructor(private readonly text: string) {}
+
+  value(): void {
+    this.skipSpace();
+    const char = this.text[this.at];
+    if (char === '{') return this.members('}', () => this.member());
+    if (char === '[') return this.members(']', () => this.value());
+    if (char === '"') return this.string();
+    NUMBER.lastIndex = this.at;
+    if (NUMBER.test(this.text)) {
+      this.at = NUMBER.lastIndex;
+      return;
+    }
+    const word = LITERALS.find((literal) => this.text.startsWith(literal, this.at));
+    if (word === undefined) this.stop();
+    this.at += word.length;
+  }
+
+  skipSpace(): void {
+    while (this.at < this.text.length && WHITESPACE.has(this.text[this.at])) this.at += 1;
+  }
+
+  private stop(): never {
+    throw new InvalidAt(this.at);
+  }
+
+  private expect(char: string): void {
+    this.skipSpace();
+    if (this.text[this.at] !== char) this.stop();
+    this.at += 1;
+  }
+
+  private member(): void {
+    this.skipSpace();
+    if (this.text[this.at] !== '"') this.stop();
+    this.string();
+    this.expect(':');
+    this.value();
+  }
+
+  /** An object's or an array's members, from its opening bracket to `close`. */
+  private members(close: string, member: () => void): void {
+    this.at += 1;
+    this.skipSpace();
+    if (this.text[this.at] === close) {
+      this.at += 1;
+      return;
+    }
+    for (;;) {
+      member();
+      this.skipSpace();
+      if (this.text[this.at] !== ',') return this.expect(close);
+      this.at += 1;
+    }
+  }
+
+  private string(): void {
+    this.at += 1; // the opening quote
+    while (this.at < this.text.length) {
+      const char = this.text[this.at];
+      if (char === '"') {
+        this.at += 1;
+        return;
+      }
+      if (char < ' ') this.stop();
+      this.at += char === '\\' ? this.escapeLength() : 1;
+    }
+    this.stop();
+  }
+
+  /** The length of the escape at `at` (its backslash included). */
+  private escapeLength(): number {
+    const next = this.text[this.at + 1];
+    if (ESCAPES.has(next)) return 2;
+    if (next === 'u' && /^[\da-fA-F]{4}$/.test(this.text.slice(this.at + 2, this.at + 6))) return 6;
+    this.at += 1;
+    return this.stop();
+  }
 }

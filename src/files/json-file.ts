@@ -22,9 +22,7 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
  * quotes the start of the file, neither of which helps someone looking at the file in an editor.
  */
 function reasonOf(error: Error): string {
-  return error.message
-    .replace(/ (?:in JSON )?at position \d+.*$/s, '')
-    .replace(/, (?:\.\.\.)?".*$/s, '');
+  return error.message.replace(/ (?:in JSON )?at position \d+.*$/s, '').replace(/, (?:\.\.\.)?".*$/s, '');
 }
 
 export function parseJson(file: string, text: string, fail: FileErrorFactory): unknown {

@@ -49,9 +49,10 @@ export interface Database {
 export interface DatabaseOptions {
   accountsHome: AccountsHome;
   /**
-   * A hand edit of db.json always wins over the changes not yet saved, which answer 409. True (--watch): the
-   * caller reloads the app on the edit, so the 409 says to send the change again. False: the edit is kept until a
-   * restart, every change answers 409 saying so, and `onHandEdit` is called once for each edited version.
+   * A hand edit of db.json always wins over the changes not yet saved, which fail with a FileChangedOnDiskError
+   * (a 409). True (--watch): the caller reloads the app on the edit, so the error says to send the change again.
+   * False: the edit is kept until a restart, every change fails saying so, and `onHandEdit` is called once for
+   * each edited version.
    */
   reloadsOnEdit?: boolean;
   onHandEdit?: (file: string) => void;
@@ -69,13 +70,18 @@ function isPlainObject(value: unknown): value is Data {
 /** The checks json-server makes when it builds its router, made up front so the reason names the file. */
 export function validateData(where: string, data: unknown): asserts data is Data {
   if (!isPlainObject(data)) {
-    throw new RuntimeError(`${where}: the data must be an object of collections, like { "posts": [] } (found ${Array.isArray(data) ? 'an array' : typeof data})`);
+    throw new RuntimeError(
+      `${where}: the data must be an object of collections, like { "posts": [] } (found ${Array.isArray(data) ? 'an array' : typeof data})`,
+    );
   }
   for (const [key, value] of Object.entries(data)) {
     if (key === '$schema') continue;
-    if (key.includes('/')) throw new RuntimeError(`${where}: "${key}" has a / character, which json-server cannot serve; use a rewrite in routes.json to shape URLs`);
+    if (key.includes('/'))
+      throw new RuntimeError(`${where}: "${key}" has a / character, which json-server cannot serve; use a rewrite in routes.json to shape URLs`);
     if (!Array.isArray(value) && !isPlainObject(value)) {
-      throw new RuntimeError(`${where}: "${key}" is ${value === null ? 'null' : typeof value}; json-server serves only arrays (collections) and objects (singular resources)`);
+      throw new RuntimeError(
+        `${where}: "${key}" is ${value === null ? 'null' : typeof value}; json-server serves only arrays (collections) and objects (singular resources)`,
+      );
     }
   }
 }
@@ -106,6 +112,8 @@ async function readScriptSource(file: string): Promise<Data> {
   delete require.cache[resolved];
   let exported: unknown;
   try {
+    // json-server loads a .js db with require, and --watch deletes it from require.cache to load the edit.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS module of the user's, by path
     exported = require(resolved) as unknown;
   } catch (error) {
     throw new RuntimeError(`${file}: failed to load (${(error as Error).message})`);
@@ -145,15 +153,12 @@ function handEditMessage(file: string, reloadsOnEdit: boolean | undefined): stri
     : `${file} was edited by hand while the server runs; the edit is kept and this change was not saved. Restart the server to serve the edit (or run it with --watch, which reloads on every edit).`;
 }
 
-export async function openDatabase(loaded: LoadedData, options: DatabaseOptions): Promise<Database> {
-  const { data, file } = loaded;
-  const storedInDb = options.accountsHome === 'db-collection';
-  const atStart = structuredClone(data);
-  const accountsCollection = usersAreAccounts(data, options.accountsHome);
+/** db.json's state as written, from json-server's: its `users` key as the Database comment above says. */
+function writtenState(data: Data, accountsHome: AccountsHome): (state: Data, storedAccounts: unknown) => Data {
+  const storedInDb = accountsHome === 'db-collection';
+  const accountsCollection = usersAreAccounts(data, accountsHome);
   const keepsEmptyUsers = !storedInDb && isEmptyList(data[USERS_COLLECTION]);
-  let storedAccounts: unknown = data[USERS_COLLECTION];
-  const persistedState = (): Data => {
-    const state = db.getState();
+  return (state, storedAccounts) => {
     if (storedInDb) return { ...state, [USERS_COLLECTION]: storedAccounts };
     if (!accountsCollection) return state;
     // Spreading keeps the key's place in the file.
@@ -161,12 +166,34 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
     const { [USERS_COLLECTION]: _profiles, ...rest } = state;
     return rest;
   };
+}
+
+/** The writer of a db file (none for data held in memory): it knows the file as loaded, so a later edit shows. */
+async function openWriter(
+  loaded: LoadedData,
+  text: () => string | Buffer,
+  options: DatabaseOptions,
+  beforeWrite: () => Promise<void>,
+): Promise<GroupCommitFile | undefined> {
+  const { file } = loaded;
+  if (!file) return undefined;
+  const noticed = options.reloadsOnEdit ? undefined : () => options.onHandEdit?.(file);
+  const writer = new GroupCommitFile(file, text, { keepExternalEdits: { message: handEditMessage(file, options.reloadsOnEdit), noticed }, beforeWrite });
+  await writer.adoptCurrentFile(loaded.version, loaded.text);
+  return writer;
+}
+
+export async function openDatabase(loaded: LoadedData, options: DatabaseOptions): Promise<Database> {
+  const { data, file } = loaded;
+  const atStart = structuredClone(data);
+  const accountsCollection = usersAreAccounts(data, options.accountsHome);
+  const written = writtenState(data, options.accountsHome);
+  let storedAccounts: unknown = data[USERS_COLLECTION];
+  const persistedState = (): Data => written(db.getState(), storedAccounts);
   const serializer = new DbSerializer();
-  const text = () => serializer.serialize(persistedState(), '\n');
   let before: () => Promise<void> = () => Promise.resolve();
-  const keepExternalEdits = file ? { message: handEditMessage(file, options.reloadsOnEdit), noticed: options.reloadsOnEdit ? undefined : () => options.onHandEdit?.(file) } : undefined;
-  const writer = file ? new GroupCommitFile(file, text, { keepExternalEdits, beforeWrite: () => before() }) : undefined;
-  await writer?.adoptCurrentFile(loaded.version, loaded.text);
+  const text = () => serializer.serialize(persistedState(), '\n');
+  const writer = await openWriter(loaded, text, options, () => before());
   /** True once a change was asked to be saved since start (or the last reset): reset() then writes the start text. */
   let changedSinceStart = false;
   const commit = () => {
@@ -177,7 +204,7 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
     // Profiles replace the accounts before json-server ever sees the data (spreading keeps the key's place).
     read: () => (accountsCollection ? { ...data, [USERS_COLLECTION]: [] } : data),
     // json-server calls db.write() after each change, without waiting: the response waits on settled() instead
-    // (see server.ts), and a failure reaches the client there.
+    // (app/), and a failure reaches the client there.
     write: () => {
       commit().catch(() => undefined);
     },
@@ -196,7 +223,7 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
       try {
         await commit();
       } catch (error) {
-        // Not saved (a hand edit of db.json wins, answering 409): the accounts stay as they were, in memory too.
+        // Not saved (a hand edit of db.json wins: FileChangedOnDiskError): the accounts stay as they were, in memory too.
         if (storedAccounts === accounts) storedAccounts = previous;
         throw error;
       }

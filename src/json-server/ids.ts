@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { badRequest, conflict } from '../errors';
+import { DomainError } from '../errors';
 import { toJsonText } from '../files/atomic';
 import { GroupCommitFile } from '../files/group-commit';
 import { readJsonFile } from '../files/json-file';
@@ -26,20 +26,23 @@ function asWholeNumber(id: unknown): number | undefined {
   return undefined;
 }
 
-/** The greatest id of a collection that is a whole number, or its text ("7"): both take the URL /x/7. */
-function greatestWholeId(records: readonly unknown[], idField: string): number | undefined {
+/**
+ * One pass over a collection's ids: the greatest that is a whole number, or its text ("7": both take the URL /x/7),
+ * and whether any is a number (json-server's createId then counts up rather than making a random string).
+ */
+function scanIds(records: readonly unknown[], idField: string): { greatest: number | undefined; anyNumber: boolean } {
   let greatest: number | undefined;
+  let anyNumber = false;
   for (const record of records) {
-    const id = asWholeNumber((record as Doc | null)?.[idField]);
+    const raw = (record as Doc | null)?.[idField];
+    if (typeof raw === 'number') anyNumber = true;
+    const id = asWholeNumber(raw);
     if (id !== undefined && (greatest === undefined || id > greatest)) greatest = id;
   }
-  return greatest;
+  return { greatest, anyNumber };
 }
 
-/** Whether json-server's createId would count up: the collection's ids are numbers. */
-function hasNumericIds(records: readonly unknown[], idField: string): boolean {
-  return records.some((record) => typeof (record as Doc | null)?.[idField] === 'number');
-}
+const greatestWholeId = (records: readonly unknown[], idField: string) => scanIds(records, idField).greatest;
 
 /**
  * Ids are never given twice. json-server's next id is max + 1, so deleting the newest record frees its id for the
@@ -69,7 +72,11 @@ export class IdLedger {
     const dbName = dbFile && ledgerFile ? path.relative(path.dirname(path.dirname(ledgerFile)), dbFile) : '';
     const ledger = new IdLedger(idField, dbFile ? ledgerFile : undefined, dbName);
     if (ledger.ledgerFile) {
-      const stored = await readJsonFile(ledger.ledgerFile, () => new Error('unreadable'), () => undefined).catch(() => undefined);
+      const stored = await readJsonFile(
+        ledger.ledgerFile,
+        () => new Error('unreadable'),
+        () => undefined,
+      ).catch(() => undefined);
       ledger.load(stored);
     }
     const changed = ledger.observeAll(data);
@@ -122,8 +129,9 @@ export class IdLedger {
    * collection's ids are not numbers (json-server then makes a random string id).
    */
   nextNumericId(collection: string, records: readonly unknown[]): number | undefined {
-    if (records.length > 0 && !hasNumericIds(records, this.idField)) return undefined;
-    return Math.max(greatestWholeId(records, this.idField) ?? 0, this.highWater.get(collection) ?? 0) + 1;
+    const { greatest, anyNumber } = scanIds(records, this.idField);
+    if (records.length > 0 && !anyNumber) return undefined;
+    return Math.max(greatest ?? 0, this.highWater.get(collection) ?? 0) + 1;
   }
 
   /** True when a string id was given to a record of the collection that has since been deleted. */
@@ -139,15 +147,24 @@ export class IdLedger {
     if (id === undefined || id === 0) return;
     const isString = typeof id === 'string' && id !== '';
     if (!isString && !(typeof id === 'number' && Number.isSafeInteger(id))) {
-      throw badRequest(`"${this.idField}" must be a whole number (a safe integer) or a non-empty string; leave it out to have one assigned.`);
+      throw new DomainError(
+        'ERR_RECORD_ID_INVALID',
+        `"${this.idField}" must be a whole number (a safe integer) or a non-empty string; leave it out to have one assigned.`,
+      );
     }
     const mark = this.highWater.get(collection);
     const asNumber = asWholeNumber(id);
     if (asNumber !== undefined && mark !== undefined && asNumber <= mark) {
-      throw conflict(`That ${collection} id is taken or was used before, and ids are never given twice; leave "${this.idField}" out to have one assigned.`);
+      throw new DomainError(
+        'ERR_RECORD_ID_USED',
+        `That ${collection} id is taken or was used before, and ids are never given twice; leave "${this.idField}" out to have one assigned.`,
+      );
     }
     if (this.isRetired(collection, String(id))) {
-      throw conflict(`${collection} had a record with the id ${JSON.stringify(id)}, deleted since; ids are never given twice, so leave "${this.idField}" out to have one assigned.`);
+      throw new DomainError(
+        'ERR_RECORD_ID_USED',
+        `${collection} had a record with the id ${JSON.stringify(id)}, deleted since; ids are never given twice, so leave "${this.idField}" out to have one assigned.`,
+      );
     }
   }
 

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * The server's own state: the signing secret, the sessions and revocations (sessions.ts), the account ids, the
+ * The server's own state: the signing secret, the sessions and revocations (sessions/), the account ids, the
  * record-id ledger (json-server/ids.ts) and the locks. It lives in one folder, a dot-folder beside users.json
  * unless --state-dir / `stateDir` moves it; express.static never serves it, and it survives restarts so tokens do.
  */
@@ -14,7 +14,7 @@ export interface StatePaths {
   /** The generated signing secret. */
   secret: string;
   sessions: string;
-  /** The account-id marks (AccountIdMark below). */
+  /** The account-id marks (accounts/account-ids.ts). */
   accountIds: string;
   /** Each collection's greatest and deleted record ids (json-server/ids.ts). */
   recordIds: string;
