@@ -45,7 +45,12 @@ function loginExample(input: BannerInput): string[] {
   ];
 }
 
-const UNITS: Array<[string, number]> = [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]];
+const UNITS: Array<[string, number]> = [
+  ['d', 86400],
+  ['h', 3600],
+  ['m', 60],
+  ['s', 1],
+];
 
 /** 3600 → 1h, 604800 → 7d, 90 → 90s: the largest unit that divides it, as --access-ttl reads it. */
 function formatDuration(seconds: number): string {
@@ -77,7 +82,8 @@ function tokenLines(url: string, { tokens }: BannerInput): string[] {
 function exposureLines({ exposure }: BannerInput): string[] {
   const lines: string[] = [];
   if (exposure.everyInterface) lines.push("  Listening on every network interface: other machines can reach this server at this machine's IP addresses.");
-  if (exposure.everyInterface && !exposure.anyHost) lines.push('  A request by a host name other than localhost is refused unless the name is given with --allowed-host.');
+  if (exposure.everyInterface && !exposure.anyHost)
+    lines.push('  A request by a host name other than localhost is refused unless the name is given with --allowed-host.');
   if (exposure.anyHost) lines.push('  --allowed-host all: requests for any host name are answered (no protection against DNS rebinding).');
   if (exposure.anyOrigin) lines.push("  --cors-origin '*': a page on any website may register, log in and read tokens here.");
   return lines.length > 0 ? [...lines, ''] : [];

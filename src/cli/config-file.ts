@@ -1,22 +1,32 @@
 import { existsSync } from 'node:fs';
 import type { Command, Option } from 'commander';
+import { OPTION_NAMES, specOf, type OptionName } from '../config/option-table';
 import { ConfigError } from '../errors';
 import { readJsonFileSync } from '../files/json-file';
 
 const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
-/** Every name a config key may use for an option: `read-only`, `readOnly`, `no-cors`, `noCors`, `cors`. */
-function namesOf(option: Option): Array<{ name: string; negated: boolean }> {
-  const long = (option.long ?? '').replace(/^--/, '');
-  const names = [
-    { name: long, negated: option.negate },
-    { name: camelCase(long), negated: option.negate },
-    { name: option.attributeName(), negated: false },
-  ];
-  return names.filter((entry, index) => names.findIndex((other) => other.name === entry.name) === index);
+/** A config-file key: the option it sets, and whether true means off (`"no-cors": true`). */
+export interface ConfigKey {
+  name: OptionName;
+  negated: boolean;
 }
 
-const NOT_IN_CONFIG = new Set(['config', 'version']);
+/**
+ * Every key a config file may use, from the option table: the flag's name and its camelCase form (`read-only`,
+ * `readOnly`), and for a `--no-` switch the positive name as well (`no-cors`, `noCors`, `cors`). --config itself
+ * is not one: a config file does not name another.
+ */
+export function configFileKeys(): ReadonlyMap<string, ConfigKey> {
+  const keys = new Map<string, ConfigKey>();
+  for (const name of OPTION_NAMES.filter((each) => each !== 'config')) {
+    const long = specOf(name).flag.replace(/^--/, '');
+    const negated = long.startsWith('no-');
+    for (const key of [long, camelCase(long)]) keys.set(key, { name, negated });
+    if (negated) keys.set(camelCase(long.replace(/^no-/, '')), { name, negated: false });
+  }
+  return keys;
+}
 
 /**
  * Applies a JSON config file (json-server's `-c`, default json-server.json) to options the command line left at
@@ -30,20 +40,17 @@ export function applyConfigFile(program: Command): void {
     return;
   }
   const content = readJsonFileSync(file, (message) => new ConfigError(message));
-  if (content === null || typeof content !== 'object' || Array.isArray(content)) throw new ConfigError(`${file}: expected a JSON object of options, like { "port": 3001 }`);
+  if (content === null || typeof content !== 'object' || Array.isArray(content))
+    throw new ConfigError(`${file}: expected a JSON object of options, like { "port": 3001 }`);
 
-  const byName = new Map<string, { option: Option; negated: boolean }>();
-  for (const option of program.options) {
-    if (NOT_IN_CONFIG.has(option.attributeName())) continue;
-    for (const { name, negated } of namesOf(option)) byName.set(name, { option, negated });
-  }
+  const keys = configFileKeys();
   for (const [key, value] of Object.entries(content)) {
-    const entry = byName.get(key);
+    const entry = keys.get(key);
     if (!entry) throw new ConfigError(`${file}: "${key}" is not an option (see fake-jwt-api --help)`);
-    const { option, negated } = entry;
+    const option = program.options.find((each) => each.long === specOf(entry.name).flag) as Option;
     const attribute = option.attributeName();
     if (program.getOptionValueSource(attribute) === 'cli' || program.getOptionValueSource(attribute) === 'env') continue;
-    program.setOptionValueWithSource(attribute, configValue(file, key, option, negated, value), 'config');
+    program.setOptionValueWithSource(attribute, configValue(file, key, option, entry.negated, value), 'config');
   }
 }
 

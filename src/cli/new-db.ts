@@ -50,7 +50,9 @@ export function closeDbName(folder: string, name: string): string | undefined {
   } catch {
     return undefined; // no folder yet: every name in it is new
   }
-  const candidates = entries.filter((entry) => DB_EXTENSIONS.has(path.extname(entry).toLowerCase()) && !NOT_A_DB.has(entry.toLowerCase()) && isSlipFor(name, entry));
+  const candidates = entries.filter(
+    (entry) => DB_EXTENSIONS.has(path.extname(entry).toLowerCase()) && !NOT_A_DB.has(entry.toLowerCase()) && isSlipFor(name, entry),
+  );
   return candidates.sort((x, y) => editDistance(name, x, 99) - editDistance(name, y, 99))[0];
 }
 

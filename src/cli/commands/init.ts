@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { appendFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Command } from 'commander';
 import { ConfigError } from '../../errors';
 import { STATE_DIR_NAME } from '../../state/state-dir';
 import { STARTER_FILES, writeStarterFiles } from '../starter';
@@ -24,7 +25,9 @@ export async function runInit(dir: string, force: boolean, log: (...lines: strin
   const target = path.resolve(dir);
   const existing = STARTER_FILES.filter((name) => existsSync(path.join(target, name)));
   if (existing.length > 0 && !force) {
-    throw new ConfigError(`${existing.map((name) => path.join(dir, name)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to overwrite ${existing.length === 1 ? 'it' : 'them'}`);
+    throw new ConfigError(
+      `${existing.map((name) => path.join(dir, name)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to overwrite ${existing.length === 1 ? 'it' : 'them'}`,
+    );
   }
   const written = await writeStarterFiles(target, { 'db.json': 'db.json', 'users.json': 'users.json', 'routes.json': 'routes.json' }, force);
   const ignored = await ignoreState(target);
@@ -32,4 +35,15 @@ export async function runInit(dir: string, force: boolean, log: (...lines: strin
   for (const file of written) log(`  wrote ${shown(file)}`);
   if (ignored) log(`  added ${IGNORE_LINE} to ${shown(path.join(target, '.gitignore'))}`);
   log('', `  Next: npx fake-jwt-api ${shown(path.join(target, 'db.json'))}`, '');
+}
+
+export function addInitCommand(program: Command): void {
+  program
+    .command('init')
+    .argument('[dir]', 'folder to write the starter files into', '.')
+    .option('--force', 'overwrite existing files')
+    .description('write starter db.json, users.json and routes.json, and ignore the state folder in .gitignore')
+    .action(async (dir: string, options: { force?: boolean }) => {
+      await runInit(dir, Boolean(options.force), (...lines: string[]) => console.log(lines.join('\n')));
+    });
 }

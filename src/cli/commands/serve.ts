@@ -2,35 +2,22 @@ import { existsSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { RequestHandler } from 'express';
 import { ConfigError, RuntimeError } from '../../errors';
 import { listenFirst } from '../../http/listen-first';
 import { ANY_ORIGIN } from '../../http/origins';
 import { createServer, type FakeJwtApi } from '../../app/create-server';
+import { serverOptionsFromFlags } from '../../config/flags-to-options';
+import type { ServeFlags } from '../../config/option-table';
 import type { ServerOptions } from '../../config/options';
 import { isScriptSource } from '../../json-server/database';
 import { parseJson } from '../../files/json-file';
 import { toJsonText } from '../../files/atomic';
 import { renderBanner } from '../banner';
-import type { ServeFlags } from '../program';
 import { refuseUnlikelyNewDb, withStarterFiles } from '../new-db';
 
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
-}
-
-function loadMiddlewares(files: readonly string[]): RequestHandler[] {
-  return files.map((file) => {
-    let exported: unknown;
-    try {
-      exported = require(path.resolve(file)) as unknown;
-    } catch (error) {
-      throw new ConfigError(`${file}: the middleware failed to load (${(error as Error).message})`);
-    }
-    if (typeof exported !== 'function') throw new ConfigError(`${file}: a middleware file must export a function (req, res, next) => { ... }`);
-    return exported as RequestHandler;
-  });
 }
 
 /** `s + enter` writes the data to db-<timestamp>.json in the snapshots folder, as json-server does. */
@@ -60,9 +47,65 @@ function watchFiles(files: string[], onChange: (file: string) => void): FSWatche
       const file = path.join(folder, name.toString());
       if (!files.includes(file)) return;
       clearTimeout(timers.get(file));
-      timers.set(file, setTimeout(() => onChange(file), 100));
+      timers.set(
+        file,
+        setTimeout(() => onChange(file), 100),
+      );
     }),
   );
+}
+
+/** The app that answers: --watch swaps in a new one when the files change. */
+interface LiveApp {
+  api: FakeJwtApi;
+}
+
+function bannerOf(api: FakeJwtApi, url: string, created: readonly string[], flags: ServeFlags): string {
+  const { options } = api;
+  return renderBanner({
+    url,
+    description: api.describe(),
+    usersFile: api.accounts.name,
+    demoAccounts: api.accounts.demoAccounts(),
+    created,
+    watching: Boolean(flags.watch),
+    playground: !(options.static && existsSync(path.join(options.static, 'index.html'))),
+    exposure: {
+      everyInterface: ['0.0.0.0', '::', '[::]'].includes(flags.host),
+      anyHost: options.allowedHosts === 'all',
+      anyOrigin: options.corsOrigins.includes(ANY_ORIGIN),
+    },
+    tokens: {
+      accessTtlSeconds: options.accessTtlSeconds,
+      refreshTtlSeconds: options.refreshTtlSeconds,
+      sessionTtlSeconds: options.sessionTtlSeconds,
+      cookie: options.cookie
+        ? { sameSite: options.cookieSameSite, secure: options.cookieSecure, corsOrigins: options.corsOrigins, cors: options.cors }
+        : undefined,
+    },
+  });
+}
+
+/** --watch: a new app from the same options, keeping the sessions, when db.json or the routes file is edited by hand. */
+function reloadOnEdits(live: LiveApp, serverOptions: ServerOptions, dbFile: string, log: (line: string) => void): FSWatcher[] {
+  const routesFile = typeof live.api.options.routes === 'string' ? live.api.options.routes : undefined;
+  return watchFiles([dbFile, ...(routesFile ? [routesFile] : [])], async (file) => {
+    try {
+      if (file === dbFile) {
+        if (await live.api.database.fileIsOurs()) return; // our own write
+        const onDisk = parseJson(dbFile, await readFile(dbFile, 'utf8'), (message) => new RuntimeError(message));
+        if (isDeepStrictEqual(onDisk, live.api.database.persistedState())) return;
+      }
+      const previous = live.api;
+      live.api = await createServer(serverOptions, { sessions: previous.sessions });
+      await previous.close();
+      log(`  ${path.relative(process.cwd(), file)} changed: reloaded`);
+    } catch (error) {
+      console.error(
+        `fake-jwt-api: ${path.relative(process.cwd(), file)} changed but cannot be loaded, so the server keeps the previous version: ${(error as Error).message}`,
+      );
+    }
+  });
 }
 
 export async function serve(db: string, flags: ServeFlags): Promise<RunningServer> {
@@ -71,105 +114,41 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
   const isNew = !existsSync(dbFile);
   if (isNew) refuseUnlikelyNewDb(db); // a typo of an existing file's name, or a missing script
   const serverOptions: ServerOptions = {
+    ...serverOptionsFromFlags(flags),
     db: dbFile,
-    users: flags.users,
-    stateDir: flags.stateDir,
-    routes: flags.routes,
-    static: flags.static === undefined ? undefined : path.resolve(flags.static),
-    readOnly: flags.readOnly,
-    cors: flags.cors,
-    gzip: flags.gzip,
-    delay: flags.delay,
-    id: flags.id,
-    foreignKeySuffix: flags.foreignKeySuffix,
-    logger: !flags.quiet,
-    middlewares: loadMiddlewares(flags.middlewares ?? []),
-    secret: flags.secret,
-    accessTtl: flags.accessTtl,
-    refreshTtl: flags.refreshTtl,
-    sessionTtl: flags.sessionTtl,
-    singleSession: flags.singleSession,
-    cookie: flags.cookie,
-    cookieSecure: flags.cookieSecure,
-    cookieSameSite: flags.cookieSameSite,
-    corsOrigins: flags.corsOrigin,
     // The name the server was told to listen on is one it answers to (a --host of an address is answered anyway).
-    allowedHosts: [...(flags.allowedHost ?? []), flags.host],
-    issuer: flags.issuer,
-    audience: flags.audience,
-    defaultAccess: flags.defaultAccess,
-    passwordMinLength: flags.passwordMinLength,
-    defaultRole: flags.defaultRole,
+    allowedHosts: [...(flags.allowedHosts ?? []), flags.host],
+    logger: !flags.quiet,
     keepExternalEdits: Boolean(flags.watch),
     watchUsers: true,
-    allowReset: flags.allowReset,
-    publicEmails: flags.publicEmails,
   };
   if (!existsSync(flags.snapshots)) throw new ConfigError(`--snapshots: the folder ${flags.snapshots} does not exist`);
 
-  let api!: FakeJwtApi;
+  const live = {} as LiveApp;
   let created: string[] = [];
   // The port first, then the starter files and the app: a start that fails leaves the folder as it was.
-  const listening = await listenFirst(flags.port, flags.host, (req, res) => api.app(req, res), async () => {
-    created = await withStarterFiles(isNew ? dbFile : undefined, async () => {
-      api = await createServer(serverOptions);
-    });
-  });
-  const { url } = listening;
-  log(
-    renderBanner({
-      url,
-      description: api.describe(),
-      usersFile: api.accounts.name,
-      demoAccounts: api.accounts.demoAccounts(),
-      created,
-      watching: Boolean(flags.watch),
-      playground: !(api.options.static && existsSync(path.join(api.options.static, 'index.html'))),
-      exposure: {
-        everyInterface: ['0.0.0.0', '::', '[::]'].includes(flags.host),
-        anyHost: api.options.allowedHosts === 'all',
-        anyOrigin: api.options.corsOrigins.includes(ANY_ORIGIN),
-      },
-      tokens: {
-        accessTtlSeconds: api.options.accessTtlSeconds,
-        refreshTtlSeconds: api.options.refreshTtlSeconds,
-        sessionTtlSeconds: api.options.sessionTtlSeconds,
-        cookie: api.options.cookie
-          ? { sameSite: api.options.cookieSameSite, secure: api.options.cookieSecure, corsOrigins: api.options.corsOrigins, cors: api.options.cors }
-          : undefined,
-      },
-    }),
+  const listening = await listenFirst(
+    flags.port,
+    flags.host,
+    (req, res) => live.api.app(req, res),
+    async () => {
+      created = await withStarterFiles(isNew ? dbFile : undefined, async () => {
+        live.api = await createServer(serverOptions);
+      });
+    },
   );
-  listenForSnapshots(() => api, flags.snapshots, log);
-
-  let watchers: FSWatcher[] = [];
-  if (flags.watch && !isScriptSource(db)) {
-    const routesFile = typeof api.options.routes === 'string' ? api.options.routes : undefined;
-    watchers = watchFiles([dbFile, ...(routesFile ? [routesFile] : [])], async (file) => {
-      try {
-        if (file === dbFile) {
-          if (await api.database.fileIsOurs()) return; // our own write
-          const onDisk = parseJson(dbFile, await readFile(dbFile, 'utf8'), (message) => new RuntimeError(message));
-          if (isDeepStrictEqual(onDisk, api.database.persistedState())) return;
-        }
-        const previous = api;
-        api = await createServer(serverOptions, { sessions: previous.sessions });
-        await previous.close();
-        log(`  ${path.relative(process.cwd(), file)} changed: reloaded`);
-      } catch (error) {
-        console.error(`fake-jwt-api: ${path.relative(process.cwd(), file)} changed but cannot be loaded, so the server keeps the previous version: ${(error as Error).message}`);
-      }
-    });
-  }
+  log(bannerOf(live.api, listening.url, created, flags));
+  listenForSnapshots(() => live.api, flags.snapshots, log);
+  const watchers = flags.watch && !isScriptSource(db) ? reloadOnEdits(live, serverOptions, dbFile, log) : [];
 
   return {
-    url,
+    url: listening.url,
     // Stop taking connections, let the requests in flight finish (each answers once its change is on disk),
     // then make sure nothing is left unsaved.
     close: async () => {
       for (const watcher of watchers) watcher.close();
       await listening.stop();
-      await api.close();
+      await live.api.close();
     },
   };
 }

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { Option, type Command } from 'commander';
 import { makeTokenService, SIGNING_ALGORITHM } from '../../auth/tokens';
 import { parseDuration } from '../../config/duration';
+import { OPTION_TABLE } from '../../config/option-table';
 import { ConfigError } from '../../errors';
 import { accountIdentity, roleOf } from '../../accounts/accounts-file';
 import { usersFileSource } from '../../accounts/account-sources';
@@ -9,6 +11,7 @@ import { AccountStore } from '../../accounts/account-store';
 import { SessionStore } from '../../sessions/session-store';
 import { loadSigningKey } from '../../auth/signing-key';
 import { defaultStateDir, statePaths } from '../../state/state-dir';
+import { commanderOption, usersFileOption } from '../program';
 
 export interface TokenOptions {
   users: string;
@@ -41,6 +44,30 @@ export async function issueToken(email: string, options: TokenOptions): Promise<
     String(account.id),
     accountIdentity(account),
   );
-  const tokens = makeTokenService({ key, algorithm: SIGNING_ALGORITHM, issuer: options.issuer, audience: options.audience, accessTtlSeconds: ttlSeconds, now: Date.now });
+  const tokens = makeTokenService({
+    key,
+    algorithm: SIGNING_ALGORITHM,
+    issuer: options.issuer,
+    audience: options.audience,
+    accessTtlSeconds: ttlSeconds,
+    now: Date.now,
+  });
   return tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, session.id).token;
+}
+
+/** Its flags are the server's, so that the token is one the server accepts; --ttl is its own. */
+export function addTokenCommand(program: Command): void {
+  program
+    .command('token')
+    .argument('<email>', 'the account to sign in')
+    .addOption(usersFileOption())
+    .addOption(commanderOption('secret', { help: 'the signing secret the server uses (default: the one in .fake-jwt-api/)' }))
+    .addOption(commanderOption('issuer', { help: 'the iss claim, as the server has it' }))
+    .addOption(commanderOption('audience', { help: 'the aud claim, as the server has it' }))
+    .addOption(new Option('--ttl <duration>', 'how long the token lives').default(OPTION_TABLE.accessTtl.default))
+    .addOption(commanderOption('stateDir'))
+    .description('print an access token the running server accepts: TOKEN=$(fake-jwt-api token alice@example.com)')
+    .action(async (email: string, options: TokenOptions) => {
+      process.stdout.write(`${await issueToken(email, options)}\n`);
+    });
 }

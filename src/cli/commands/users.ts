@@ -1,14 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import type { Command } from 'commander';
 import { requireEmail, requireNewPassword } from '../../accounts/fields';
 import { hashPassword } from '../../accounts/passwords';
 import { parseRoleName } from '../../accounts/roles';
-import { ApiError, ConfigError } from '../../errors';
-import { DEFAULTS, resolveDefaultRole } from '../../config/options';
+import { ApiError, ConfigError, DomainError } from '../../errors';
+import { OPTION_TABLE } from '../../config/option-table';
+import { resolveDefaultRole } from '../../config/resolve-access';
 import { DEFAULT_ROLE, roleOf } from '../../accounts/accounts-file';
 import { usersFileSource } from '../../accounts/account-sources';
 import { AccountStore } from '../../accounts/account-store';
 import { defaultStateDir } from '../../state/state-dir';
+import { commanderOption, usersFileOption } from '../program';
 
 export interface UsersAddOptions {
   users: string;
@@ -31,14 +34,19 @@ function accountsSource(users: string, stateDir: string | undefined) {
 /** At least 16 characters of base64url (96 random bits), longer when the minimum length asks for it. */
 function generatePassword(minLength: number): string {
   const length = Math.max(16, minLength);
-  return randomBytes(Math.ceil((length * 3) / 4)).toString('base64url').slice(0, length);
+  return randomBytes(Math.ceil((length * 3) / 4))
+    .toString('base64url')
+    .slice(0, length);
 }
 
-/** An ApiError from the account rules (a bad email, a taken one) is bad usage here: exit 2 with its reason. */
+/**
+ * A refusal of the account rules (a bad email: an ApiError; a taken one, a file that cannot be read as accounts: a
+ * DomainError) is bad usage here: exit 2 with its reason.
+ */
 function asUsage<T>(users: string, email: string, work: () => Promise<T>): Promise<T> {
   return work().catch((error: unknown) => {
-    if (error instanceof ApiError && error.code === 'conflict') throw new ConfigError(`${users}: ${email} already has an account`);
-    throw error instanceof ApiError ? new ConfigError(error.message) : error;
+    if (error instanceof DomainError && error.code === 'ERR_EMAIL_TAKEN') throw new ConfigError(`${users}: ${email} already has an account`);
+    throw error instanceof ApiError || error instanceof DomainError ? new ConfigError(error.message) : error;
   });
 }
 
@@ -56,7 +64,7 @@ export async function addUser(email: string, options: UsersAddOptions, log: (lin
   } catch (error) {
     throw new ConfigError(`--role: "${role}" is not a role name (${(error as Error).message})`);
   }
-  const minLength = options.passwordMinLength ?? DEFAULTS.passwordMinLength;
+  const minLength = options.passwordMinLength ?? OPTION_TABLE.passwordMinLength.default;
   const password = options.password ?? generatePassword(minLength);
   await asUsage(options.users, email, async () => {
     const checked = requireEmail({ email });
@@ -82,4 +90,30 @@ export async function listUsers(users: string, log: (line: string) => void, stat
   const width = Math.max(...list.map((account) => account.email.length), 5) + 2;
   log(`${'id'.padEnd(8)}${'email'.padEnd(width)}role`);
   for (const account of list) log(`${String(account.id).padEnd(8)}${account.email.padEnd(width)}${roleOf(account)}`);
+}
+
+/** `users add` takes the server's --default-role and --password-min-length, so it applies the server's rules. */
+export function addUsersCommand(program: Command): void {
+  const users = program.command('users').description('add or list the accounts of users.json');
+  users
+    .command('add')
+    .description('add an account (its password hashed), safely while a server runs')
+    .argument('<email>', "the new account's email")
+    .addOption(usersFileOption())
+    .option('--role <role>', 'its role (default: --default-role)')
+    .addOption(commanderOption('defaultRole', { help: "the role when --role is not given, as the server's flag of that name" }))
+    .addOption(commanderOption('stateDir'))
+    .option('--password <password>', 'its password (default: generated and printed once)')
+    .addOption(commanderOption('passwordMinLength', { help: "shortest --password accepted, as the server's flag of that name" }))
+    .action(async (email: string, options: UsersAddOptions) => {
+      await addUser(email, options, (line) => console.log(line));
+    });
+  users
+    .command('list')
+    .description('show ids, emails and roles (never a hash)')
+    .addOption(usersFileOption())
+    .addOption(commanderOption('stateDir'))
+    .action(async (options: { users: string; stateDir?: string }) => {
+      await listUsers(options.users, (line) => console.log(line), options.stateDir);
+    });
 }

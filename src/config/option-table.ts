@@ -1,0 +1,188 @@
+import path from 'node:path';
+import type { RequestHandler } from 'express';
+import type { DefaultAccess } from '../access/guard';
+import { DEFAULT_ROLE } from '../accounts/accounts-file';
+import { commaList, durationText, wholeNumber } from './flag-values';
+import { loadMiddlewares } from './middleware-files';
+
+/** One option of the serve command: how it is spelt, read, defaulted and explained. */
+export interface OptionSpec {
+  flag: `--${string}`;
+  short?: `-${string}`;
+  /** The value's placeholder, as commander writes it (`<file>`, `<files...>` for a list); none: an on/off switch. */
+  value?: `<${string}>`;
+  /** Other spellings json-server's yargs command line accepted (`--ro`, `--fks`), and camelCase forms. */
+  aliases?: readonly `--${string}`[];
+  help: string;
+  default?: string | number;
+  env?: string;
+  choices?: readonly string[];
+  /** Turns the text into the value; throws a ConfigError that says what to write instead. */
+  parse?(text: string, previous: never): unknown;
+  /** The command line's own (where to listen, what to print): not a ServerOptions key. */
+  commandLineOnly?: true;
+  /** The ServerOptions value, when it is not the flag's value as is. */
+  toServerOption?(value: never): unknown;
+}
+
+/**
+ * Every option of the serve command, in the order --help lists them. Each key is the ServerOptions key it sets
+ * (unless commandLineOnly). The commander options, the yargs-style aliases, the config-file keys, ServeFlags and
+ * the ServerOptions it gives are all derived from this table: a new flag is one entry here, plus its row in
+ * option-table.test.ts.
+ */
+export const OPTION_TABLE = {
+  port: {
+    flag: '--port',
+    short: '-p',
+    value: '<port>',
+    help: 'port',
+    env: 'PORT',
+    parse: wholeNumber('--port', 0, 65535),
+    default: 3000,
+    commandLineOnly: true,
+  },
+  host: { flag: '--host', short: '-H', value: '<host>', help: 'host to listen on', default: 'localhost', commandLineOnly: true },
+  watch: { flag: '--watch', short: '-w', help: 'reload when the db or routes file changes', commandLineOnly: true },
+  routes: {
+    flag: '--routes',
+    short: '-r',
+    value: '<file>',
+    help: 'access rules, rewrites and json-server-auth guards (default: routes.json beside the db, when present)',
+  },
+  middlewares: {
+    flag: '--middlewares',
+    short: '-m',
+    value: '<files...>',
+    help: 'Express middleware files, run after the access check',
+    toServerOption: (files: string[] | undefined): RequestHandler[] => loadMiddlewares(files),
+  },
+  static: {
+    flag: '--static',
+    short: '-s',
+    value: '<dir>',
+    help: 'static files folder (default: ./public when present)',
+    toServerOption: (dir: string | undefined) => (dir === undefined ? undefined : path.resolve(dir)),
+  },
+  readOnly: { flag: '--read-only', aliases: ['--ro', '--readOnly'], help: 'allow only reads of resources; /auth keeps working' },
+  cors: { flag: '--no-cors', aliases: ['--nc', '--noCors'], help: 'turn CORS off' },
+  gzip: { flag: '--no-gzip', aliases: ['--ng', '--noGzip'], help: 'turn gzip off' },
+  snapshots: { flag: '--snapshots', short: '-S', value: '<dir>', help: 'folder for snapshots (type s + enter)', default: '.', commandLineOnly: true },
+  delay: { flag: '--delay', short: '-d', value: '<ms>', help: 'delay every response by this many milliseconds', parse: wholeNumber('--delay', 0, 600000) },
+  id: { flag: '--id', short: '-i', value: '<name>', help: 'id property of records', default: 'id' },
+  foreignKeySuffix: {
+    flag: '--foreignKeySuffix',
+    value: '<suffix>',
+    aliases: ['--fks', '--foreign-key-suffix'],
+    help: 'foreign key suffix, as in postId',
+    default: 'Id',
+  },
+  quiet: { flag: '--quiet', short: '-q', help: 'no banner and no request log', commandLineOnly: true },
+  config: { flag: '--config', short: '-c', value: '<file>', help: 'JSON file of these options', default: 'json-server.json', commandLineOnly: true },
+  users: { flag: '--users', short: '-u', value: '<file>', help: 'accounts file (default: users.json beside the db)' },
+  stateDir: {
+    flag: '--state-dir',
+    value: '<dir>',
+    help: 'folder of the state: secret, sessions, ids, locks (default: .fake-jwt-api beside the accounts file)',
+  },
+  secret: {
+    flag: '--secret',
+    value: '<secret>',
+    env: 'JWT_SECRET',
+    help: 'HS256 signing secret, at least 32 bytes (default: generated once, kept in .fake-jwt-api/)',
+  },
+  accessTtl: { flag: '--access-ttl', value: '<duration>', aliases: ['--accessTtl'], help: 'access token lifetime', parse: durationText, default: '1h' },
+  refreshTtl: {
+    flag: '--refresh-ttl',
+    value: '<duration>',
+    aliases: ['--refreshTtl'],
+    help: 'refresh token lifetime (each refresh gives a new one)',
+    parse: durationText,
+    default: '7d',
+  },
+  sessionTtl: {
+    flag: '--session-ttl',
+    value: '<duration>',
+    aliases: ['--sessionTtl'],
+    help: "a session's absolute lifetime from its login",
+    parse: durationText,
+    default: '30d',
+  },
+  singleSession: { flag: '--single-session', aliases: ['--singleSession'], help: "a login ends the user's earlier sessions" },
+  cookie: { flag: '--cookie', help: 'refresh tokens in an HttpOnly cookie (Path /auth) instead of the body' },
+  cookieSecure: { flag: '--cookie-secure', help: "the cookie's Secure flag (https only)" },
+  cookieSameSite: { flag: '--cookie-same-site', value: '<value>', help: "the cookie's SameSite", choices: ['Strict', 'Lax', 'None'], default: 'Lax' },
+  corsOrigins: {
+    flag: '--cors-origin',
+    value: '<origins>',
+    help: "origins whose pages may log in and get tokens, besides localhost's and the server's own; comma-separated or repeated; '*' for any",
+    parse: commaList,
+  },
+  allowedHosts: {
+    flag: '--allowed-host',
+    value: '<hosts>',
+    help: 'host names answered besides localhost and IP addresses (.example.com: with subdomains; all: any); comma-separated or repeated',
+    parse: commaList,
+  },
+  issuer: { flag: '--issuer', value: '<iss>', help: 'the iss claim of tokens', default: 'fake-jwt-api' },
+  audience: { flag: '--audience', value: '<aud>', help: 'the aud claim of tokens, checked when set' },
+  defaultAccess: {
+    flag: '--default-access',
+    value: '<who>',
+    aliases: ['--defaultAccess'],
+    help: 'who may use a resource no rule names',
+    choices: ['authenticated', 'public'] satisfies DefaultAccess[],
+    default: 'authenticated',
+  },
+  passwordMinLength: {
+    flag: '--password-min-length',
+    value: '<n>',
+    aliases: ['--passwordMinLength'],
+    help: 'shortest password registration accepts',
+    parse: wholeNumber('--password-min-length', 1, 1024),
+    default: 8,
+  },
+  defaultRole: {
+    flag: '--default-role',
+    value: '<role>',
+    help: 'role of self-registered accounts, like customer (registration never lets the caller choose)',
+    default: DEFAULT_ROLE,
+  },
+  allowReset: { flag: '--allow-reset', help: 'add POST /__reset (admin only): data, accounts and sessions back to how they were at start' },
+  publicEmails: { flag: '--public-emails', help: "show every account's email to every caller of the users resource (default: only to its owner and admins)" },
+} as const satisfies Record<string, OptionSpec>;
+
+type Table = typeof OPTION_TABLE;
+export type OptionName = keyof Table;
+
+/** A flag's value once read: what its parser returns, one of its choices, its text (a list for `<files...>`), or on/off. */
+type FlagValue<Spec> = Spec extends { parse(...args: never[]): infer Parsed }
+  ? Parsed
+  : Spec extends { choices: readonly (infer Choice)[] }
+    ? Choice
+    : Spec extends { value: `<${string}...>` }
+      ? string[]
+      : Spec extends { value: string }
+        ? string
+        : boolean;
+
+/** What the serve command reads from its flags and the config file, by option name; a flag with a default is always set. */
+export type ServeFlags = {
+  -readonly [Name in OptionName]: Table[Name] extends { default: unknown } ? FlagValue<Table[Name]> : FlagValue<Table[Name]> | undefined;
+};
+
+/** The options that set the ServerOptions key of their name. */
+export type ServerOptionName = { [Name in OptionName]: Table[Name] extends { commandLineOnly: true } ? never : Name }[OptionName];
+
+/** The value a flag gives its ServerOptions key. */
+export type ServerOptionValue<Name extends ServerOptionName> = Table[Name] extends { toServerOption(...args: never[]): infer Value } ? Value : ServeFlags[Name];
+
+export const OPTION_NAMES = Object.keys(OPTION_TABLE) as OptionName[];
+
+/** The table's entry for a name, seen through the common shape (the table itself keeps each entry's literal types). */
+export const specOf = (name: OptionName): OptionSpec => OPTION_TABLE[name];
+
+/** An on/off switch takes no value: `--cookie`, `--no-cors`. */
+export const isSwitch = (spec: OptionSpec): boolean => spec.value === undefined;
+
+export const isServerOption = (name: OptionName): name is ServerOptionName => !specOf(name).commandLineOnly;

@@ -1,0 +1,83 @@
+import type { RequestHandler } from 'express';
+import type { DefaultAccess } from '../access/guard';
+import type { Data } from '../json-server/database';
+
+/** What createServer() takes. The command line's flags set these by the same names (config/option-table.ts). */
+export interface ServerOptions {
+  /** A db.json path, a .js/.cjs file exporting data (or a function returning it), or the data itself. */
+  db: string | Data;
+  /** The accounts file; default `users.json` beside the db (the working directory for in-memory data). */
+  users?: string;
+  /**
+   * The folder of the server's state: the generated secret, sessions, account ids, record ids and locks. Default
+   * `.fake-jwt-api` beside the accounts file; a test suite can put it in a temporary folder.
+   */
+  stateDir?: string;
+  /** routes.json: a path or its parsed content; default `routes.json` beside the db when it exists. */
+  routes?: string | Record<string, unknown>;
+  /** Folder of static files; default `./public` when it exists. */
+  static?: string;
+  readOnly?: boolean;
+  /** CORS for every response (json-server's default); false is --no-cors. */
+  cors?: boolean;
+  /** gzip responses (json-server's default); false is --no-gzip. */
+  gzip?: boolean;
+  /** Milliseconds to wait before json-server answers (--delay). */
+  delay?: number;
+  /** The id property of records (--id). */
+  id?: string;
+  foreignKeySuffix?: string;
+  /** The request log: one line per request, with who asked (off with --quiet). */
+  logger?: boolean;
+  /** Express middlewares run, after the access check, before json-server (--middlewares). */
+  middlewares?: RequestHandler[];
+  /** HS256 signing secret, at least 32 bytes; default: generated once and kept in the state folder. */
+  secret?: string;
+  /** Access-token lifetime: seconds, or `15m`, `1h`, `7d`. */
+  accessTtl?: string | number;
+  /** Refresh-token lifetime: each refresh gives a new one that lives this long (default 7d). */
+  refreshTtl?: string | number;
+  /** A session's absolute lifetime from its login, however often it refreshes (default 30d). */
+  sessionTtl?: string | number;
+  /** A login ends the user's earlier sessions. */
+  singleSession?: boolean;
+  /** Refresh tokens travel in an HttpOnly cookie (Path /auth) instead of the response body. */
+  cookie?: boolean;
+  /** The cookie's Secure flag (needs https). */
+  cookieSecure?: boolean;
+  cookieSameSite?: 'Strict' | 'Lax' | 'None';
+  /**
+   * Origins whose pages may use the auth endpoints (get a token, use the refresh cookie), with credentialed CORS,
+   * besides pages on localhost, 127.0.0.1 and [::1] (any port) and the server's own. `'*'` allows any origin.
+   * Data and static files answer CORS to any origin, as json-server's do.
+   */
+  corsOrigins?: readonly string[];
+  /**
+   * Host names the server answers besides localhost, *.localhost and IP addresses (DNS rebinding protection):
+   * `myapp.test`, or `.example.com` for it and its subdomains. `'all'` (or true) answers any Host.
+   */
+  allowedHosts?: readonly string[] | 'all' | true;
+  issuer?: string;
+  audience?: string;
+  defaultAccess?: DefaultAccess;
+  passwordMinLength?: number;
+  /** The role of self-registered accounts (a shop: `customer`); default `user`. A caller never chooses it. */
+  defaultRole?: string;
+  /** The clock, in milliseconds since the epoch; tests move it instead of sleeping. */
+  now?: () => number;
+  /**
+   * The caller reloads the app when db.json is edited by hand (the CLI's --watch): a change that races the edit
+   * answers 409 "send it again". Either way a hand edit is never written over; without this, every change after
+   * one answers 409 until a restart, and one line on stderr says so.
+   */
+  keepExternalEdits?: boolean;
+  /**
+   * Watch users.json, so an account deleted by hand loses its sessions before the next request, not at the next
+   * auth request. The command line turns it on; close() stops it.
+   */
+  watchUsers?: boolean;
+  /** Adds POST /__reset, for the admin role: data, accounts and sessions back to how they were at start. */
+  allowReset?: boolean;
+  /** Every caller sees every account's email in the users resource (as json-server-auth); by default only its owner and admins. */
+  publicEmails?: boolean;
+}
