@@ -7,10 +7,7 @@ import type { Who } from './rules/who';
  * How a caller passes a rule: fully (public, authenticated, or a role of theirs), only as the owner of the
  * records (then lists are filtered and writes checked), or not at all, and why.
  */
-export type Verdict =
-  | { pass: 'full' }
-  | { pass: 'owner'; callerId: string }
-  | { pass: 'none'; reason: 'token' | 'role' | 'nobody'; roles: string[] };
+export type Verdict = { pass: 'full' } | { pass: 'owner'; callerId: string } | { pass: 'none'; reason: 'token' | 'role' | 'nobody'; roles: string[] };
 
 export function decide(who: readonly Who[], claims: AccessClaims | undefined): Verdict {
   if (who.some((each) => each.kind === 'public')) return { pass: 'full' };

@@ -1,9 +1,8 @@
-import type { DefaultAccess } from './guard';
 import type { Resource } from '../json-server/resolve';
-import { whoMay, type RuleMatcher } from './rules/match';
+import type { RuleMatcher } from './rules/match';
 import { describeWhoList, type Who } from './rules/who';
 import { roleOf, type Account } from '../accounts/accounts-file';
-import { USERS_COLLECTION } from '../json-server/database';
+import { DB_ACCESS, type AccessPolicy } from './policy';
 
 /** What the server offers, for the banner and the home page: one description, two renderings. */
 export interface ResourceDescription {
@@ -29,10 +28,10 @@ export interface DescribeInput {
   resources: Iterable<Resource>;
   accounts: readonly Account[];
   rewrites: Record<string, string>;
+  /** Who may do what, as the guard enforces it. */
+  policy: AccessPolicy;
+  /** Only to name the rule that decides a resource, and its item rules. */
   rules: RuleMatcher;
-  defaultAccess: DefaultAccess;
-  readOnly: boolean;
-  accountsCollection: boolean;
   warnings?: readonly string[];
 }
 
@@ -50,21 +49,19 @@ function describeWrites(whoFor: (method: string) => readonly Who[]): string {
 }
 
 export function describeApi(input: DescribeInput): ApiDescription {
-  const defaultWho: readonly Who[] = [{ kind: input.defaultAccess }];
+  const { policy } = input;
   const resources = [...input.resources].map(({ name, kind }): ResourceDescription => {
     const path = `/${name}`;
-    const rule = input.rules.ruleFor(path);
-    const whoFor = (method: string) => whoMay(rule, method) ?? defaultWho;
-    let write = describeWrites(whoFor);
-    if (input.readOnly) write = 'nobody (--read-only)';
-    else if (input.accountsCollection && name === USERS_COLLECTION) write = 'nobody (accounts change through /auth)';
+    const whoFor = (method: string) => policy.whoMay(method, path);
+    const write = policy.writeBan(name)?.who ?? describeWrites(whoFor);
     const description: ResourceDescription = { name, kind, read: describeWhoList(whoFor('GET')), write };
+    const rule = input.rules.ruleFor(path);
     if (rule && rule.pattern.replace(/\/+$/, '').toLowerCase() !== path.toLowerCase()) description.rule = rule.key;
     const itemRules = kind === 'collection' ? input.rules.itemRulesOf(name) : [];
     if (itemRules.length > 0) description.itemRules = itemRules.map(({ key }) => key);
     return description;
   });
-  resources.push({ name: 'db', kind: 'singular', read: 'admin', write: 'nobody' });
+  resources.push({ name: DB_ACCESS.name, kind: 'singular', read: DB_ACCESS.read, write: DB_ACCESS.write });
   return {
     resources,
     accounts: input.accounts.map((account) => ({ email: account.email, role: roleOf(account) })),

@@ -1,11 +1,11 @@
 import type { Request, RequestHandler } from 'express';
-import { requireAdmin, type Authenticate } from '../auth/authenticate';
+import { callerClaims } from '../auth/authenticate';
 import { badRequest, forbidden } from '../errors';
 import { noRouteError } from '../http/errors';
 import type { DataGates } from './gate';
 import { USERS_COLLECTION } from '../json-server/database';
 import { applyMethodOverride } from '../json-server/method-override';
-import { isRead, type AccessPolicy, type DefaultAccess } from './policy';
+import { isRead, requireDbReader, type AccessPolicy } from './policy';
 import { checkQuery } from '../json-server/query';
 import { resolveRequest, type ResolvedRequest, type ResourceIndex, type Target } from '../json-server/resolve';
 
@@ -15,16 +15,11 @@ export interface AccessGuardOptions {
   resources: ResourceIndex;
   policy: AccessPolicy;
   foreignKeySuffix: string;
-  defaultAccess: DefaultAccess;
-  readOnly: boolean;
-  /** True when `users` is the read-only collection of account profiles. */
-  accountsCollection: boolean;
   /**
    * --middlewares, when given, run between this guard and the data: the guard then also asks the data gate, so they
    * see only requests the gate would let through (the gate decides again when the data step runs).
    */
   customRoutes: DataGates['precheck'] | undefined;
-  authenticate: Authenticate;
 }
 
 declare module 'express-serve-static-core' {
@@ -47,16 +42,14 @@ function splitUrl(url: string): { pathname: string; search: string } {
  * gate's (gate.ts), made immediately before json-server runs.
  */
 export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
-  const { resources, policy, foreignKeySuffix, readOnly, accountsCollection, customRoutes, authenticate } = options;
+  const { resources, policy, foreignKeySuffix, customRoutes } = options;
 
   function checkShape(req: Request, target: Exclude<Target, { kind: 'db' }>): void {
-    const writes = !isRead(req.method);
-    if (writes && readOnly) throw forbidden('The server runs with --read-only: resources can be read, not changed.');
-    if (writes && accountsCollection && target.resource.name === USERS_COLLECTION) {
-      throw forbidden('The users resource shows the accounts and is read-only; accounts change through /auth (POST /auth/register, PATCH /auth/me).');
-    }
-    if (writes && target.resource.name === USERS_COLLECTION && 'password' in (req.body as object)) {
-      throw badRequest('Passwords never go into json-server\'s data: accounts live in users.json and change through /auth.');
+    if (isRead(req.method)) return;
+    const ban = policy.writeBan(target.resource.name);
+    if (ban) throw forbidden(ban.message);
+    if (target.resource.name === USERS_COLLECTION && 'password' in (req.body as object)) {
+      throw badRequest("Passwords never go into json-server's data: accounts live in users.json and change through /auth.");
     }
   }
 
@@ -85,13 +78,13 @@ export function makeAccessGuard(options: AccessGuardOptions): RequestHandler {
       res.set('Allow', resolved.allowedMethods.join(', ')).status(204).end();
       return;
     }
-    authenticate(req); // a token that is sent is always checked: a bad one is a 401, even where none is needed
+    callerClaims(req); // a token that is sent is always checked: a bad one is a 401, even where none is needed
     const writesBody = req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH';
     if (writesBody && (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body))) {
       throw badRequest('The request body must be a JSON object (send Content-Type: application/json).');
     }
     const { target } = resolved;
-    if (target.kind === 'db') requireAdmin(authenticate, req, 'GET /db shows all the data and');
+    if (target.kind === 'db') requireDbReader(req);
     else checkShape(req, target);
     applyNesting(req, target);
     policy.enforce(req, req.method, resolved.canonicalPath);

@@ -1,4 +1,5 @@
 import { forbidden } from '../errors';
+import { USERS_COLLECTION } from '../json-server/database';
 
 /** Where ownership is read and written: the data, the id property, and each resource's owner field. */
 export interface OwnershipContext {
@@ -12,6 +13,10 @@ export interface OwnershipContext {
 
 type DataRecord = Record<string, unknown>;
 
+/** README "Access rules": the owner field is userId (following --fks); for the users collection, the record's own id. */
+export const makeOwnerField = (idField: string, foreignKeySuffix: string) => (resource: string) =>
+  resource === USERS_COLLECTION ? idField : `user${foreignKeySuffix}`;
+
 const isRecord = (value: unknown): value is DataRecord => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /** A record belongs to the caller when its owner field names them; a record without one belongs to nobody. */
@@ -24,7 +29,9 @@ export function isOwnedBy(record: unknown, field: string, callerId: string): boo
 export function findRecord(collection: unknown, idField: string, id: string): DataRecord | undefined {
   if (!Array.isArray(collection)) return undefined;
   // As lodash-id's getById compares: by the id's string form.
-  return collection.find((record): record is DataRecord => isRecord(record) && record[idField] !== undefined && record[idField] !== null && String(record[idField]) === id);
+  return collection.find(
+    (record): record is DataRecord => isRecord(record) && record[idField] !== undefined && record[idField] !== null && String(record[idField]) === id,
+  );
 }
 
 export const notYours = () => forbidden('This record belongs to someone else; the rule lets you use only your own.');

@@ -1,9 +1,11 @@
 import type { Request } from 'express';
-import type { Authenticate } from '../auth/authenticate';
+import { ADMIN_ROLE } from '../accounts/roles';
+import { callerClaims, requireAdmin } from '../auth/authenticate';
+import { USERS_COLLECTION } from '../json-server/database';
+import { itemPath } from '../json-server/resolve';
 import { whoMay, type RuleMatcher } from './rules/match';
 import type { Who } from './rules/who';
 import { decide, refusal, type Verdict } from './decide';
-import { itemPath } from '../json-server/resolve';
 import { isOwnedBy, type OwnershipContext } from './owner';
 
 export type DefaultAccess = 'authenticated' | 'public';
@@ -18,11 +20,35 @@ export const describeRequest = (method: string, path: string) => `${isRead(metho
 /** Keeps a record in what a caller reads, or leaves it out. */
 export type RecordFilter = (record: unknown) => boolean;
 
+/** Why nobody may write a resource whatever routes.json says: the guard's 403, and the description's "who". */
+export interface WriteBan {
+  who: string;
+  message: string;
+}
+
+const READ_ONLY_SERVER: WriteBan = {
+  who: 'nobody (--read-only)',
+  message: 'The server runs with --read-only: resources can be read, not changed.',
+};
+const ACCOUNT_PROFILES: WriteBan = {
+  who: 'nobody (accounts change through /auth)',
+  message: 'The users resource shows the accounts and is read-only; accounts change through /auth (POST /auth/register, PATCH /auth/me).',
+};
+
+/** GET /db shows all the data: for admins, whatever routes.json says; json-server has no way to write it. */
+export const DB_ACCESS = { name: 'db', read: ADMIN_ROLE, write: 'nobody' } as const;
+export const requireDbReader = (req: Request) => requireAdmin(req, 'GET /db shows all the data and');
+
 /**
- * The one place a rule becomes a decision, shared by the guard (which refuses early, before --middlewares) and
- * the data gate (which decides again right before json-server touches the data).
+ * The one place a rule becomes a decision, shared by the guard (which refuses early, before --middlewares), the
+ * data gate (which decides again right before json-server touches the data) and the description of the API (the
+ * banner and the playground), so what they show is what is enforced.
  */
 export interface AccessPolicy {
+  /** Who may use `method` on a canonical path: its rule's list, or the default access when no rule names it. */
+  whoMay(method: string, canonicalPath: string): readonly Who[];
+  /** Why nobody may write the resource whatever its rule (--read-only, the accounts' profiles); undefined when its rule decides. */
+  writeBan(resource: string): WriteBan | undefined;
   /** The verdict of the rule for `method` on a canonical path (the default access when no rule names it). */
   verdict(req: Request, method: string, canonicalPath: string): Verdict;
   /** The verdict, or the 401/403 that refuses it. */
@@ -43,15 +69,17 @@ export interface AccessPolicy {
 export interface PolicyOptions {
   rules: RuleMatcher;
   defaultAccess: DefaultAccess;
-  authenticate: Authenticate;
   ownership: OwnershipContext;
+  readOnly: boolean;
+  /** True when `users` is the read-only collection of account profiles. */
+  accountsCollection: boolean;
 }
 
-
 export function makeAccessPolicy(options: PolicyOptions): AccessPolicy {
-  const { rules, authenticate, ownership } = options;
+  const { rules, ownership } = options;
   const defaultWho: readonly Who[] = [{ kind: options.defaultAccess }];
-  const verdict = (req: Request, method: string, canonicalPath: string) => decide(whoMay(rules.ruleFor(canonicalPath), method) ?? defaultWho, authenticate(req));
+  const whoMayUse = (method: string, canonicalPath: string) => whoMay(rules.ruleFor(canonicalPath), method) ?? defaultWho;
+  const verdict = (req: Request, method: string, canonicalPath: string) => decide(whoMayUse(method, canonicalPath), callerClaims(req));
 
   /** Whether a verdict lets the caller at one record of the collection. */
   const passes = (result: Verdict, record: unknown, collection: string) =>
@@ -60,6 +88,12 @@ export function makeAccessPolicy(options: PolicyOptions): AccessPolicy {
     passes(verdict(req, method, itemPath(collection, (record as Record<string, unknown> | null)?.[ownership.idField])), record, collection);
 
   return {
+    whoMay: whoMayUse,
+    writeBan(resource) {
+      if (options.readOnly) return READ_ONLY_SERVER;
+      if (options.accountsCollection && resource === USERS_COLLECTION) return ACCOUNT_PROFILES;
+      return undefined;
+    },
     verdict,
     enforce(req, method, canonicalPath) {
       const result = verdict(req, method, canonicalPath);

@@ -29,9 +29,14 @@ export async function start(options: StartOptions): Promise<StartedServer> {
   const allowedHosts = Array.isArray(serverOptions.allowedHosts) ? [...serverOptions.allowedHosts, host] : (serverOptions.allowedHosts ?? [host]);
   let api!: FakeJwtApi;
   // The port first: a port in use fails before any file is read or written.
-  const listening = await listenFirst(port, host, (req, res) => api.app(req, res), async () => {
-    api = await createServer({ logger: false, ...serverOptions, allowedHosts });
-  });
+  const listening = await listenFirst(
+    port,
+    host,
+    (req, res) => api.app(req, res),
+    async () => {
+      api = await createServer({ logger: false, ...serverOptions, allowedHosts });
+    },
+  );
   return {
     url: listening.url,
     port: listening.port,

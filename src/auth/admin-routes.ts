@@ -4,9 +4,9 @@ import { parseRoleName } from '../accounts/roles';
 import { toPublicUser, type Account } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
 import type { SessionStore } from '../sessions/session-store';
-import { requireAdmin, type Authenticate } from './authenticate';
+import { requireAdmin } from './authenticate';
 import { profileFields, requireBody, requireEmail, requireProfileWithinLimits } from '../accounts/fields';
-import { handle } from '../http/async-route';
+import { asyncRoute } from '../http/async-route';
 import { changeAccount } from './session-account';
 
 /** Applies a PATCH of a profile: profile fields and email; never id, role or password. The result obeys the limits. */
@@ -27,16 +27,16 @@ function requireRole(body: Record<string, unknown>): string {
 }
 
 /** Account administration, for the admin role: list accounts, change their role or profile, delete them. */
-export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, authenticate: Authenticate): Router {
+export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore): Router {
   const router = express.Router();
 
-  const requireAdminCaller = (req: Request) => requireAdmin(authenticate, req, 'Account administration');
+  const requireAdminCaller = (req: Request) => requireAdmin(req, 'Account administration');
 
   const noSuchAccount = (id: string) => notFound(`There is no account with id ${id}; GET /auth/users lists them.`);
 
   router.get(
     '/auth/users',
-    handle(async (req, res) => {
+    asyncRoute(async (req, res) => {
       requireAdminCaller(req);
       await accounts.reloadIfChangedOnDisk();
       res.json(accounts.publicUsers());
@@ -45,12 +45,15 @@ export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, 
 
   router.patch(
     '/auth/users/:id',
-    handle(async (req, res) => {
+    asyncRoute(async (req, res) => {
       requireAdminCaller(req);
       const body = requireBody(req.body);
       if (body.password !== undefined) throw badRequest('Passwords change through POST /auth/password, by their owner.');
       const role = body.role === undefined ? undefined : requireRole(body);
-      const updated = await changeAccount(accounts, sessions, req.params.id, (account) => ({ ...applyProfileChange(account, body), ...(role === undefined ? {} : { role }) }));
+      const updated = await changeAccount(accounts, sessions, req.params.id, (account) => ({
+        ...applyProfileChange(account, body),
+        ...(role === undefined ? {} : { role }),
+      }));
       if (!updated) throw noSuchAccount(req.params.id);
       res.json(toPublicUser(updated));
     }),
@@ -58,7 +61,7 @@ export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, 
 
   router.delete(
     '/auth/users/:id',
-    handle(async (req, res) => {
+    asyncRoute(async (req, res) => {
       requireAdminCaller(req);
       if (!(await accounts.remove(req.params.id))) throw noSuchAccount(req.params.id);
       await sessions.end({ userId: req.params.id }, 'account deleted');

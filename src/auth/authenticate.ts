@@ -1,7 +1,8 @@
+import type { NextFunction, Request, RequestHandler } from 'express';
 import { ADMIN_ROLE } from '../accounts/roles';
-import type { Request } from 'express';
 import { roleOf } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
+import { ApiError } from '../errors';
 import type { SessionStore } from '../sessions/session-store';
 import { readBearerToken } from './bearer';
 import { insufficientRole, invalidToken, missingToken } from './challenge';
@@ -10,45 +11,149 @@ import type { AccessClaims, TokenService } from './tokens';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    /** The verified access-token claims of the caller, once the guard or an auth route has checked them. */
+    /** The caller's verified claims, with the account's current role: set once, by the authenticate step. */
     auth?: AccessClaims;
+    /** The 401 a token that was sent but cannot be used earns; thrown by the first step that needs the caller. */
+    authError?: ApiError;
   }
 }
 
-/** The caller's verified claims; undefined when no token was sent; an `invalid_token` 401 when a bad one was. */
-export type Authenticate = (req: Request) => AccessClaims | undefined;
-
-/**
- * A token is good when its signature and claims are, its session is still on, it was not revoked one by one,
- * and the account that logged in still has its id (sessionAccount). The role is the account's current one: an admin's change takes effect on the
- * next request, not at token expiry. Every check is a map lookup.
- */
-export function makeAuthenticate(tokens: TokenService, sessions: SessionStore, accounts: AccountStore): Authenticate {
-  return function authenticate(req) {
-    if (req.auth) return req.auth;
-    const token = readBearerToken(req);
-    if (token === undefined) return undefined;
-    const claims = tokens.verifyAccessToken(token);
-    if (sessions.isRevoked(claims.jti)) throw invalidToken('the token has been revoked');
-    const session = sessions.activeSession(claims.sid);
-    if (!session || session.userId !== claims.sub) throw invalidToken(SESSION_ENDED);
-    const account = sessionAccount(accounts, session);
-    if (!account) throw invalidToken(ACCOUNT_GONE);
-    req.auth = { ...claims, role: roleOf(account) };
-    return req.auth;
-  };
+export interface Authenticator {
+  /**
+   * The authenticate step: verifies the request's bearer token once, into `req.auth` or `req.authError`; every
+   * later step reads that result (callerClaims). Never answers the request itself: whether a caller is needed is
+   * the route's or the rule's to say.
+   */
+  authenticateRequest: RequestHandler;
+  /**
+   * The caller's session checked again after a wait (--middlewares run between the guard and the data): still on,
+   * not revoked, its account still the one that logged in (with its current role), its token not expired. Map
+   * lookups and a clock comparison, no signature check. A session that ended meanwhile turns into `req.authError`.
+   */
+  recheckSession(req: Request): void;
+  /** An access token's claims when it is one of ours and still good, else undefined: for /auth/revoke and /auth/introspect. */
+  activeClaims(token: string): Promise<AccessClaims | undefined>;
+  /** For the request log: the caller of a request answered before the authenticate step ran (a body that is not JSON). */
+  callerForLog(req: Request): AccessClaims | undefined;
 }
 
-/** The claims of an admin caller; a 401 without a token, a 403 (insufficient_scope) for any other role. */
-export function requireAdmin(authenticate: Authenticate, req: Request, what: string): AccessClaims {
-  const claims = requireAuthentication(authenticate, req);
-  if (claims.role !== ADMIN_ROLE) throw insufficientRole(`${what} is for the admin role only.`);
-  return claims;
+interface AuthSources {
+  tokens: TokenService;
+  sessions: SessionStore;
+  accounts: AccountStore;
+}
+
+/**
+ * The checks after the signature, every one a map lookup: the token was not revoked one by one, its session is
+ * still on, and the account that logged in still has its id (sessionAccount). The role is the account's current
+ * one: an admin's change takes effect on the next request, not at token expiry.
+ */
+function liveClaims({ sessions, accounts }: AuthSources, claims: AccessClaims): AccessClaims {
+  if (sessions.isRevoked(claims.jti)) throw invalidToken('the token has been revoked');
+  const session = sessions.activeSession(claims.sid);
+  if (!session || session.userId !== claims.sub) throw invalidToken(SESSION_ENDED);
+  const account = sessionAccount(accounts, session);
+  if (!account) throw invalidToken(ACCOUNT_GONE);
+  return { ...claims, role: roleOf(account) };
+}
+
+/**
+ * `fake-jwt-api token` starts sessions from another process, in the sessions file. A good token naming a session
+ * this server has not seen makes it read that file (only when it changed, one read at a time); a forged token
+ * never touches the disk.
+ */
+const needsCatchUp = ({ sessions }: AuthSources, claims: AccessClaims) => !sessions.knows(claims.sid);
+
+/** Keeps a refusal for the step that needs the caller; anything but an ApiError is a bug, for the error handler. */
+function refuse(req: Request, error: unknown, next: NextFunction): void {
+  if (!(error instanceof ApiError)) return next(error);
+  req.authError = error;
+  next();
+}
+
+function settle(sources: AuthSources, req: Request, claims: AccessClaims, next: NextFunction): void {
+  try {
+    req.auth = liveClaims(sources, claims);
+  } catch (error) {
+    return refuse(req, error, next);
+  }
+  next();
+}
+
+/** A token is good when its signature and claims are, and its session is live (liveClaims). */
+export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, accounts: AccountStore): Authenticator {
+  const sources: AuthSources = { tokens, sessions, accounts };
+  const stepRan = new WeakSet<Request>();
+
+  const authenticateRequest: RequestHandler = function authenticateRequest(req, _res, next) {
+    stepRan.add(req);
+    let claims: AccessClaims;
+    try {
+      const token = readBearerToken(req);
+      if (token === undefined) return next();
+      claims = tokens.verifyAccessToken(token);
+    } catch (error) {
+      return refuse(req, error, next);
+    }
+    if (!needsCatchUp(sources, claims)) return settle(sources, req, claims, next);
+    void sessions
+      .catchUp()
+      .catch((error: unknown) => console.error(`fake-jwt-api: could not read the sessions file: ${(error as Error).message}`))
+      .then(() => settle(sources, req, claims, next));
+  };
+
+  function recheckSession(req: Request): void {
+    if (!req.auth) return;
+    try {
+      if (tokens.hasExpired(req.auth)) throw invalidToken('the token has expired');
+      req.auth = liveClaims(sources, req.auth);
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      req.auth = undefined;
+      req.authError = error;
+    }
+  }
+
+  async function activeClaims(token: string): Promise<AccessClaims | undefined> {
+    let claims: AccessClaims;
+    try {
+      claims = tokens.verifyAccessToken(token);
+    } catch {
+      return undefined;
+    }
+    if (needsCatchUp(sources, claims)) await sessions.catchUp();
+    try {
+      return liveClaims(sources, claims);
+    } catch {
+      return undefined;
+    }
+  }
+
+  function callerForLog(req: Request): AccessClaims | undefined {
+    if (stepRan.has(req)) return req.auth;
+    const token = readBearerToken(req);
+    return token === undefined ? undefined : liveClaims(sources, tokens.verifyAccessToken(token));
+  }
+
+  return { authenticateRequest, recheckSession, activeClaims, callerForLog };
+}
+
+/** The caller the authenticate step found: undefined when no token came; its 401 when a bad one did. */
+export function callerClaims(req: Request): AccessClaims | undefined {
+  if (req.authError) throw req.authError;
+  return req.auth;
 }
 
 /** The caller's claims, or the 401 that asks for a token. */
-export function requireAuthentication(authenticate: Authenticate, req: Request): AccessClaims {
-  const claims = authenticate(req);
+export function requireAuthentication(req: Request): AccessClaims {
+  const claims = callerClaims(req);
   if (!claims) throw missingToken();
+  return claims;
+}
+
+/** The claims of an admin caller; a 401 without a token, a 403 (insufficient_scope) for any other role. */
+export function requireAdmin(req: Request, what: string): AccessClaims {
+  const claims = requireAuthentication(req);
+  if (claims.role !== ADMIN_ROLE) throw insufficientRole(`${what} is for the admin role only.`);
   return claims;
 }

@@ -13,9 +13,14 @@ function challenge(error?: string, description?: string): string {
 
 /** 401 for a request that sent no credentials: RFC 6750 §3.1 says the challenge then carries no error code. */
 export function missingToken(): ApiError {
-  return new ApiError(401, 'invalid_token', 'This request needs an access token: send "Authorization: Bearer <token>" (log in at POST /auth/login to get one).', {
-    'WWW-Authenticate': challenge(),
-  });
+  return new ApiError(
+    401,
+    'invalid_token',
+    'This request needs an access token: send "Authorization: Bearer <token>" (log in at POST /auth/login to get one).',
+    {
+      'WWW-Authenticate': challenge(),
+    },
+  );
 }
 
 /** 401 for a token that was sent but cannot be used; `description` says why. */

@@ -45,7 +45,9 @@ export function readRefreshCookie(req: Request): string | undefined {
 export function checkCookieRequest(req: Request, settings: CookieSettings): void {
   if (!req.is('application/json')) {
     const sent = req.headers['content-type'] ? `this one has Content-Type: ${req.headers['content-type']}` : 'this one has no body or no Content-Type';
-    throw badRequest(`In --cookie mode, a request that sets or uses the refresh cookie (login, registration, refresh, logout) needs Content-Type: application/json, which no cross-site form can send; ${sent}. With curl: -H 'Content-Type: application/json' -d '{}'.`);
+    throw badRequest(
+      `In --cookie mode, a request that sets or uses the refresh cookie (login, registration, refresh, logout) needs Content-Type: application/json, which no cross-site form can send; ${sent}. With curl: -H 'Content-Type: application/json' -d '{}'.`,
+    );
   }
   refuseForeignOrigin(req, settings.allowedOrigins);
   refuseForeignReferer(req, settings.allowedOrigins);

@@ -4,26 +4,26 @@ import { toPublicUser } from '../accounts/accounts-file';
 import type { SessionStore } from '../sessions/session-store';
 import { emailTaken, type AccountStore } from '../accounts/account-store';
 import { invalidCredentials, invalidToken } from './challenge';
-import { requireAuthentication, type Authenticate } from './authenticate';
+import { requireAuthentication, type Authenticator } from './authenticate';
 import { profileFields, requireBody, requireEmail, requireNewPassword, requirePassword, requireString } from '../accounts/fields';
 import { LOGIN_PATHS, REGISTER_PATHS } from './endpoints';
 import { applyProfileChange, makeAdminRoutes } from './admin-routes';
 import type { DecoyFor } from './decoys';
-import { handle } from '../http/async-route';
+import { asyncRoute } from '../http/async-route';
 import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { makeCookieRequestCheck, type CookieSettings } from './cookies';
 import type { SessionIssuer } from './session-issuer';
 import { ACCOUNT_GONE, callerAccount, changeAccount } from './session-account';
 import { makeSessionRoutes } from './session-routes';
-import type { TokenService } from './tokens';
+import { makeTokenRoutes } from './token-routes';
 
 export interface AuthRoutesOptions {
   accounts: AccountStore;
   sessions: SessionStore;
   issuer: SessionIssuer;
-  tokens: TokenService;
   cookie?: CookieSettings;
-  authenticate: Authenticate;
+  /** Tells whether a token in a request's body (revoke, introspect) is good; the caller's own was checked once, before. */
+  authenticator: Pick<Authenticator, 'activeClaims'>;
   passwordMinLength: number;
   /** The role a self-registered account gets (--default-role); the caller never chooses it. */
   defaultRole: string;
@@ -33,13 +33,11 @@ export interface AuthRoutesOptions {
   registerAtUsers: boolean;
 }
 
-/** The paths json-server-auth clients post to, kept so they work unchanged. */
-
 export function makeAuthRoutes(options: AuthRoutesOptions): Router {
-  const { accounts, sessions, issuer, authenticate, passwordMinLength, defaultRole, decoyFor, registerAtUsers } = options;
+  const { accounts, sessions, issuer, passwordMinLength, defaultRole, decoyFor, registerAtUsers } = options;
   const router = express.Router();
 
-  const register = handle(async (req, res) => {
+  const register = asyncRoute(async (req, res) => {
     const body = requireBody(req.body);
     const email = requireEmail(body);
     const password = requireNewPassword(body, passwordMinLength);
@@ -51,7 +49,7 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     res.status(201).json(await issuer.startSession(res, account));
   });
 
-  const login = handle(async (req, res) => {
+  const login = asyncRoute(async (req, res) => {
     const body = requireBody(req.body);
     const email = requireString(body, 'email');
     const password = requirePassword(body);
@@ -61,13 +59,13 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     res.json(await issuer.startSession(res, account));
   });
 
-  const me = handle(async (req, res) => {
-    const claims = requireAuthentication(authenticate, req);
+  const me = asyncRoute(async (req, res) => {
+    const claims = requireAuthentication(req);
     res.json(toPublicUser(await callerAccount(accounts, sessions, claims)));
   });
 
-  const updateMe = handle(async (req, res) => {
-    const claims = requireAuthentication(authenticate, req);
+  const updateMe = asyncRoute(async (req, res) => {
+    const claims = requireAuthentication(req);
     const body = requireBody(req.body);
     const updated = await changeAccount(accounts, sessions, claims.sub, (account) => applyProfileChange(account, body), claims);
     if (!updated) throw invalidToken(ACCOUNT_GONE);
@@ -80,7 +78,8 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
   router.get('/auth/me', me);
   router.patch('/auth/me', updateMe);
   router.use(makeSessionRoutes(options));
-  router.use(makeAdminRoutes(accounts, sessions, authenticate));
+  router.use(makeTokenRoutes(options));
+  router.use(makeAdminRoutes(accounts, sessions));
   // Anything else under /auth is ours too, and does not exist: never let it fall through to json-server.
   router.all(['/auth', '/auth/*'], (req, _res, next) => next(noRouteError(req)));
   return router;

@@ -24,14 +24,17 @@ async function readState(file: string): Promise<StateFile> {
 export async function readSigningKey(secret: string | undefined, stateFile: string): Promise<KeyObject | undefined> {
   if (secret !== undefined) {
     if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-      throw new ConfigError(`--secret / JWT_SECRET: the secret must be at least ${MIN_SECRET_BYTES} bytes long (got ${Buffer.byteLength(secret, 'utf8')}); leave it out to have one generated and kept in ${STATE_DIR_NAME}/`);
+      throw new ConfigError(
+        `--secret / JWT_SECRET: the secret must be at least ${MIN_SECRET_BYTES} bytes long (got ${Buffer.byteLength(secret, 'utf8')}); leave it out to have one generated and kept in ${STATE_DIR_NAME}/`,
+      );
     }
     return createSecretKey(Buffer.from(secret, 'utf8'));
   }
   const state = await readState(stateFile);
   if (typeof state.secret !== 'string' || state.secret.length === 0) return undefined;
   const stored = Buffer.from(state.secret, 'base64url');
-  if (stored.length < MIN_SECRET_BYTES) throw new ConfigError(`${stateFile}: "secret" is shorter than ${MIN_SECRET_BYTES} bytes; delete the file to generate a new one`);
+  if (stored.length < MIN_SECRET_BYTES)
+    throw new ConfigError(`${stateFile}: "secret" is shorter than ${MIN_SECRET_BYTES} bytes; delete the file to generate a new one`);
   return createSecretKey(stored);
 }
 

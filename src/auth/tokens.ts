@@ -2,7 +2,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
 import { invalidToken } from './challenge';
 
-/** The one signing algorithm, with the secret of state.ts; verification accepts exactly this one. */
+/** The one signing algorithm, with the secret of signing-key.ts; verification accepts exactly this one. */
 export const SIGNING_ALGORITHM: Algorithm = 'HS256';
 
 /** RFC 9068 media type of an OAuth 2.0 access token in JWT form; a JWT without it is not our access token. */
@@ -48,6 +48,8 @@ export interface TokenService {
   issueAccessToken(subject: TokenSubject, sessionId: string): IssuedToken;
   /** The token's claims, or an `invalid_token` ApiError saying what is wrong with it. */
   verifyAccessToken(token: string): AccessClaims;
+  /** Whether verified claims have expired since (by the same clock and tolerance as verifyAccessToken). */
+  hasExpired(claims: AccessClaims): boolean;
 }
 
 function describeVerifyError(error: unknown): string {
@@ -123,5 +125,8 @@ export function makeTokenService(options: TokenServiceOptions): TokenService {
     return decoded.payload;
   }
 
-  return { issueAccessToken, verifyAccessToken };
+  // As jsonwebtoken decides it: dead from `exp` plus the tolerance on.
+  const hasExpired = (claims: AccessClaims) => nowSeconds() >= claims.exp + CLOCK_TOLERANCE_SECONDS;
+
+  return { issueAccessToken, verifyAccessToken, hasExpired };
 }

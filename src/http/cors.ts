@@ -9,7 +9,16 @@ export interface AuthOriginOptions {
   isAuthEndpoint: (req: Request) => boolean;
 }
 
-const CORS_HEADERS = ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers', 'Access-Control-Allow-Methods', 'Access-Control-Allow-Headers'];
+/** Headers a browser app must be able to read: the 401 challenge, and json-server's paging headers. */
+export const EXPOSED_HEADERS: readonly string[] = ['WWW-Authenticate', 'X-Total-Count', 'Link', 'Location'];
+
+const CORS_HEADERS = [
+  'Access-Control-Allow-Origin',
+  'Access-Control-Allow-Credentials',
+  'Access-Control-Expose-Headers',
+  'Access-Control-Allow-Methods',
+  'Access-Control-Allow-Headers',
+];
 
 const refusedOrigin = (req: Request, options: AuthOriginOptions) =>
   req.headers.origin !== undefined && options.isAuthEndpoint(req) && !isAllowedOrigin(req, req.headers.origin, options.corsOrigins);

@@ -34,6 +34,10 @@ export function makeHostCheck(allowed: AllowedHosts): RequestHandler {
     // Without a Host (HTTP/1.0) the request did not come from a browser, which is what rebinding needs.
     if (host === undefined || isAllowedHost(host, allowed)) return next();
     const name = hostnameOf(host);
-    next(forbidden(`This server does not answer requests for the host "${name}", so that a site whose name points to this machine cannot use it (DNS rebinding); start the server with --allowed-host ${name} to allow it.`));
+    next(
+      forbidden(
+        `This server does not answer requests for the host "${name}", so that a site whose name points to this machine cannot use it (DNS rebinding); start the server with --allowed-host ${name} to allow it.`,
+      ),
+    );
   };
 }

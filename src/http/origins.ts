@@ -58,9 +58,13 @@ export function refuseForeignOrigin(req: Request, corsOrigins: readonly string[]
   const origin = req.headers.origin;
   if (origin === undefined || isAllowedOrigin(req, origin, corsOrigins)) return;
   if (normalizeOrigin(origin) === undefined) {
-    throw forbidden(`A page without a web origin (Origin: ${origin}, as a file:// page or a sandboxed frame sends) may not log in here; serve the page from http://localhost, or start the server with --cors-origin '*' to allow any page.`);
+    throw forbidden(
+      `A page without a web origin (Origin: ${origin}, as a file:// page or a sandboxed frame sends) may not log in here; serve the page from http://localhost, or start the server with --cors-origin '*' to allow any page.`,
+    );
   }
-  throw forbidden(`The origin ${origin} may not use this server's auth endpoints (a page there could obtain a token); start the server with --cors-origin ${origin} to allow it.`);
+  throw forbidden(
+    `The origin ${origin} may not use this server's auth endpoints (a page there could obtain a token); start the server with --cors-origin ${origin} to allow it.`,
+  );
 }
 
 /**
@@ -72,6 +76,11 @@ export function refuseForeignReferer(req: Request, corsOrigins: readonly string[
   const referer = req.headers.referer;
   if (req.headers.origin !== undefined || !referer || isAllowedOrigin(req, referer, corsOrigins)) return;
   const origin = normalizeOrigin(referer);
-  if (origin === undefined) throw forbidden(`A request whose Referer (${referer}) names no web page may not log in here; send the page's Origin, or start the server with --cors-origin '*' to allow any page.`);
-  throw forbidden(`The origin ${origin} (from the Referer; the request had no Origin) may not use this server's auth endpoints (a page there could obtain a token); start the server with --cors-origin ${origin} to allow it.`);
+  if (origin === undefined)
+    throw forbidden(
+      `A request whose Referer (${referer}) names no web page may not log in here; send the page's Origin, or start the server with --cors-origin '*' to allow any page.`,
+    );
+  throw forbidden(
+    `The origin ${origin} (from the Referer; the request had no Origin) may not use this server's auth endpoints (a page there could obtain a token); start the server with --cors-origin ${origin} to allow it.`,
+  );
 }

@@ -6,15 +6,16 @@ export interface RequestLogOptions {
   /** Where each line goes; stdout by default. */
   write?: (line: string) => void;
   /**
-   * The caller a request's Bearer token names, when it is valid: the server's authenticate (signature, expiry,
-   * session, account; map lookups, no writes). It throws for a bad token, which the log reads as anonymous.
+   * The caller of a request that no step authenticated: one answered before the authenticate step ran (a body that
+   * is not JSON, an Origin refused). The server's verifies the token then (auth/authenticate.ts, callerForLog); a bad
+   * one throws, which the log reads as anonymous.
    */
   identify?: (req: Request) => Caller | undefined;
 }
 
 /**
- * Who asked: the caller a step already authenticated, else the one a valid token names. A request refused before
- * any step looked at its token (a body that is not JSON, an Origin refused) still had a caller.
+ * Who asked: the caller the authenticate step found (req.auth), else the one a valid token names. A request refused
+ * before that step (a body that is not JSON, an Origin refused) still had a caller.
  */
 function callerOf(req: Request, identify: RequestLogOptions['identify']): string {
   let caller: Caller | undefined = req.auth;

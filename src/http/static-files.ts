@@ -50,6 +50,32 @@ function makeOwnFiles(files: readonly string[]): { includes(stats: Stats): Promi
 }
 
 /**
+ * `--static .` in the project folder would also serve whatever else lives there (a config file with the secret,
+ * snapshots, middleware sources): refused outright rather than guess which files are private.
+ */
+function refuseFolderHoldingOwnFiles(folder: string, root: string, owned: ReadonlySet<string>): void {
+  for (const file of owned) {
+    if (file.startsWith(root))
+      throw new ConfigError(`--static ${folder}: the folder holds ${file}, which must never be served; give static files a folder of their own, like ./public`);
+  }
+}
+
+/** Once per server and reason: why a file in the folder is not served, and what to do. */
+function makeTellOnce(folder: string, rootPath: string): (reason: 'hard link' | 'own file', real: string) => void {
+  const told = new Set<string>();
+  return (reason, real) => {
+    if (told.has(reason)) return;
+    told.add(reason);
+    const shown = path.join(folder, path.relative(rootPath, real));
+    console.error(
+      reason === 'hard link'
+        ? `fake-jwt-api: not serving ${shown}: it is a hard link (the same file has another name, perhaps outside the static folder, like users.json or a config file with the secret); replace it with a copy (cp, not ln). Other hard links are refused without a word.`
+        : `fake-jwt-api: not serving ${shown}: it is a version of one of this server's own files (db.json, users.json, the state), left there by a hard link; delete it.`,
+    );
+  };
+}
+
+/**
  * Static files, as json-server serves them, except the files the server itself owns. Someone who runs
  * `--static .` in their project folder must not hand out users.json (the hashes) or db.json (every record, past
  * the access check). Nothing under a dot-folder is served either, and so never the state (.fake-jwt-api/):
@@ -63,25 +89,10 @@ function makeOwnFiles(files: readonly string[]): { includes(stats: Stats): Promi
 export function makeStaticFiles(folder: string, ownFiles: readonly string[]): RequestHandler {
   const rootPath = realPath(folder) ?? path.resolve(folder);
   const owned = new Set(ownFiles.map((file) => realPath(file) ?? path.resolve(file)));
-  // `--static .` in the project folder would also serve whatever else lives there (a config file with the
-  // secret, snapshots, middleware sources): refuse it outright rather than guess which files are private.
   const root = `${rootPath}${path.sep}`;
-  for (const file of owned) {
-    if (file.startsWith(root)) throw new ConfigError(`--static ${folder}: the folder holds ${file}, which must never be served; give static files a folder of their own, like ./public`);
-  }
+  refuseFolderHoldingOwnFiles(folder, root, owned);
   const ownIdentities = makeOwnFiles([...owned]);
-  const told = new Set<string>();
-  /** Once per server and reason: why a file in the folder is not served, and what to do. */
-  const tellOnce = (reason: 'hard link' | 'own file', real: string) => {
-    if (told.has(reason)) return;
-    told.add(reason);
-    const shown = path.join(folder, path.relative(rootPath, real));
-    console.error(
-      reason === 'hard link'
-        ? `fake-jwt-api: not serving ${shown}: it is a hard link (the same file has another name, perhaps outside the static folder, like users.json or a config file with the secret); replace it with a copy (cp, not ln). Other hard links are refused without a word.`
-        : `fake-jwt-api: not serving ${shown}: it is a version of one of this server's own files (db.json, users.json, the state), left there by a hard link; delete it.`,
-    );
-  };
+  const tellOnce = makeTellOnce(folder, rootPath);
 
   /** The real path of a file that may be served, once every link on its way is resolved; undefined for any other. */
   const servablePath = (file: string): string | undefined => {

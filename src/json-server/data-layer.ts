@@ -13,7 +13,7 @@ export interface DataLayerOptions {
   ledger: IdLedger;
   /** The collection's name, for the ledger: json-server hands the mixins the array only. */
   collectionName(collection: Doc[]): string | undefined;
-  /** A record changed in place: its cached bytes (see store/serialize.ts) must be made anew. */
+  /** A record changed in place: its cached bytes (see serialize.ts) must be made anew. */
   changed(record: object): void;
 }
 

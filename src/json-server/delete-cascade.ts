@@ -58,7 +58,12 @@ export class DeleteCascade {
  * data loss for one that is not. It replaces json-server's `getRemovable` mixin on our own lowdb instance, and
  * wraps the data layer's `removeById` (install it after data-layer.ts).
  */
-export function limitDeleteCascade(db: LowDb, foreignKeySuffix: string, collectionName: (collection: Doc[]) => string | undefined, cascade: DeleteCascade): void {
+export function limitDeleteCascade(
+  db: LowDb,
+  foreignKeySuffix: string,
+  collectionName: (collection: Doc[]) => string | undefined,
+  cascade: DeleteCascade,
+): void {
   const lodash = db._ as unknown as {
     removeById(collection: Doc[], id: unknown): Doc | undefined;
     mixin(source: Record<string, (...args: never[]) => unknown>): void;

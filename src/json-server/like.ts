@@ -59,7 +59,8 @@ const compiled = new Map<string, LikeMatcher>();
 function compileUncached(parameter: string, pattern: string): LikeMatcher {
   if (pattern.length > MAX_PATTERN_LENGTH) throw badRequest(`"${parameter}" is longer than ${MAX_PATTERN_LENGTH} characters.`);
   for (const [construct, name] of UNSUPPORTED) {
-    if (construct.test(pattern)) throw badRequest(`"${parameter}" uses ${name}, which filters do not support: patterns run on a linear-time engine (RE2 syntax).`);
+    if (construct.test(pattern))
+      throw badRequest(`"${parameter}" uses ${name}, which filters do not support: patterns run on a linear-time engine (RE2 syntax).`);
   }
   for (const [, min, max] of pattern.matchAll(/\{\s*(\d+)|,\s*(\d+)\s*\}/g)) {
     if (Number(min ?? max) > MAX_REPEAT) throw badRequest(`"${parameter}" repeats something more than ${MAX_REPEAT} times; use * or + instead.`);
@@ -79,7 +80,8 @@ function compileUncached(parameter: string, pattern: string): LikeMatcher {
     }
   }
   const size = re2.programSize();
-  if (size > MAX_PROGRAM_SIZE) throw badRequest(`"${parameter}" is too complex to run over every record (${size} steps for each character; at most ${MAX_PROGRAM_SIZE}); simplify it.`);
+  if (size > MAX_PROGRAM_SIZE)
+    throw badRequest(`"${parameter}" is too complex to run over every record (${size} steps for each character; at most ${MAX_PROGRAM_SIZE}); simplify it.`);
   return { test: (text) => re2.matcher(text).find(), costPerChar: size };
 }
 

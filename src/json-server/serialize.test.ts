@@ -8,11 +8,14 @@ describe('DbSerializer', () => {
     { 'odd "key"\n': [null, 1, 'text', [], {}, [[]]], empty: {}, list: [{}] },
     { unicode: [{ title: 'é ✓ \u2028 \\ "q"' }], numbers: [{ a: 1.5, b: -0, c: 1e21 }] },
   ];
-  it.each(samples.map((sample) => [JSON.stringify(sample).slice(0, 60), sample]))('writes %s byte for byte as JSON.stringify(state, null, 2)', (_name, sample) => {
-    const serializer = new DbSerializer();
-    expect(serializer.serialize(sample).toString()).toBe(JSON.stringify(sample, null, 2));
-    expect(serializer.serialize(sample).toString()).toBe(JSON.stringify(sample, null, 2)); // from the cache
-  });
+  it.each(samples.map((sample) => [JSON.stringify(sample).slice(0, 60), sample]))(
+    'writes %s byte for byte as JSON.stringify(state, null, 2)',
+    (_name, sample) => {
+      const serializer = new DbSerializer();
+      expect(serializer.serialize(sample).toString()).toBe(JSON.stringify(sample, null, 2));
+      expect(serializer.serialize(sample).toString()).toBe(JSON.stringify(sample, null, 2)); // from the cache
+    },
+  );
 
   it('reuses unchanged records and re-serialises forgotten ones', () => {
     const serializer = new DbSerializer();

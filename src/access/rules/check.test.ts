@@ -45,8 +45,13 @@ describe('spelling', () => {
 });
 
 describe('checkRules', () => {
-  it('passes the README\'s example and the starter routes.json with no error', async () => {
-    const readme = { '/api/*': '/$1', comments: 644, '/posts': { read: 'public', POST: 'authenticated', 'PUT PATCH DELETE': ['owner', 'admin'] }, '/profile': { read: 'authenticated', write: 'admin' } };
+  it("passes the README's example and the starter routes.json with no error", async () => {
+    const readme = {
+      '/api/*': '/$1',
+      comments: 644,
+      '/posts': { read: 'public', POST: 'authenticated', 'PUT PATCH DELETE': ['owner', 'admin'] },
+      '/profile': { read: 'authenticated', write: 'admin' },
+    };
     const data = { ...DATA, comments: [{ id: 1, userId: 1 }] };
     const resources: Resource[] = [...RESOURCES, { name: 'comments', kind: 'collection' }];
     expect(await check(readme, { data, resources })).toEqual({ errors: [], warnings: [] });
@@ -61,7 +66,11 @@ describe('checkRules', () => {
     ['a keyword in capitals', { '/posts': { read: 'Public' } }, /did you mean "public"\?/],
     ['a keyword one edit away, in a list', { '/posts': { write: ['Owner', 'admin'] } }, /"Owner" \(for POST PUT PATCH DELETE\).*did you mean "owner"\?/],
     ['authenticated misspelt', { '/posts': { read: 'authenticted' } }, /did you mean "authenticated"\?/],
-    ['a key a rewrite changes', { '/api/*': '/$1', '/api/posts': { read: 'admin' } }, /"\/api\/posts": a rewrite turns \/api\/posts into \/posts .* write "\/posts" instead/],
+    [
+      'a key a rewrite changes',
+      { '/api/*': '/$1', '/api/posts': { read: 'admin' } },
+      /"\/api\/posts": a rewrite turns \/api\/posts into \/posts .* write "\/posts" instead/,
+    ],
     ['a key with a parameter a rewrite changes', { '/blog/*': '/posts/$1', '/blog/:id': { read: 'admin' } }, /write "\/posts\/:id" instead/],
     ['a nested route', { '/posts/:id/orders': { read: 'admin' } }, /rules judge that resource: write the rule for "\/orders"/],
     ['the auth routes', { '/auth/register': { POST: 'admin' } }, /an auth route, answered before any rule/],
@@ -87,7 +96,12 @@ describe('checkRules', () => {
     ['a path no resource has, with middlewares', { '/hello': { read: 'admin' } }, true, /only to routes your --middlewares answer/],
     ['a role no account holds', { '/posts': { write: 'editor' } }, false, /no account has the role "editor" yet/],
     ['a role near a held one', { '/posts': { write: 'admn' } }, false, /no account has the role "admn" yet \(did you mean "admin"\?\)/],
-    ['an owner rule on records without owners', { '/drafts': { '*': 'owner' } }, false, /"\/drafts": an owner rule, but no record of drafts has the owner field userId/],
+    [
+      'an owner rule on records without owners',
+      { '/drafts': { '*': 'owner' } },
+      false,
+      /"\/drafts": an owner rule, but no record of drafts has the owner field userId/,
+    ],
     ['an owner guard on records without owners', { drafts: 600 }, false, /no record of drafts has the owner field userId/],
   ])('warns of %s', async (_case, routes, customRoutes, message) => {
     const { errors, warnings } = await check(routes, { customRoutes });
@@ -103,7 +117,11 @@ describe('checkRules', () => {
 
   it('names a missing role once, with every rule that gives it', async () => {
     const { warnings } = await check({ '/posts': { write: 'editor' }, '/orders': { read: 'editor', write: 'admin' } });
-    expect(warnings).toEqual([expect.stringMatching(/^routes\.json: "\/posts", "\/orders": no account has the role "editor" yet; give it with fake-jwt-api users add <email> --role editor/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^routes\.json: "\/posts", "\/orders": no account has the role "editor" yet; give it with fake-jwt-api users add <email> --role editor/,
+      ),
+    ]);
   });
 
   it('no owner warning where the owner field is there: userId, user_id with --fks, the id of users', async () => {

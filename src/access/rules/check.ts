@@ -58,7 +58,8 @@ function collectionsDecidedBy(rule: AccessRule, matcher: RuleMatcher, collection
 }
 
 const hasOwnedRecord = (records: unknown, field: string) =>
-  Array.isArray(records) && records.some((record) => record !== null && typeof record === 'object' && ['string', 'number'].includes(typeof (record as Record<string, unknown>)[field]));
+  Array.isArray(records) &&
+  records.some((record) => record !== null && typeof record === 'object' && ['string', 'number'].includes(typeof (record as Record<string, unknown>)[field]));
 
 /** Why a path cannot take a rule at all: /db and the auth routes are answered before any rule is looked at. */
 function reservedPath(first: string, isResource: (segment: string) => boolean): string | undefined {
@@ -130,9 +131,13 @@ export async function checkRules(input: RulesCheckInput): Promise<RulesCheck> {
       const child = segments.length >= 3 ? segments[segments.length - 1] : '';
       if (meant) error(`no resource is named ${first}; did you mean "${['', meant, ...segments.slice(1)].join('/')}"?`);
       else if (LITERAL.test(child) && isCollection(child)) {
-        error(`json-server serves a nested route as its child resource (/posts/1/comments is /comments?postId=1), and rules judge that resource: write the rule for "/${child}"`);
+        error(
+          `json-server serves a nested route as its child resource (/posts/1/comments is /comments?postId=1), and rules judge that resource: write the rule for "/${child}"`,
+        );
       } else {
-        warn(`matches no resource of the db, so ${input.customRoutes ? 'it applies only to routes your --middlewares answer' : 'it protects nothing (json-server has no route there)'}`);
+        warn(
+          `matches no resource of the db, so ${input.customRoutes ? 'it applies only to routes your --middlewares answer' : 'it protects nothing (json-server has no route there)'}`,
+        );
       }
       continue;
     }
@@ -141,17 +146,22 @@ export async function checkRules(input: RulesCheckInput): Promise<RulesCheck> {
     if (!hasOwner(rule)) continue;
     for (const collection of collectionsDecidedBy(rule, matcher, collections)) {
       const field = input.ownerField(collection);
-      if (!hasOwnedRecord(input.data[collection], field)) warn(`an owner rule, but no record of ${collection} has the owner field ${field}: each caller sees only the records they create`);
+      if (!hasOwnedRecord(input.data[collection], field))
+        warn(`an owner rule, but no record of ${collection} has the owner field ${field}: each caller sees only the records they create`);
     }
   }
-  for (const [role, keys] of missingRoles) {
+  return { errors, warnings: [...warnings, ...missingRoleWarnings(where, missingRoles, heldRoles)] };
+}
+
+/** One warning per role no account holds, naming every rule that gives it. */
+function missingRoleWarnings(where: string, missingRoles: ReadonlyMap<string, string[]>, heldRoles: ReadonlySet<string>): string[] {
+  return [...missingRoles].map(([role, keys]) => {
     const meant = nearMiss(role, heldRoles);
-    warnings.push(
+    return (
       `${where}: ${keys.map((key) => `"${key}"`).join(', ')}: no account has the role "${role}" yet${meant ? ` (did you mean "${meant}"?)` : ''}; ` +
-        `give it with fake-jwt-api users add <email> --role ${role}, or as an admin with PATCH /auth/users/:id`,
+      `give it with fake-jwt-api users add <email> --role ${role}, or as an admin with PATCH /auth/users/:id`
     );
-  }
-  return { errors, warnings };
+  });
 }
 
 /** Stops the start on the first error, in one line (exit code 2), saying how many more there are. */

@@ -47,7 +47,7 @@ describe('hasItemRules', () => {
     ['a wildcard over the items', { '/posts/*': { read: 'admin' } }, 'posts', false],
     ['a parameter over the items', { '/posts/:id': { read: 'admin' } }, 'posts', false],
     ['a guard', { posts: 644 }, 'posts', false],
-    ['another collection\'s item rule', { '/comments/1': { read: 'admin' } }, 'posts', false],
+    ["another collection's item rule", { '/comments/1': { read: 'admin' } }, 'posts', false],
     ['a rule of one segment for every resource', { '/:resource': { read: 'admin' } }, 'posts', false],
     ['a literal item rule', { '/posts/1': { read: 'admin' } }, 'posts', true],
     ['a literal item rule beside the collection rule', { '/posts': { read: 'public' }, '/posts/1': { read: 'admin' } }, 'posts', true],
@@ -62,7 +62,7 @@ describe('hasItemRules', () => {
     expect(matcherFor(routes).hasItemRules(collection)).toBe(expected);
   });
 
-  it('ignores a rule that matches items but always loses to the collection\'s own', () => {
+  it("ignores a rule that matches items but always loses to the collection's own", () => {
     expect(matcherFor({ '/posts/*': { read: 'admin' }, '/:resource/:id': { read: 'public' } }).hasItemRules('posts')).toBe(false);
   });
 
@@ -73,7 +73,7 @@ describe('hasItemRules', () => {
     expect(matcher.itemRulesOf('posts')).toEqual([]);
   });
 
-  it('agrees with ruleFor: whenever it says false, every item gets the collection\'s rule', () => {
+  it("agrees with ruleFor: whenever it says false, every item gets the collection's rule", () => {
     const routes = { '/posts': { read: 'public' }, '/posts/1': { read: 'admin' }, '/comments/*': { read: 'admin' }, '/admin/:id': { '*': 'admin' } };
     const matcher = matcherFor(routes);
     for (const collection of ['posts', 'comments', 'admin']) {

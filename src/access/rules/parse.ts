@@ -78,7 +78,7 @@ function parseRuleObject(key: string, value: Record<string, unknown>): AccessRul
       parsed = methodsOf(methodKey);
       who = parseWhoList(whoValue);
     } catch (error) {
-      throw new Error(`"${methodKey}": ${(error as Error).message}`);
+      throw new Error(`"${methodKey}": ${(error as Error).message}`, { cause: error });
     }
     for (const method of parsed.methods) {
       const existing = ranks[method];
@@ -143,7 +143,8 @@ export function parseRoutes(where: string, content: unknown): RoutesConfig {
           continue;
         }
         const [, code, target] = guarded;
-        const resource = /^\/([A-Za-z0-9_.-]+)/.exec(target)?.[1] ?? fail(`cannot tell which resource the guard ${code} protects; write it as "<resource>": ${code}`);
+        const resource =
+          /^\/([A-Za-z0-9_.-]+)/.exec(target)?.[1] ?? fail(`cannot tell which resource the guard ${code} protects; write it as "<resource>": ${code}`);
         rewrites[key] = target;
         rules.push(guardRule(key, resource, code));
       } else if (isPlainObject(value)) {

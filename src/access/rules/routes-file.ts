@@ -3,5 +3,8 @@ import { readJsonFileSync } from '../../files/json-file';
 import { parseRoutes, type RoutesConfig } from './parse';
 
 export function readRoutesFile(file: string): RoutesConfig {
-  return parseRoutes(file, readJsonFileSync(file, (message) => new ConfigError(message)));
+  return parseRoutes(
+    file,
+    readJsonFileSync(file, (message) => new ConfigError(message)),
+  );
 }

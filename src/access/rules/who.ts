@@ -10,7 +10,8 @@ export { WHO_KEYWORDS } from '../../accounts/roles';
 
 /** Parses one "who"; the error message says what is wrong, for the caller to prefix with the file and key. */
 export function parseWho(value: unknown): Who {
-  if (typeof value !== 'string' || value.trim() === '') throw new Error(`expected "public", "authenticated", "owner", "nobody" or a role name, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'string' || value.trim() === '')
+    throw new Error(`expected "public", "authenticated", "owner", "nobody" or a role name, got ${JSON.stringify(value)}`);
   const word = value.trim();
   if (isWhoKeyword(word)) return { kind: word } as Who;
   return { kind: 'role', role: parseRoleName(word) };

@@ -1,0 +1,92 @@
+import type { Express, Request, RequestHandler } from 'express';
+import type { ApiDescription } from '../access/describe';
+import { requireAdmin } from '../auth/authenticate';
+import { isAuthEndpoint } from '../auth/endpoints';
+import type { ResolvedOptions } from '../config/options';
+import { bodyLimits } from '../http/body-limits';
+import { EXPOSED_HEADERS, makeAuthOriginGate, makeCorsHeaders } from '../http/cors';
+import { makeDelay } from '../http/delay';
+import { errorHandler, noRouteError, notFoundHandler } from '../http/errors';
+import { makeHostCheck } from '../http/host-check';
+import { emptyOptionsAnswers } from '../http/options-requests';
+import { makePlaygroundPage } from '../http/playground-page';
+import { makeRequestLog } from '../http/request-log';
+import { makeStaticFiles } from '../http/static-files';
+import type { JsonServerParts } from '../json-server/mount';
+import type { AccessParts } from './access';
+import type { AuthParts } from './auth';
+import type { Stores } from './stores';
+
+export interface AppParts {
+  options: ResolvedOptions;
+  stores: Stores;
+  /** The state folder: never served as static files. */
+  stateDir: string;
+  jsonServer: JsonServerParts;
+  auth: AuthParts;
+  access: AccessParts;
+  describe(): ApiDescription;
+  reset(): Promise<void>;
+}
+
+/** GET /: the playground, built from the same description as the banner. */
+function playground({ options, stores, auth, describe }: AppParts): RequestHandler {
+  return makePlaygroundPage(() => ({
+    resources: describe().resources,
+    demoAccounts: stores.accounts.demoAccounts().map(({ email, role }) => ({ email, role })),
+    cookieMode: Boolean(auth.cookie),
+    passwordMinLength: options.passwordMinLength,
+    idField: options.id,
+    foreignKeySuffix: options.foreignKeySuffix,
+  }));
+}
+
+/** The files the server writes or reads its configuration from: a static folder that holds them never serves them. */
+function ownFiles({ options, stores, stateDir }: AppParts): string[] {
+  const routesFile = typeof options.routes === 'string' ? options.routes : undefined;
+  return [stores.database.file, options.users, routesFile, stateDir].filter((own): own is string => own !== undefined);
+}
+
+/** POST /__reset (--allow-reset), for an admin: see lifecycle.ts. */
+const resetRoute = (reset: () => Promise<void>): RequestHandler =>
+  function resetEverything(req, res, next) {
+    requireAdmin(req, 'POST /__reset');
+    reset().then(() => res.status(204).end(), next);
+  };
+
+/** --middlewares may answer only what the guard resolved to a resource, or a route of theirs a rule allowed. */
+const onlyResolved: RequestHandler = (req, _res, next) => next(req.resolved ? undefined : noRouteError(req));
+
+/**
+ * The order of the steps every request goes through. Each step may answer; the ones after it then never run.
+ * README "Development" lists the same order.
+ */
+export function buildApp(parts: AppParts): Express {
+  const { options, stores, jsonServer, auth, access } = parts;
+  const { rewrites } = stores.routes;
+  const hasRewrites = Object.keys(rewrites).length > 0;
+  // Data answers any origin, as json-server; the auth endpoints only pages that may get a token (http/cors.ts).
+  const authOrigins = { corsOrigins: options.corsOrigins, isAuthEndpoint: (req: Request) => isAuthEndpoint(req, stores.database.accountsCollection) };
+  const app = jsonServer.createApp();
+  app.disable('x-powered-by');
+  app.use(makeHostCheck(options.allowedHosts)); // DNS rebinding: only names that cannot be pointed here by a stranger
+  if (options.cors) app.use(makeCorsHeaders({ ...authOrigins, exposedHeaders: EXPOSED_HEADERS, preflightsWaitForRewrites: hasRewrites }));
+  if (options.logger) app.use(makeRequestLog({ identify: auth.authenticator.callerForLog })); // a line once answered
+  app.use(jsonServer.defaults); // gzip and no-cache headers; the rest of json-server's defaults are ours
+  if (options.static) app.use(makeStaticFiles(options.static, ownFiles(parts))); // only with a folder
+  app.use(emptyOptionsAnswers); // Express's own OPTIONS answers, without their HTML body
+  app.use(jsonServer.bodyParser, bodyLimits);
+  if (hasRewrites) app.use(jsonServer.rewriter(rewrites)); // routes.json: every later step sees the real path
+  app.use(makeAuthOriginGate({ ...authOrigins, answerPreflights: options.cors })); // after the rewrites: no alias slips past
+  app.use(auth.authenticator.authenticateRequest); // once, into req.auth: every later step reads it
+  app.use(auth.routes);
+  app.get('/', playground(parts));
+  if (options.allowReset) app.post('/__reset', resetRoute(parts.reset));
+  app.use(makeDelay(options.delay)); // before the access decision: see http/delay.ts
+  app.use(access.guard); // resolves the request as json-server would, and refuses early
+  if (options.middlewares.length > 0) app.use(options.middlewares, onlyResolved); // after the guard: they see only allowed requests
+  app.use(jsonServer.router); // the data gate decides again, right before each data step
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
