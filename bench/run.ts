@@ -4,22 +4,20 @@
  * them with the date and the machine to BENCHMARKS.md. Everything listens on 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import bcrypt from 'bcryptjs';
+import { freePort } from '../test/support/ports';
+import { ACCOUNT, notes, posts, writeProject, type Tool } from './projects';
 
 const ROOT = path.join(__dirname, '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
-const ACCOUNT = { email: 'bench@example.com', password: 'bench-password' };
 // BENCH_SCENARIOS=ac runs only (a) and (c): for iterating on one figure. BENCHMARKS.md is written only by a full run.
 const ONLY = process.env.BENCH_SCENARIOS;
 const wanted = (letter: string) => !ONLY || ONLY.includes(letter);
 
-type Tool = 'json-server' | 'json-server-auth' | 'fake-jwt-api';
 const TOOLS: Tool[] = ['json-server', 'json-server-auth', 'fake-jwt-api'];
 
 interface Running {
@@ -31,42 +29,6 @@ interface Running {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function posts(count: number, bodyLength: number) {
-  return Array.from({ length: count }, (_, index) => ({ id: index + 1, title: `post ${index + 1}`, body: 'lorem ipsum '.repeat(bodyLength / 12), userId: 1 }));
-}
-
-/** Notes of two owners, alternating: the account measured owns half. */
-function notes(count: number) {
-  return Array.from({ length: count }, (_, index) => ({ id: index + 1, text: `note ${index + 1}`, userId: (index % 2) + 1 }));
-}
-
-/** The same data for each tool, with what each needs for accounts and for "authenticated only" on posts. */
-function writeProject(tool: Tool, data: Record<string, unknown>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${tool}-`));
-  if (tool === 'json-server-auth') {
-    const users = [{ id: 1, email: ACCOUNT.email, password: bcrypt.hashSync(ACCOUNT.password, 10) }];
-    writeFileSync(path.join(dir, 'db.json'), JSON.stringify({ ...data, users }));
-    // Logged-in users read and write posts; notes are their owner's (json-server-auth filters lists by userId).
-    writeFileSync(path.join(dir, 'routes.json'), JSON.stringify({ posts: 660, notes: 600 }));
-  } else {
-    writeFileSync(path.join(dir, 'db.json'), JSON.stringify(data));
-    if (tool === 'fake-jwt-api') {
-      writeFileSync(path.join(dir, 'users.json'), JSON.stringify([{ id: 1, ...ACCOUNT }]));
-      writeFileSync(path.join(dir, 'routes.json'), JSON.stringify({ '/notes': { '*': 'owner' } }));
-    }
-  }
-  return dir;
-}
 
 async function waitUntilUp(url: string): Promise<void> {
   for (let attempt = 0; attempt < 200; attempt++) {
@@ -137,7 +99,14 @@ interface Load {
 async function measure(server: Running, load: Load, seconds = SECONDS): Promise<number> {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (load.auth && server.token) headers.authorization = `Bearer ${server.token}`;
-  const result = await autocannon({ url: `${server.url}${load.path}`, method: load.method ?? 'GET', body: load.body, headers, connections: load.connections, duration: seconds });
+  const result = await autocannon({
+    url: `${server.url}${load.path}`,
+    method: load.method ?? 'GET',
+    body: load.body,
+    headers,
+    connections: load.connections,
+    duration: seconds,
+  });
   const ok = result['2xx'];
   if (ok === 0 || result.non2xx > ok / 100) throw new Error(`${server.tool} ${load.path}: ${result.non2xx} non-2xx answers, ${ok} 2xx`);
   return ok / seconds;
@@ -152,105 +121,181 @@ interface Row {
   unit: string;
   values: Partial<Record<Tool, number>>;
   memory: Partial<Record<Tool, number>>;
+  /** Tools whose start or measurement threw, with the error: shown as failed, never as a missing figure. */
+  failures: Partial<Record<Tool, string>>;
 }
 
-/** Runs one scenario: each tool on its own copy of the data, measured in turn, ROUNDS times. */
+const describeError = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** Starts each tool; one that fails to start is recorded as failed, and the others still run. */
+async function startAll(tools: Tool[], data: Record<string, unknown>, failures: Row['failures']): Promise<Running[]> {
+  const servers: Running[] = [];
+  for (const tool of tools) {
+    try {
+      servers.push(await start(tool, data));
+    } catch (error) {
+      failures[tool] = `did not start: ${describeError(error)}`;
+    }
+  }
+  return servers;
+}
+
+/**
+ * Runs one scenario: each tool on its own copy of the data, measured in turn, ROUNDS times. A tool whose
+ * measurement throws is dropped from the later rounds and its error kept for the report.
+ */
 async function scenario(name: string, unit: string, data: Record<string, unknown>, tools: Tool[], run: (server: Running) => Promise<number>): Promise<Row> {
   process.stdout.write(`${name} `);
-  const servers: Running[] = [];
-  for (const tool of tools) servers.push(await start(tool, data));
-  const samples = new Map<Tool, number[]>(tools.map((tool) => [tool, []]));
+  const failures: Row['failures'] = {};
+  const samples = new Map<Tool, number[]>();
+  const servers = await startAll(tools, data, failures);
+  const measure = async (server: Running, keep: boolean) => {
+    if (failures[server.tool]) return;
+    try {
+      const value = await run(server);
+      if (keep) samples.set(server.tool, [...(samples.get(server.tool) ?? []), value]);
+    } catch (error) {
+      failures[server.tool] = describeError(error);
+      samples.delete(server.tool);
+    }
+  };
+  const memory: Row['memory'] = {};
   try {
-    for (const server of servers) await run(server); // warm-up
+    for (const server of servers) await measure(server, false); // warm-up
     for (let round = 0; round < ROUNDS; round++) {
       for (const server of servers) {
-        samples.get(server.tool)!.push(await run(server));
-        process.stdout.write('.');
+        await measure(server, true);
+        process.stdout.write(failures[server.tool] ? 'x' : '.');
       }
     }
   } finally {
-    const memory = Object.fromEntries(servers.map((server) => [server.tool, peakRssMb(server)]));
+    for (const server of servers) memory[server.tool] = peakRssMb(server);
     await Promise.all(servers.map(stop));
     process.stdout.write('\n');
-    // eslint-disable-next-line no-unsafe-finally
-    return { scenario: name, unit, values: Object.fromEntries([...samples].map(([tool, values]) => [tool, median(values)])), memory };
   }
+  return { scenario: name, unit, values: Object.fromEntries([...samples].map(([tool, values]) => [tool, median(values)])), memory, failures };
 }
 
 const format = (value: number | undefined) => (value === undefined ? '—' : value >= 100 ? Math.round(value).toString() : value.toFixed(1));
 const ratio = (a?: number, b?: number) => (a === undefined || b === undefined ? '—' : `${(a / b).toFixed(2)}×`);
+const cell = (row: Row, tool: Tool) => (row.failures[tool] ? 'failed' : format(row.values[tool]));
 
-async function main(): Promise<void> {
-  const started = Date.now();
+/** The scenarios BENCH_SCENARIOS asks for (all by default), in the order of the table. */
+async function runScenarios(): Promise<Row[]> {
   const rows: Row[] = [];
-  if (wanted('a')) rows.push(
-    await scenario('(a) GET /posts/1, 1k posts, with a token', 'req/s', { posts: posts(1000, 100) }, TOOLS, (server) =>
-      measure(server, { path: '/posts/1', connections: 10, auth: true }),
-    ),
-  );
-  if (wanted('b')) rows.push(
-    await scenario('(b) GET /posts?_page=50&_limit=10, 20k posts', 'req/s', { posts: posts(20_000, 100) }, TOOLS, (server) =>
-      measure(server, { path: '/posts?_page=50&_limit=10', connections: 10, auth: true }),
-    ),
-  );
-  if (wanted('c')) rows.push(
-    await scenario('(c) POST /posts, 8 clients, ~6 MB db', 'writes/s', { posts: posts(20_000, 280) }, TOOLS, (server) =>
-      measure(server, { path: '/posts', method: 'POST', body: JSON.stringify({ title: 'new', body: 'bench', userId: 1 }), connections: 8, auth: true }),
-    ),
-  );
-  if (wanted('f')) rows.push(
-    // The owner's view: fake-jwt-api hands json-server only the caller's records (issue 10); json-server-auth adds a
-    // userId filter; plain json-server is given that filter in the query.
-    await scenario('(f) GET /notes?_page=50&_limit=10 of an owner-only collection, 20k notes, half the caller\'s', 'req/s', { notes: notes(20_000) }, TOOLS, (server) =>
-      measure(server, { path: `/notes?${server.tool === 'json-server' ? 'userId=1&' : ''}_page=50&_limit=10`, connections: 10, auth: true }),
-    ),
-  );
-  if (wanted('d')) rows.push(
-    await scenario('(d) logins, 4 clients', 'logins/s', { posts: posts(100, 100) }, ['json-server-auth', 'fake-jwt-api'], (server) =>
-      measure(server, loginLoad(server, 4)),
-    ),
-  );
-  if (wanted('e')) {
+  if (wanted('a'))
     rows.push(
-      await scenario('(e) GET /posts/1 while 4 clients log in, / idle', 'fraction', { posts: posts(1000, 100) }, ['json-server-auth', 'fake-jwt-api'], async (server) => {
-        const idle = await measure(server, { path: '/posts/1', connections: 10, auth: true });
-        const [busy] = await Promise.all([measure(server, { path: '/posts/1', connections: 10, auth: true }), measure(server, loginLoad(server, 4))]);
-        return busy / idle;
-      }),
+      await scenario('(a) GET /posts/1, 1k posts, with a token', 'req/s', { posts: posts(1000, 100) }, TOOLS, (server) =>
+        measure(server, { path: '/posts/1', connections: 10, auth: true }),
+      ),
     );
-  }
+  if (wanted('b'))
+    rows.push(
+      await scenario('(b) GET /posts?_page=50&_limit=10, 20k posts', 'req/s', { posts: posts(20_000, 100) }, TOOLS, (server) =>
+        measure(server, { path: '/posts?_page=50&_limit=10', connections: 10, auth: true }),
+      ),
+    );
+  if (wanted('c'))
+    rows.push(
+      await scenario('(c) POST /posts, 8 clients, ~6 MB db', 'writes/s', { posts: posts(20_000, 280) }, TOOLS, (server) =>
+        measure(server, { path: '/posts', method: 'POST', body: JSON.stringify({ title: 'new', body: 'bench', userId: 1 }), connections: 8, auth: true }),
+      ),
+    );
+  if (wanted('f'))
+    rows.push(
+      // The owner's view: fake-jwt-api hands json-server only the caller's records (issue 10); json-server-auth adds a
+      // userId filter; plain json-server is given that filter in the query.
+      await scenario(
+        "(f) GET /notes?_page=50&_limit=10 of an owner-only collection, 20k notes, half the caller's",
+        'req/s',
+        { notes: notes(20_000) },
+        TOOLS,
+        (server) => measure(server, { path: `/notes?${server.tool === 'json-server' ? 'userId=1&' : ''}_page=50&_limit=10`, connections: 10, auth: true }),
+      ),
+    );
+  if (wanted('d'))
+    rows.push(
+      await scenario('(d) logins, 4 clients', 'logins/s', { posts: posts(100, 100) }, ['json-server-auth', 'fake-jwt-api'], (server) =>
+        measure(server, loginLoad(server, 4)),
+      ),
+    );
+  if (wanted('e'))
+    rows.push(
+      await scenario(
+        '(e) GET /posts/1 while 4 clients log in, / idle',
+        'fraction',
+        { posts: posts(1000, 100) },
+        ['json-server-auth', 'fake-jwt-api'],
+        async (server) => {
+          const idle = await measure(server, { path: '/posts/1', connections: 10, auth: true });
+          const [busy] = await Promise.all([measure(server, { path: '/posts/1', connections: 10, auth: true }), measure(server, loginLoad(server, 4))]);
+          return busy / idle;
+        },
+      ),
+    );
+  return rows;
+}
 
-  const lines = [
+function throughputTable(rows: Row[]): string[] {
+  return [
     '| scenario | unit | json-server | json-server-auth | fake-jwt-api | vs json-server | vs json-server-auth |',
     '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-    ...rows.map(({ scenario: name, unit, values }) =>
-      `| ${name} | ${unit} | ${format(values['json-server'])} | ${format(values['json-server-auth'])} | ${format(values['fake-jwt-api'])} | ${unit === 'fraction' ? '—' : ratio(values['fake-jwt-api'], values['json-server'])} | ${unit === 'fraction' ? '—' : ratio(values['fake-jwt-api'], values['json-server-auth'])} |`,
-    ),
+    ...rows.map((row) => {
+      const { values } = row;
+      const ratios =
+        row.unit === 'fraction'
+          ? ['—', '—']
+          : [ratio(values['fake-jwt-api'], values['json-server']), ratio(values['fake-jwt-api'], values['json-server-auth'])];
+      return `| ${row.scenario} | ${row.unit} | ${TOOLS.map((tool) => cell(row, tool)).join(' | ')} | ${ratios.join(' | ')} |`;
+    }),
   ];
-  const memoryLines = [
+}
+
+function memoryTable(rows: Row[]): string[] {
+  return [
     '| scenario | json-server | json-server-auth | fake-jwt-api |',
     '| --- | ---: | ---: | ---: |',
-    ...rows.map(({ scenario: name, memory }) => `| ${name} | ${memory['json-server'] ?? '—'} | ${memory['json-server-auth'] ?? '—'} | ${memory['fake-jwt-api'] ?? '—'} |`),
+    ...rows.map(({ scenario: name, memory }) => `| ${name} | ${TOOLS.map((tool) => memory[tool] ?? '—').join(' | ')} |`),
   ];
+}
+
+/** One line per failed start or measurement, with its error. */
+const failureLines = (rows: Row[]) => rows.flatMap((row) => Object.entries(row.failures).map(([tool, error]) => `${row.scenario}, ${tool}: ${error}`));
+
+function benchmarksFile(rows: Row[], seconds: number): string {
   const cpus = os.cpus();
   const machine = `${os.availableParallelism?.() ?? cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
-  const report = [
+  return [
     '# Benchmarks',
     '',
     `Run by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${machine}.`,
     `Each figure is the median of ${ROUNDS} rounds of ${SECONDS} s with autocannon, the tools measured in turn on identical copies of generated data, all on 127.0.0.1. Medians of one run on a shared machine: compare the ratios, not the absolute numbers. (e) is GET throughput while 4 clients log in without pause, as a fraction of the idle figure.`,
     '',
-    ...lines,
+    ...throughputTable(rows),
     '',
     'Peak resident memory of each server during the scenario (MB):',
     '',
-    ...memoryLines,
+    ...memoryTable(rows),
     '',
-    `The whole run took ${Math.round((Date.now() - started) / 1000)} s.`,
+    `The whole run took ${seconds} s.`,
     '',
   ].join('\n');
-  if (!ONLY) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), report);
-  console.log(`\n${lines.join('\n')}\n\n${ONLY ? 'Not written to BENCHMARKS.md (a partial run)' : 'Written to BENCHMARKS.md'} (${Math.round((Date.now() - started) / 1000)} s).`);
+}
+
+/** Prints the table; a run with a failed measurement exits 1 and leaves BENCHMARKS.md as it was. */
+async function main(): Promise<void> {
+  const started = Date.now();
+  const rows = await runScenarios();
+  const seconds = Math.round((Date.now() - started) / 1000);
+  const failures = failureLines(rows);
+  console.log(`\n${throughputTable(rows).join('\n')}\n`);
+  if (failures.length > 0) {
+    console.error(`${failures.length} measurement(s) failed, so BENCHMARKS.md is not written:\n${failures.map((line) => `  ${line}`).join('\n')}`);
+    process.exitCode = 1;
+    return;
+  }
+  if (!ONLY) writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), benchmarksFile(rows, seconds));
+  console.log(`${ONLY ? 'Not written to BENCHMARKS.md (a partial run)' : 'Written to BENCHMARKS.md'} (${seconds} s).`);
 }
 
 main().catch((error: unknown) => {

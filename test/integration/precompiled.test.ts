@@ -1,0 +1,25 @@
+import request from 'supertest';
+import pathToRegexp from 'path-to-regexp';
+import { createServer } from '../../src/app/create-server';
+import { makeProject, SAMPLE_USERS } from '../support';
+
+// Count every pattern compiled, by us and by Express: none may be compiled while requests are served.
+jest.mock('path-to-regexp', () => {
+  const actual = jest.requireActual('path-to-regexp');
+  return jest.fn((...args: unknown[]) => actual(...args));
+});
+
+it('matching a request to its rule is compiled at start, not per request', async () => {
+  const project = makeProject({ 'users.json': SAMPLE_USERS });
+  const routes = { '/posts': { read: 'public' }, '/posts/:id': { read: 'authenticated' }, '/admin/*': { '*': 'admin' }, notes: 600 };
+  const api = await createServer({ db: { posts: [{ id: 1 }], notes: [] }, users: project.file('users.json'), routes, logger: false });
+  const compiled = (pathToRegexp as unknown as jest.Mock).mock.calls.length;
+  expect(compiled).toBeGreaterThanOrEqual(8); // two per rule, at least
+  for (let index = 0; index < 20; index++) {
+    await request(api.app).get('/posts').expect(200);
+    await request(api.app).get('/posts/1').expect(401);
+    await request(api.app).get('/notes').expect(401);
+  }
+  expect((pathToRegexp as unknown as jest.Mock).mock.calls.length).toBe(compiled);
+  project.cleanup();
+});
