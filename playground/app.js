@@ -135,13 +135,28 @@
     const entry = element(
       'li',
       {},
-      element('div', { className: 'history-request' }, element('span', { className: 'muted' }, `#${number}`), element('code', {}, `${result.method} ${result.path}`)),
+      element(
+        'div',
+        { className: 'history-request' },
+        element('span', { className: 'muted' }, `#${number}`),
+        element('code', {}, `${result.method} ${result.path}`),
+      ),
       element(
         'div',
         { className: 'history-result' },
         element('strong', { className: statusClass(result.status) }, String(result.status)),
         element('span', { className: 'muted' }, `${result.ms} ms, ${time}`),
-        element('button', { type: 'button', className: 'secondary small', 'aria-label': `Re-run #${number}`, title: 'Put it back in the box and send it again', onclick: () => sendFromBox(request) }, 'Re-run'),
+        element(
+          'button',
+          {
+            type: 'button',
+            className: 'secondary small',
+            'aria-label': `Re-run #${number}`,
+            title: 'Put it back in the box and send it again',
+            onclick: () => sendFromBox(request),
+          },
+          'Re-run',
+        ),
       ),
     );
     const list = byId('history');
@@ -235,7 +250,15 @@
       element(
         'tr',
         {},
-        element('td', {}, element('button', { type: 'button', className: 'link', title: `GET /${name}`, onclick: () => sendFromBox({ method: 'GET', path: `/${name}` }) }, `/${name}`)),
+        element(
+          'td',
+          {},
+          element(
+            'button',
+            { type: 'button', className: 'link', title: `GET /${name}`, onclick: () => sendFromBox({ method: 'GET', path: `/${name}` }) },
+            `/${name}`,
+          ),
+        ),
         element('td', {}, read),
         element('td', {}, write),
       ),
@@ -265,13 +288,26 @@
         {},
         element('td', {}, email),
         element('td', {}, role),
-        element('td', {}, element('button', { type: 'button', className: 'secondary small', 'aria-label': `Use ${email}`, onclick: () => useAccount(email) }, 'Use')),
+        element(
+          'td',
+          {},
+          element('button', { type: 'button', className: 'secondary small', 'aria-label': `Use ${email}`, onclick: () => useAccount(email) }, 'Use'),
+        ),
       ),
     );
     box.replaceChildren(
       element('h3', {}, 'Demo accounts'),
-      element('table', {}, element('thead', {}, element('tr', {}, ...['email', 'role', ''].map((title) => element('th', { scope: 'col' }, title)))), element('tbody', {}, ...rows)),
-      element('p', { className: 'muted' }, 'Their passwords are the ones users.json held in plain text (the server\'s console shows one). This page never receives a password.'),
+      element(
+        'table',
+        {},
+        element('thead', {}, element('tr', {}, ...['email', 'role', ''].map((title) => element('th', { scope: 'col' }, title)))),
+        element('tbody', {}, ...rows),
+      ),
+      element(
+        'p',
+        { className: 'muted' },
+        "Their passwords are the ones users.json held in plain text (the server's console shows one). This page never receives a password.",
+      ),
     );
   }
 
@@ -363,7 +399,9 @@
   }
 
   function renderQueryHints() {
-    const buttons = QUERY_HINTS.map(({ name, value, title }) => element('button', { type: 'button', className: 'secondary small', title, onclick: () => addToPath(name, value()) }, name));
+    const buttons = QUERY_HINTS.map(({ name, value, title }) =>
+      element('button', { type: 'button', className: 'secondary small', title, onclick: () => addToPath(name, value()) }, name),
+    );
     byId('query-hints').append(...buttons);
   }
 
