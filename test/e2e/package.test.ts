@@ -1,5 +1,6 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, readdirSync } from 'node:fs';
+import { SCRIPT_FILES } from '../../src/http/playground-page';
 import { call, makeProject, ROOT, SAMPLE_DB, type Project } from '../support';
 
 // How our users meet the tool: the packed tarball, installed from nothing into an empty folder, run with npx.
@@ -69,7 +70,7 @@ it('ships compiled JavaScript with types, and no TypeScript sources, source maps
       'dist/index.d.ts',
       'dist/cli/main.js',
       'starter/db.json',
-      'playground/app.js',
+      ...SCRIPT_FILES.map((name) => `playground/scripts/${name}`),
       'README.md',
     ]),
   );

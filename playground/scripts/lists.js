@@ -1,0 +1,69 @@
+// The lists: the resources with who may read and write them, and the demo accounts to log in with.
+/* global api, byId, element, field, sendFromBox */
+/* exported renderDemoAccounts, renderResources */
+
+function renderResources() {
+  const rows = api.resources.map(({ name, read, write }) =>
+    element(
+      'tr',
+      {},
+      element(
+        'td',
+        {},
+        element(
+          'button',
+          { type: 'button', className: 'link', title: `GET /${name}`, onclick: () => sendFromBox({ method: 'GET', path: `/${name}` }) },
+          `/${name}`,
+        ),
+      ),
+      element('td', {}, read),
+      element('td', {}, write),
+    ),
+  );
+  byId('resources').replaceChildren(...rows);
+  byId('auth-routes').textContent =
+    'Auth: POST /auth/register, /auth/login, /auth/refresh, /auth/logout, /auth/logout-all; GET /auth/me. ' +
+    (api.cookieMode ? 'Refresh tokens travel in an HttpOnly cookie (--cookie).' : 'Refresh tokens travel in the JSON body.');
+}
+
+function useAccount(email) {
+  const form = byId('login-form');
+  field(form, 'email').value = email;
+  field(form, 'password').value = '';
+  field(form, 'password').focus();
+}
+
+function renderDemoAccounts() {
+  const box = byId('demo-accounts');
+  if (api.demoAccounts.length === 0) {
+    box.replaceChildren(element('p', { className: 'muted' }, 'No demo accounts: users.json held no plain-text password at this start. Register one below.'));
+    return;
+  }
+  const rows = api.demoAccounts.map(({ email, role }) =>
+    element(
+      'tr',
+      {},
+      element('td', {}, email),
+      element('td', {}, role),
+      element(
+        'td',
+        {},
+        element('button', { type: 'button', className: 'secondary small', 'aria-label': `Use ${email}`, onclick: () => useAccount(email) }, 'Use'),
+      ),
+    ),
+  );
+  box.replaceChildren(
+    element('h3', {}, 'Demo accounts'),
+    element(
+      'table',
+      {},
+      element('thead', {}, element('tr', {}, ...['email', 'role', ''].map((title) => element('th', { scope: 'col' }, title)))),
+      element('tbody', {}, ...rows),
+    ),
+    element(
+      'p',
+      { className: 'muted' },
+      "Their passwords are the ones users.json held in plain text (the server's console shows one). This page never receives a password.",
+    ),
+  );
+}

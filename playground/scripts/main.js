@@ -1,0 +1,32 @@
+// Wiring: the forms and buttons, then the first render.
+/* global byId, copyAsCurl, field, logIn, logOut, refresh, register, renderCountdown, renderDemoAccounts, renderQueryHints, renderResources, sendRequestBox, session, startTheBox */
+
+/** Runs an action, showing a failure (no network, a bad path) under the request box instead of losing it. */
+async function guarded(action) {
+  byId('request-error').textContent = '';
+  try {
+    await action();
+  } catch (error) {
+    byId('request-error').textContent = error instanceof Error ? error.message : String(error);
+  }
+}
+
+function onSubmit(id, action) {
+  byId(id).addEventListener('submit', (event) => {
+    event.preventDefault();
+    guarded(() => action(event.target));
+  });
+}
+
+onSubmit('login-form', (form) => logIn(field(form, 'email').value, field(form, 'password').value));
+onSubmit('register-form', register);
+onSubmit('request-form', sendRequestBox);
+byId('curl-button').addEventListener('click', () => guarded(copyAsCurl));
+byId('refresh-button').addEventListener('click', () => guarded(refresh));
+byId('logout-button').addEventListener('click', () => guarded(logOut));
+byId('copy-button').addEventListener('click', () => guarded(() => navigator.clipboard.writeText(session.accessToken)));
+renderResources();
+renderDemoAccounts();
+renderQueryHints();
+startTheBox();
+setInterval(renderCountdown, 1000);

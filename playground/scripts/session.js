@@ -1,0 +1,81 @@
+// The session: log in, register, refresh, log out, and the token panel with its countdown.
+/* global byId, field, pretty, sampleForAccount, sendJson, session */
+/* exported logIn, logOut, refresh, register, renderCountdown */
+
+function decodePart(part) {
+  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))));
+}
+
+function useAuthResult(result) {
+  const [header, claims] = result.accessToken.split('.').slice(0, 2).map(decodePart);
+  Object.assign(session, { accessToken: result.accessToken, refreshToken: result.refreshToken ?? null, user: result.user, header, claims, ended: null });
+  renderSession();
+  sampleForAccount();
+}
+
+/** The session is over: the token stays on show, and is still sent, so one can watch the server refuse it. */
+function endSession(reason) {
+  session.refreshToken = null;
+  session.ended = reason;
+  renderSession();
+}
+
+async function logIn(email, password) {
+  const result = await sendJson('POST', '/auth/login', { email, password }, false);
+  if (result.status === 200) useAuthResult(result.body);
+}
+
+async function register(form) {
+  const fields = { email: field(form, 'email').value, password: field(form, 'password').value };
+  const name = field(form, 'name').value.trim();
+  if (name !== '') fields.name = name;
+  const result = await sendJson('POST', '/auth/register', fields, false);
+  if (result.status === 201) {
+    form.reset();
+    useAuthResult(result.body);
+  }
+}
+
+async function refresh() {
+  // In --cookie mode the refresh token is in an HttpOnly cookie the browser sends by itself.
+  const result = await sendJson('POST', '/auth/refresh', session.refreshToken ? { refreshToken: session.refreshToken } : {}, false);
+  if (result.status === 200) useAuthResult(result.body);
+  else if (result.status === 401) endSession('the refresh was refused; log in again');
+}
+
+async function logOut() {
+  const result = await sendJson('POST', '/auth/logout', session.refreshToken ? { refreshToken: session.refreshToken } : {}, true);
+  if (result.status === 204) endSession('logged out: the server refuses this token now');
+}
+
+// ---- Rendering
+
+function renderSession() {
+  const { user, claims, ended } = session;
+  byId('token-empty').hidden = claims !== null;
+  byId('token-view').hidden = claims === null;
+  if (!claims) return;
+  byId('who').textContent = ended ? `Signed out (${ended})` : `Signed in as ${user.email} (${claims.role}, id ${claims.sub})`;
+  byId('token-header').textContent = pretty(session.header);
+  byId('token-claims').textContent = pretty(claims);
+  byId('token-raw').textContent = session.accessToken;
+  byId('refresh-button').disabled = ended !== null;
+  byId('logout-button').disabled = ended !== null;
+  renderCountdown();
+}
+
+const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;
+
+function renderCountdown() {
+  const { claims, ended } = session;
+  if (!claims) return;
+  const left = claims.exp - Math.floor(Date.now() / 1000);
+  const at = new Date(claims.exp * 1000).toLocaleTimeString();
+  const countdown = byId('countdown');
+  if (ended) countdown.textContent = `Session ended: ${ended}`;
+  else if (left > 0) countdown.textContent = `Expires in ${clock(left)} (at ${at})`;
+  else countdown.textContent = `Expired ${clock(-left)} ago (at ${at}): refresh for a new one`;
+  countdown.classList.toggle('expired', Boolean(ended) || left <= 0);
+}
