@@ -16,10 +16,11 @@ export interface DataGateOptions extends ReadViewOptions {
   ledger: IdLedger;
   cascade: DeleteCascade;
   /**
-   * Given when --middlewares sit between the guard and the data: they may wait, and the caller's session may end
-   * meanwhile (a logout, a deleted account, a role changed), so it is looked up again before the data is touched.
+   * The request may have waited since it was authenticated (_delay, --delay, --middlewares), and the caller's
+   * session may have ended meanwhile (a logout, a deleted account, a role changed): it is looked up again right
+   * before the data is touched.
    */
-  recheckSession?: (req: Request) => void;
+  recheckSession: (req: Request) => void;
 }
 
 /** The options, and the collections by the singular json-server reads a parent by (`postId`). */
@@ -157,7 +158,7 @@ export function makeDataGate(options: DataGateOptions): DataGates {
   const collectionsBySingular = new Map([...options.collections].reverse().map((name) => [pluralize.singular(name).toLowerCase(), name]));
   const gate: Gate = { ...options, collectionsBySingular };
   const dataGate: DataGate = (req, res, run) => {
-    options.recheckSession?.(req);
+    options.recheckSession(req);
     judge(gate, req, res, run);
   };
   return { dataGate, precheck: (req, res) => judge(gate, req, res) };

@@ -30,14 +30,20 @@ const writeOf = (described: ReturnType<typeof describeApi>, name: string) => des
 describe('the access policy', () => {
   it('bans writes to the accounts collection, and only there', () => {
     const { policy } = policyFor();
-    expect(policy.writeBan('users')?.who).toBe('nobody (accounts change through /auth)');
+    expect(policy.writeBan('users')?.who).toBe('registration only (POST /users); accounts change through /auth');
     expect(policy.writeBan('posts')).toBeUndefined();
     expect(policyFor({ accountsCollection: false }).policy.writeBan('users')).toBeUndefined();
   });
 
   it('bans every write with --read-only, whatever the rules say', () => {
     const { policy } = policyFor({ readOnly: true, routes: { '/posts': { '*': 'public' } } });
-    for (const name of ['posts', 'users', 'profile']) expect(policy.writeBan(name)?.who).toBe('nobody (--read-only)');
+    for (const name of ['posts', 'profile']) expect(policy.writeBan(name)?.who).toBe('nobody (--read-only)');
+    // POST /users is registration, an /auth route that --read-only leaves on: the description says so.
+    expect(policy.writeBan('users')).toEqual({
+      who: 'registration only (POST /users); accounts change through /auth',
+      message: expect.stringMatching(/--read-only/),
+    });
+    expect(policyFor({ readOnly: true, accountsCollection: false }).policy.writeBan('users')?.who).toBe('nobody (--read-only)');
   });
 
   it('takes the rule, or the default access, for who may do what', () => {

@@ -30,8 +30,10 @@ const READ_ONLY_SERVER: WriteBan = {
   who: 'nobody (--read-only)',
   message: 'The server runs with --read-only: resources can be read, not changed.',
 };
+// POST /users stays json-server-auth's registration (an /auth route, before the guard, working under --read-only
+// too), so the description says so rather than "nobody".
 const ACCOUNT_PROFILES: WriteBan = {
-  who: 'nobody (accounts change through /auth)',
+  who: 'registration only (POST /users); accounts change through /auth',
   message: 'The users resource shows the accounts and is read-only; accounts change through /auth (POST /auth/register, PATCH /auth/me).',
 };
 
@@ -90,8 +92,9 @@ export function makeAccessPolicy(options: PolicyOptions): AccessPolicy {
   return {
     whoMay: whoMayUse,
     writeBan(resource) {
-      if (options.readOnly) return READ_ONLY_SERVER;
-      if (options.accountsCollection && resource === USERS_COLLECTION) return ACCOUNT_PROFILES;
+      const accounts = options.accountsCollection && resource === USERS_COLLECTION;
+      if (options.readOnly) return accounts ? { ...READ_ONLY_SERVER, who: ACCOUNT_PROFILES.who } : READ_ONLY_SERVER;
+      if (accounts) return ACCOUNT_PROFILES;
       return undefined;
     },
     verdict,

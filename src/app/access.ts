@@ -48,7 +48,8 @@ export function makeAccess(options: ResolvedOptions, { database, accounts, route
     collections: new Set(collections),
     accountsCollection,
     publicEmails: options.publicEmails,
-    recheckSession: customRoutes ? authenticator.recheckSession : undefined,
+    // Right before the data step: the caller's session may have ended while the request waited (_delay, --delay, --middlewares).
+    recheckSession: authenticator.recheckSession,
   });
   const guard = makeAccessGuard({ resources, policy, foreignKeySuffix: options.foreignKeySuffix, customRoutes: customRoutes ? precheck : undefined });
   return { resources, rules, policy, cascade, dataGate, guard };

@@ -83,6 +83,7 @@ export function buildApp(parts: AppParts): Express {
   app.get('/', playground(parts));
   if (options.allowReset) app.post('/__reset', resetRoute(parts.reset));
   app.use(makeDelay(options.delay)); // before the access decision: see http/delay.ts
+  app.use(auth.authenticator.recheckAfterDelay); // a session that ended during the delay is over: no stale caller
   app.use(access.guard); // resolves the request as json-server would, and refuses early
   if (options.middlewares.length > 0) app.use(options.middlewares, onlyResolved); // after the guard: they see only allowed requests
   app.use(jsonServer.router); // the data gate decides again, right before each data step

@@ -26,11 +26,13 @@ export interface Authenticator {
    */
   authenticateRequest: RequestHandler;
   /**
-   * The caller's session checked again after a wait (--middlewares run between the guard and the data): still on,
+   * The caller's session checked again after a wait (_delay, --delay, --middlewares that wait): still on,
    * not revoked, its account still the one that logged in (with its current role), its token not expired. Map
    * lookups and a clock comparison, no signature check. A session that ended meanwhile turns into `req.authError`.
    */
   recheckSession(req: Request): void;
+  /** recheckSession as a step of the pipeline: after the delay, before the access guard decides. */
+  recheckAfterDelay: RequestHandler;
   /** An access token's claims when it is one of ours and still good, else undefined: for /auth/revoke and /auth/introspect. */
   activeClaims(token: string): Promise<AccessClaims | undefined>;
   /** For the request log: the caller of a request answered before the authenticate step ran (a body that is not JSON). */
@@ -135,7 +137,12 @@ export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, 
     return token === undefined ? undefined : liveClaims(sources, tokens.verifyAccessToken(token));
   }
 
-  return { authenticateRequest, recheckSession, activeClaims, callerForLog };
+  const recheckAfterDelay: RequestHandler = function recheckAfterDelay(req, _res, next) {
+    recheckSession(req);
+    next();
+  };
+
+  return { authenticateRequest, recheckSession, recheckAfterDelay, activeClaims, callerForLog };
 }
 
 /** The caller the authenticate step found: undefined when no token came; its 401 when a bad one did. */
