@@ -16,6 +16,9 @@ export interface Lifecycle {
 export function makeLifecycle({ accounts, database, sessions }: Stores, { ledger, stopWatchingAccounts, accountChangesSettled }: StartedStores): Lifecycle {
   return {
     async reset() {
+      // Sessions end first, so no token acts with a role the accounts are being put back to, and again last, so no
+      // login made while the files were being put back outlives the reset.
+      await sessions.endAll('reset');
       await accounts.resetToStart();
       await ledger.resetToStart();
       await database.resetToStart();
