@@ -63,12 +63,45 @@ export class DomainError extends Error {
 }
 
 /**
+ * The stable codes of the command line's failures (README "Command line"), each with the exit code it ends with and
+ * what it means. The command line prints `fake-jwt-api: <message> [<code>]`; scripts and tests react to the code,
+ * never to the message. A code is added here, with its meaning, or not at all: the union below is this table's keys.
+ */
+export const CLI_ERROR_CODES = {
+  ERR_USAGE: { exitCode: 2, means: 'the command line itself: an unknown command or flag, a missing argument, a db name that looks like a typo' },
+  ERR_OPTION: { exitCode: 2, means: 'an option (flag, env var, config-file key or library option) has a value that cannot be used' },
+  ERR_CONFIG_FILE: { exitCode: 2, means: 'the config file (json-server.json or --config) is missing, not JSON, or has a bad key or value' },
+  ERR_USERS_FILE: { exitCode: 2, means: 'the accounts (users.json) are missing, not JSON, or hold a bad or repeated account' },
+  ERR_ROUTES_FILE: { exitCode: 2, means: 'routes.json has a bad entry, or a rule that would not protect what it names' },
+  ERR_MIDDLEWARE_FILE: { exitCode: 2, means: 'a --middlewares file fails to load, or exports no function' },
+  ERR_STATE_FILE: { exitCode: 2, means: 'a file in the state folder (.fake-jwt-api/: the signing key, sessions, account ids) is broken' },
+  ERR_USERS_COLLECTION: { exitCode: 2, means: "the db's users collection and the accounts file would be two lists of users" },
+  ERR_ACCOUNT: { exitCode: 2, means: 'users add or token: the email is taken or invalid, or no account has it' },
+  ERR_FILE_EXISTS: { exitCode: 2, means: 'init would overwrite files that exist' },
+  ERR_DB_FILE: { exitCode: 1, means: 'the db (db.json or a .js file) is missing, not JSON, fails to load, or holds data json-server cannot serve' },
+  ERR_PORT_IN_USE: { exitCode: 1, means: 'another process listens on the port' },
+  ERR_LISTEN: { exitCode: 1, means: 'the server cannot listen on the host and port for another reason (a privileged port, an unknown host)' },
+  ERR_FILE_LOCK_TIMEOUT: { exitCode: 1, means: "a file's lock has been held far longer than any write takes" },
+} as const satisfies Record<`ERR_${string}`, { exitCode: 1 | 2; means: string }>;
+
+/** A code of the command line's failures: one of CLI_ERROR_CODES. */
+export type CliErrorCode = keyof typeof CLI_ERROR_CODES;
+type CodeExitingWith<Exit extends 1 | 2> = { [Code in CliErrorCode]: (typeof CLI_ERROR_CODES)[Code]['exitCode'] extends Exit ? Code : never }[CliErrorCode];
+/** The codes of bad usage or configuration (exit code 2). */
+export type ConfigErrorCode = CodeExitingWith<2>;
+/** The codes of failures at run time (exit code 1). */
+export type RuntimeErrorCode = CodeExitingWith<1>;
+
+/**
  * Bad usage or bad configuration: a flag, a config file, routes.json, users.json, the secret.
- * The command line prints the message as one line and exits with code 2.
+ * The command line prints the message and code as one line and exits with code 2.
  */
 export class ConfigError extends Error {
   readonly exitCode = 2;
-  constructor(message: string) {
+  constructor(
+    readonly code: ConfigErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'ConfigError';
   }
@@ -77,7 +110,10 @@ export class ConfigError extends Error {
 /** A failure at run time (a db file json-server cannot serve, a port in use): exit code 1. */
 export class RuntimeError extends Error {
   readonly exitCode = 1;
-  constructor(message: string) {
+  constructor(
+    readonly code: RuntimeErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'RuntimeError';
   }

@@ -5,4 +5,4 @@ export type { ServerOptions } from './config/options';
 export type { DefaultAccess } from './access/guard';
 export type { AccessClaims } from './auth/tokens';
 export type { Account, PublicUser } from './accounts/accounts-file';
-export { ApiError, ConfigError, RuntimeError, type ApiErrorCode } from './errors';
+export { ApiError, ConfigError, RuntimeError, type ApiErrorCode, type CliErrorCode } from './errors';

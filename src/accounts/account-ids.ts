@@ -79,7 +79,7 @@ export class AccountIdMark {
 
   private async readFile(): Promise<AccountIdMarks> {
     if (this.file === undefined) return NO_MARKS;
-    const fail = (message: string) => new ConfigError(`${message}; delete it to count from the ids in the accounts file again`);
+    const fail = (message: string) => new ConfigError('ERR_STATE_FILE', `${message}; delete it to count from the ids in the accounts file again`);
     const content = (await readJsonFile(this.file, fail, () => NO_MARKS)) as Partial<AccountIdMarks> | null;
     const highest = content?.highest;
     const byEmail = content?.byEmail ?? {};

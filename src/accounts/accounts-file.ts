@@ -123,7 +123,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 function validateRecord(file: string, where: string, record: unknown): void {
   const fail = (what: string) => {
-    throw new ConfigError(`${file}: ${where} ${what}`);
+    throw new ConfigError('ERR_USERS_FILE', `${file}: ${where} ${what}`);
   };
   if (!isPlainObject(record)) fail('must be an object like { "email": "alice@example.com", "password": "alice123" }');
   const { id, email, password, role } = record as Record<string, unknown>;
@@ -178,7 +178,7 @@ export async function parseAccounts(file: string, content: unknown, marks: Accou
     records = users;
     wrapper = rest;
   } else {
-    throw new ConfigError(`${file}: expected an array of accounts, or an object with a "users" array`);
+    throw new ConfigError('ERR_USERS_FILE', `${file}: expected an array of accounts, or an object with a "users" array`);
   }
   const list = records as Array<Record<string, unknown>>;
   const emails = new Set<string>();
@@ -187,10 +187,11 @@ export async function parseAccounts(file: string, content: unknown, marks: Accou
     validateRecord(file, `users[${index}]`, record);
     const account = record as Account;
     const key = emailKey(account.email);
-    if (emails.has(key)) throw new ConfigError(`${file}: users[${index}].email "${account.email}" appears twice (emails are compared case-insensitively)`);
+    if (emails.has(key))
+      throw new ConfigError('ERR_USERS_FILE', `${file}: users[${index}].email "${account.email}" appears twice (emails are compared case-insensitively)`);
     emails.add(key);
     if (account.id !== undefined) {
-      if (ids.has(String(account.id))) throw new ConfigError(`${file}: users[${index}].id ${JSON.stringify(account.id)} appears twice`);
+      if (ids.has(String(account.id))) throw new ConfigError('ERR_USERS_FILE', `${file}: users[${index}].id ${JSON.stringify(account.id)} appears twice`);
       ids.add(String(account.id));
     }
   });
@@ -226,7 +227,7 @@ export async function readAccountsText(file: string): Promise<string | undefined
     return await readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new ConfigError(`${file}: cannot be read (${(error as Error).message})`);
+    throw new ConfigError('ERR_USERS_FILE', `${file}: cannot be read (${(error as Error).message})`);
   }
 }
 
@@ -235,7 +236,7 @@ export async function parseAccountsText(file: string, text: string | undefined, 
   if (text === undefined) return emptyAccountsFile(marks);
   return parseAccounts(
     file,
-    parseJson(file, text, (message) => new ConfigError(message)),
+    parseJson(file, text, (message) => new ConfigError('ERR_USERS_FILE', message)),
     marks,
     known,
   );

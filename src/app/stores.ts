@@ -79,12 +79,14 @@ async function openAccounts(options: ResolvedOptions, loaded: LoadedData, stateF
   }
   if (holdsPasswords(users)) {
     throw new ConfigError(
+      'ERR_USERS_COLLECTION',
       `${where}: the "users" collection holds passwords, but the accounts live in ${options.users}; move those accounts into it (same fields) and remove them from ${path.basename(where)}`,
     );
   }
   const plainUsers = !usersAreAccounts(loaded.data, 'users-file');
   if (plainUsers && usersFileExists) {
     throw new ConfigError(
+      'ERR_USERS_COLLECTION',
       `${where}: its "users" collection and the accounts in ${options.users} are two lists of users whose ids collide (POST /users would give a record another account's id); move those records into ${path.basename(options.users)} (each with an "email" and a "password") or rename the collection in ${path.basename(where)}, like "customers"`,
     );
   }

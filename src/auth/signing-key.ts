@@ -14,7 +14,7 @@ interface StateFile {
 }
 
 async function readState(file: string): Promise<StateFile> {
-  const fail = (message: string) => new ConfigError(`${message}; delete the state file to start afresh`);
+  const fail = (message: string) => new ConfigError('ERR_STATE_FILE', `${message}; delete the state file to start afresh`);
   const state = await readJsonFile(file, fail, () => ({}));
   if (state === null || typeof state !== 'object' || Array.isArray(state)) throw fail(`${file}: expected a JSON object`);
   return state as StateFile;
@@ -25,6 +25,7 @@ export async function readSigningKey(secret: string | undefined, stateFile: stri
   if (secret !== undefined) {
     if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
       throw new ConfigError(
+        'ERR_OPTION',
         `--secret / JWT_SECRET: the secret must be at least ${MIN_SECRET_BYTES} bytes long (got ${Buffer.byteLength(secret, 'utf8')}); leave it out to have one generated and kept in ${STATE_DIR_NAME}/`,
       );
     }
@@ -34,7 +35,7 @@ export async function readSigningKey(secret: string | undefined, stateFile: stri
   if (typeof state.secret !== 'string' || state.secret.length === 0) return undefined;
   const stored = Buffer.from(state.secret, 'base64url');
   if (stored.length < MIN_SECRET_BYTES)
-    throw new ConfigError(`${stateFile}: "secret" is shorter than ${MIN_SECRET_BYTES} bytes; delete the file to generate a new one`);
+    throw new ConfigError('ERR_STATE_FILE', `${stateFile}: "secret" is shorter than ${MIN_SECRET_BYTES} bytes; delete the file to generate a new one`);
   return createSecretKey(stored);
 }
 

@@ -36,17 +36,17 @@ export function applyConfigFile(program: Command): void {
   const file = program.opts().config as string;
   const named = program.getOptionValueSource('config') !== 'default';
   if (!existsSync(file)) {
-    if (named) throw new ConfigError(`${file}: the config file does not exist`);
+    if (named) throw new ConfigError('ERR_CONFIG_FILE', `${file}: the config file does not exist`);
     return;
   }
-  const content = readJsonFileSync(file, (message) => new ConfigError(message));
+  const content = readJsonFileSync(file, (message) => new ConfigError('ERR_CONFIG_FILE', message));
   if (content === null || typeof content !== 'object' || Array.isArray(content))
-    throw new ConfigError(`${file}: expected a JSON object of options, like { "port": 3001 }`);
+    throw new ConfigError('ERR_CONFIG_FILE', `${file}: expected a JSON object of options, like { "port": 3001 }`);
 
   const keys = configFileKeys();
   for (const [key, value] of Object.entries(content)) {
     const entry = keys.get(key);
-    if (!entry) throw new ConfigError(`${file}: "${key}" is not an option (see fake-jwt-api --help)`);
+    if (!entry) throw new ConfigError('ERR_CONFIG_FILE', `${file}: "${key}" is not an option (see fake-jwt-api --help)`);
     const option = program.options.find((each) => each.long === specOf(entry.name).flag) as Option;
     const attribute = option.attributeName();
     if (program.getOptionValueSource(attribute) === 'cli' || program.getOptionValueSource(attribute) === 'env') continue;
@@ -57,21 +57,23 @@ export function applyConfigFile(program: Command): void {
 function configValue(file: string, key: string, option: Option, negated: boolean, value: unknown): unknown {
   const takesValue = option.required || option.optional;
   if (!takesValue) {
-    if (typeof value !== 'boolean') throw new ConfigError(`${file}: "${key}" must be true or false`);
+    if (typeof value !== 'boolean') throw new ConfigError('ERR_CONFIG_FILE', `${file}: "${key}" must be true or false`);
     return negated ? !value : value;
   }
   if (option.variadic) {
     const list = Array.isArray(value) ? value : [value];
-    if (!list.every((item) => typeof item === 'string')) throw new ConfigError(`${file}: "${key}" must be a string or a list of strings`);
+    if (!list.every((item) => typeof item === 'string')) throw new ConfigError('ERR_CONFIG_FILE', `${file}: "${key}" must be a string or a list of strings`);
     return list;
   }
   const isList = Array.isArray(value) && value.every((item) => typeof item === 'string');
-  if (typeof value !== 'string' && typeof value !== 'number' && !isList) throw new ConfigError(`${file}: "${key}" must be a string or a number`);
+  if (typeof value !== 'string' && typeof value !== 'number' && !isList)
+    throw new ConfigError('ERR_CONFIG_FILE', `${file}: "${key}" must be a string or a number`);
   const text = isList ? (value as string[]).join(',') : String(value);
-  if (option.argChoices && !option.argChoices.includes(text)) throw new ConfigError(`${file}: "${key}" must be one of ${option.argChoices.join(', ')}`);
+  if (option.argChoices && !option.argChoices.includes(text))
+    throw new ConfigError('ERR_CONFIG_FILE', `${file}: "${key}" must be one of ${option.argChoices.join(', ')}`);
   try {
     return option.parseArg ? option.parseArg(text, undefined) : text;
   } catch (error) {
-    throw new ConfigError(`${file}: "${key}": ${(error as Error).message}`);
+    throw new ConfigError('ERR_CONFIG_FILE', `${file}: "${key}": ${(error as Error).message}`);
   }
 }

@@ -1,7 +1,7 @@
 // First, so that its signal listeners are in place while the rest loads.
 import { beforeSignalExit } from './signals';
 import { CommanderError, type Command } from 'commander';
-import { ConfigError, RuntimeError } from '../errors';
+import { ConfigError, RuntimeError, type CliErrorCode } from '../errors';
 import { normalizeArgs } from './argv';
 import { applyConfigFile } from './config-file';
 import { addInitCommand } from './commands/init';
@@ -16,21 +16,31 @@ const { version } = require('../../package.json') as { version: string };
 /** Exit codes (README "Command line"). */
 export const EXIT = { ok: 0, runtime: 1, usage: 2 } as const;
 
-function fail(message: string, code: number): never {
-  // One line, on stderr, even with --quiet.
-  process.stderr.write(`fake-jwt-api: ${message.replace(/\s*\n\s*/g, ' ').trim()}\n`);
-  process.exit(code);
+/**
+ * One line on stderr, even with --quiet: the message, then the stable code (README "Command line") that scripts and
+ * tests react to. An error that is none of ours (a bug, or the system refusing something unforeseen) has no code:
+ * a made-up one would claim a documented meaning it does not have.
+ */
+function fail(message: string, exitCode: number, code?: CliErrorCode): never {
+  const line = message.replace(/\s*\n\s*/g, ' ').trim();
+  process.stderr.write(`fake-jwt-api: ${code === undefined ? line : `${line} [${code}]`}\n`);
+  process.exit(exitCode);
 }
+
+/** The code of one of our errors; undefined for any other. */
+const codeOf = (error: unknown): CliErrorCode | undefined => (error instanceof ConfigError || error instanceof RuntimeError ? error.code : undefined);
 
 /** Every way a command ends badly, as an exit code and one line on stderr. */
 function exitFor(error: unknown): never {
   if (error instanceof CommanderError) {
     if (error.exitCode === 0) process.exit(EXIT.ok); // --help, --version
     if (error.code === 'commander.help') process.exit(EXIT.usage); // `users` without add or list: its help is on stderr
-    fail(`${error.message.replace(/^error: /, '')} (see fake-jwt-api --help)`, EXIT.usage);
+    // A flag's value its parser refused (--port abc, PORT=abc) is the option's fault, as when the config file gives it.
+    const code = error.code === 'commander.invalidArgument' ? 'ERR_OPTION' : 'ERR_USAGE';
+    fail(`${error.message.replace(/^error: /, '')} (see fake-jwt-api --help)`, EXIT.usage, code);
   }
-  if (error instanceof ConfigError) fail(error.message, EXIT.usage);
-  if (error instanceof RuntimeError) fail(error.message, EXIT.runtime);
+  if (error instanceof ConfigError) fail(error.message, EXIT.usage, error.code);
+  if (error instanceof RuntimeError) fail(error.message, EXIT.runtime, error.code);
   fail(error instanceof Error ? error.message : String(error), EXIT.runtime);
 }
 
@@ -39,7 +49,8 @@ function refuseHelpOfUnknownCommand(program: Command, argv: readonly string[]): 
   const [first, second] = argv.slice(2);
   if (first !== 'help' || second === undefined || second.startsWith('-') || second === 'help') return;
   const names = program.commands.map((each) => each.name());
-  if (!names.includes(second)) fail(`help: there is no command "${second}"; the commands are ${names.join(', ')} (see fake-jwt-api --help)`, EXIT.usage);
+  if (!names.includes(second))
+    fail(`help: there is no command "${second}"; the commands are ${names.join(', ')} (see fake-jwt-api --help)`, EXIT.usage, 'ERR_USAGE');
 }
 
 /** The command line: `main(process.argv)`. Resolves once the server listens; exits the process on errors. */
@@ -56,7 +67,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   beforeSignalExit(async () => {
     // A command that fails is reported below with its own exit code: that exit is the one to wait for.
     await command?.catch(() => new Promise<never>(() => undefined));
-    await running?.close().catch((error: unknown) => fail(`could not save the last changes on shutdown: ${(error as Error).message}`, EXIT.runtime));
+    await running
+      ?.close()
+      .catch((error: unknown) => fail(`could not save the last changes on shutdown: ${(error as Error).message}`, EXIT.runtime, codeOf(error)));
   });
   addInitCommand(program);
   addUsersCommand(program);

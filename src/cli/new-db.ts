@@ -66,9 +66,12 @@ export function refuseUnlikelyNewDb(db: string): void {
   const close = closeDbName(path.dirname(file), path.basename(file));
   if (close !== undefined) {
     const suggestion = path.join(path.dirname(db), close);
-    throw new ConfigError(`${db} does not exist: did you mean ${suggestion}? To start a new db under this name, create the file first (echo {} > ${db}).`);
+    throw new ConfigError(
+      'ERR_USAGE',
+      `${db} does not exist: did you mean ${suggestion}? To start a new db under this name, create the file first (echo {} > ${db}).`,
+    );
   }
-  if (isScriptSource(db)) throw new RuntimeError(`${db}: the file does not exist`);
+  if (isScriptSource(db)) throw new RuntimeError('ERR_DB_FILE', `${db}: the file does not exist`);
 }
 
 /**

@@ -9,7 +9,7 @@ import { parseDuration } from './duration';
 export function wholeNumber(flag: string, min: number, max: number): (text: string) => number {
   return (text) => {
     if (!/^\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
-      throw new ConfigError(`${flag} must be a whole number from ${min} to ${max}.`);
+      throw new ConfigError('ERR_OPTION', `${flag} must be a whole number from ${min} to ${max}.`);
     }
     return Number(text);
   };
@@ -28,6 +28,6 @@ export function commaList(text: string, previous: string[] | undefined): string[
 
 /** The text itself, once it reads as a duration: the server turns it into seconds. */
 export function durationText(text: string): string {
-  if (parseDuration(text) === undefined) throw new ConfigError('use seconds, or a number with s, m, h, d or w, like 10s, 15m, 1h or 7d.');
+  if (parseDuration(text) === undefined) throw new ConfigError('ERR_OPTION', 'use seconds, or a number with s, m, h, d or w, like 10s, 15m, 1h or 7d.');
   return text;
 }

@@ -18,22 +18,24 @@ export interface ResolvedAccess {
 /** A role name (not a keyword of routes.json), and not admin: a newcomer never gets the keys by registering. */
 export function resolveDefaultRole(role: unknown = OPTION_TABLE.defaultRole.default): string {
   if (typeof role === 'string' && isWhoKeyword(role.trim()))
-    throw new ConfigError(`default-role: "${role}" is a keyword of routes.json, not a role; give a role name, like customer`);
+    throw new ConfigError('ERR_OPTION', `default-role: "${role}" is a keyword of routes.json, not a role; give a role name, like customer`);
   let name;
   try {
     name = parseRoleName(role);
   } catch (error) {
-    throw new ConfigError(`default-role: ${(error as Error).message}`);
+    throw new ConfigError('ERR_OPTION', `default-role: ${(error as Error).message}`);
   }
   if (name === ADMIN_ROLE)
     throw new ConfigError(
+      'ERR_OPTION',
       `default-role: ${ADMIN_ROLE} would make everyone who registers an administrator; give admins their role with fake-jwt-api users add --role ${ADMIN_ROLE}, or PATCH /auth/users/:id`,
     );
   return name;
 }
 
 function resolvePasswordMinLength(length: number = OPTION_TABLE.passwordMinLength.default): number {
-  if (!Number.isInteger(length) || length < 1 || length > 1024) throw new ConfigError('password-min-length: expected a whole number from 1 to 1024');
+  if (!Number.isInteger(length) || length < 1 || length > 1024)
+    throw new ConfigError('ERR_OPTION', 'password-min-length: expected a whole number from 1 to 1024');
   return length;
 }
 

@@ -21,7 +21,7 @@ function dirOf(db: string | Data): string {
 }
 
 export function resolvePlaces(options: ServerOptions): ResolvedPlaces {
-  if (options.db === undefined || options.db === null) throw new ConfigError('db: a db.json path, a .js file or an object of data is required');
+  if (options.db === undefined || options.db === null) throw new ConfigError('ERR_OPTION', 'db: a db.json path, a .js file or an object of data is required');
   const dir = dirOf(options.db);
   const users = path.resolve(nonEmptyString('users', options.users) ?? path.join(dir, 'users.json'));
   const stateDir = nonEmptyString('stateDir', options.stateDir);

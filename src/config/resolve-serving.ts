@@ -16,7 +16,7 @@ export interface ResolvedServing {
 
 export function resolveServing(options: ServerOptions): ResolvedServing {
   const delay = options.delay ?? 0;
-  if (!Number.isFinite(delay) || delay < 0) throw new ConfigError('delay: expected a number of milliseconds, 0 or more');
+  if (!Number.isFinite(delay) || delay < 0) throw new ConfigError('ERR_OPTION', 'delay: expected a number of milliseconds, 0 or more');
   return {
     id: nonEmptyString('id', options.id) ?? OPTION_TABLE.id.default,
     foreignKeySuffix: nonEmptyString('foreignKeySuffix', options.foreignKeySuffix) ?? OPTION_TABLE.foreignKeySuffix.default,

@@ -20,7 +20,8 @@ export interface ResolvedTokens {
 
 function seconds(flag: string, value: string | number | undefined, fallback: string): number {
   const parsed = parseDuration(value ?? fallback);
-  if (parsed === undefined) throw new ConfigError(`${flag}: "${value}" is not a duration; use seconds or a number with s, m, h, d or w, like 15m or 1h`);
+  if (parsed === undefined)
+    throw new ConfigError('ERR_OPTION', `${flag}: "${value}" is not a duration; use seconds or a number with s, m, h, d or w, like 15m or 1h`);
   return parsed;
 }
 
@@ -28,7 +29,7 @@ export function resolveTokens(options: ServerOptions): ResolvedTokens {
   const { accessTtl, refreshTtl, sessionTtl, cookieSameSite } = OPTION_TABLE;
   const sameSite = oneOf('cookie-same-site', options.cookieSameSite ?? cookieSameSite.default, cookieSameSite.choices);
   if (sameSite === 'None' && !options.cookieSecure)
-    throw new ConfigError('cookie-same-site: None needs --cookie-secure (browsers drop such cookies otherwise)');
+    throw new ConfigError('ERR_OPTION', 'cookie-same-site: None needs --cookie-secure (browsers drop such cookies otherwise)');
   return {
     secret: options.secret,
     accessTtlSeconds: seconds('access-ttl', options.accessTtl, accessTtl.default),

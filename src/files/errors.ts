@@ -20,15 +20,15 @@ export class FileChangedOnDiskError extends Error {
 
 /**
  * A file's lock held far longer than any write takes, by a process that still lives (or lives on another host).
- * A RuntimeError: the command line exits with 1 and this message, as for any failure at run time.
+ * A RuntimeError: the command line exits with 1 and this message and code, as for any failure at run time.
  */
 export class FileLockTimeoutError extends RuntimeError {
-  readonly code = 'ERR_FILE_LOCK_TIMEOUT' satisfies FileErrorCode;
+  declare readonly code: 'ERR_FILE_LOCK_TIMEOUT' & FileErrorCode;
   constructor(
     readonly lock: string,
     waitedMs: number,
   ) {
-    super(`${lock} has been held for over ${waitedMs / 1000} s; if no fake-jwt-api is writing, delete it`);
+    super('ERR_FILE_LOCK_TIMEOUT', `${lock} has been held for over ${waitedMs / 1000} s; if no fake-jwt-api is writing, delete it`);
     this.name = 'FileLockTimeoutError';
   }
 }

@@ -45,9 +45,10 @@ export function listen(handler: RequestListener, port: number, host: string): Pr
   const closeWhenAnswered = closeConnectionsWhenAnswered(server);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
-      if (error.code === 'EADDRINUSE') reject(new RuntimeError(`port ${port} on ${host} is already in use; stop the other server or pass --port ${port + 1}`));
-      else if (error.code === 'EACCES') reject(new RuntimeError(`port ${port} needs privileges this user does not have; pass --port 3000`));
-      else reject(new RuntimeError(`cannot listen on ${host}:${port} (${error.message})`));
+      if (error.code === 'EADDRINUSE')
+        reject(new RuntimeError('ERR_PORT_IN_USE', `port ${port} on ${host} is already in use; stop the other server or pass --port ${port + 1}`));
+      else if (error.code === 'EACCES') reject(new RuntimeError('ERR_LISTEN', `port ${port} needs privileges this user does not have; pass --port 3000`));
+      else reject(new RuntimeError('ERR_LISTEN', `cannot listen on ${host}:${port} (${error.message})`));
     };
     server.once('error', onError);
     server.listen(port, host, () => {

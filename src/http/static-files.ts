@@ -56,7 +56,10 @@ function makeOwnFiles(files: readonly string[]): { includes(stats: Stats): Promi
 function refuseFolderHoldingOwnFiles(folder: string, root: string, owned: ReadonlySet<string>): void {
   for (const file of owned) {
     if (file.startsWith(root))
-      throw new ConfigError(`--static ${folder}: the folder holds ${file}, which must never be served; give static files a folder of their own, like ./public`);
+      throw new ConfigError(
+        'ERR_OPTION',
+        `--static ${folder}: the folder holds ${file}, which must never be served; give static files a folder of their own, like ./public`,
+      );
   }
 }
 

@@ -71,15 +71,17 @@ function isPlainObject(value: unknown): value is Data {
 export function validateData(where: string, data: unknown): asserts data is Data {
   if (!isPlainObject(data)) {
     throw new RuntimeError(
+      'ERR_DB_FILE',
       `${where}: the data must be an object of collections, like { "posts": [] } (found ${Array.isArray(data) ? 'an array' : typeof data})`,
     );
   }
   for (const [key, value] of Object.entries(data)) {
     if (key === '$schema') continue;
     if (key.includes('/'))
-      throw new RuntimeError(`${where}: "${key}" has a / character, which json-server cannot serve; use a rewrite in routes.json to shape URLs`);
+      throw new RuntimeError('ERR_DB_FILE', `${where}: "${key}" has a / character, which json-server cannot serve; use a rewrite in routes.json to shape URLs`);
     if (!Array.isArray(value) && !isPlainObject(value)) {
       throw new RuntimeError(
+        'ERR_DB_FILE',
         `${where}: "${key}" is ${value === null ? 'null' : typeof value}; json-server serves only arrays (collections) and objects (singular resources)`,
       );
     }
@@ -96,7 +98,7 @@ export interface LoadedData {
 
 async function readJsonSource(file: string): Promise<LoadedData> {
   // A db json-server cannot serve is a run-time failure (exit 1), as json-server treats it.
-  const fail = (message: string) => new RuntimeError(message);
+  const fail = (message: string) => new RuntimeError('ERR_DB_FILE', message);
   // The stat comes first: an edit made during the read shows as an edit at the first write, never the reverse.
   const version = await versionOf(file);
   const text = await readJsonText(file, fail);
@@ -116,7 +118,7 @@ async function readScriptSource(file: string): Promise<Data> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS module of the user's, by path
     exported = require(resolved) as unknown;
   } catch (error) {
-    throw new RuntimeError(`${file}: failed to load (${(error as Error).message})`);
+    throw new RuntimeError('ERR_DB_FILE', `${file}: failed to load (${(error as Error).message})`);
   }
   if (isPlainObject(exported) && exported.__esModule === true && 'default' in exported) exported = exported.default;
   const data = typeof exported === 'function' ? await (exported as () => unknown)() : exported;

@@ -80,7 +80,7 @@ export class SessionStore {
   /** Adds what another process (`fake-jwt-api token`) wrote to the file: sessions and revocations not held yet. */
   private async mergeFile(): Promise<void> {
     const { file } = this.options;
-    const fail = (message: string) => new ConfigError(`${message}; delete the file to end every session`);
+    const fail = (message: string) => new ConfigError('ERR_STATE_FILE', `${message}; delete the file to end every session`);
     const content = await readJsonFile(file, fail, () => ({ sessions: [], revokedTokens: [] }));
     this.index.merge(checkSessionsFile(file, content, fail), (session) => bindIdentity(session, this.identityOf, this.moves));
     this.index.prune(this.options.now(), this.options);

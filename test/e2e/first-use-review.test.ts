@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { utimesSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
 import { fromThisMachine } from '../../src/http/playground-page';
-import { BIN, login, makeProject, runCli, serverFor } from '../support';
+import { BIN, errorCodeOf, login, makeProject, runCli, serverFor } from '../support';
 
 // What a review of issue 11's changes found, each kept fixed.
 
@@ -84,7 +84,7 @@ describe('command line', () => {
     try {
       const result = await runCli(['users', 'add', 'y@example.com', '--password', 'longenough1', '--default-role', 'admin'], project.dir);
       expect(result.code).toBe(2);
-      expect(result.stderr).toContain('default-role');
+      expect(errorCodeOf(result.stderr)).toBe('ERR_OPTION');
       expect(project.json('users.json')).toEqual([]);
       expect((await runCli(['users', 'add', 'z@example.com', '--password', 'longenough1', '--role', 'admin'], project.dir)).code).toBe(0);
     } finally {
@@ -95,6 +95,7 @@ describe('command line', () => {
   it('help <unknown> is a usage error', async () => {
     const result = await runCli(['help', 'nope'], process.cwd());
     expect(result.code).toBe(2);
+    expect(errorCodeOf(result.stderr)).toBe('ERR_USAGE');
     expect(result.stderr).toContain('no command "nope"');
     expect((await runCli(['help', 'users'], process.cwd())).code).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { makeProject, runCli } from '../support';
+import { errorCodeOf, makeProject, runCli } from '../support';
 
 describe('fake-jwt-api init', () => {
   it('writes the starter files and ignores the state folder in .gitignore', async () => {
@@ -17,6 +17,7 @@ describe('fake-jwt-api init', () => {
     const refused = await runCli(['init'], project.dir);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(errorCodeOf(refused.stderr)).toBe('ERR_FILE_EXISTS');
     expect(refused.stderr).toMatch(/db\.json already exists; pass --force/);
     expect(project.json('db.json')).toEqual({ mine: [] });
     expect(existsSync(project.file('users.json'))).toBe(false);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { makeProject, ROOT, runCli, SAMPLE_USERS, serverFor, startCli, type Project } from '../support';
+import { errorCodeOf, makeProject, ROOT, runCli, SAMPLE_USERS, serverFor, startCli, type Project } from '../support';
 
 // A shop: customers see their own orders; drafts have no owner field at all.
 const SHOP_DB = {
@@ -31,12 +31,13 @@ describe('routes.json is checked against the db at start', () => {
     ],
     ['a nested route', { '/products/:id/orders': { read: 'admin' } }, /write the rule for "\/orders"/],
     ['an auth route', { '/auth/register': { POST: 'admin' } }, /auth route/],
-  ])('refuses %s: a ConfigError (exit code 2) saying what to write', async (_case, routes, message) => {
-    await expect(serveWith(routes)).rejects.toMatchObject({ name: 'ConfigError', exitCode: 2, message: expect.stringMatching(message) });
+  ])('refuses %s: ERR_ROUTES_FILE (exit code 2) saying what to write', async (_case, routes, message) => {
+    await expect(serveWith(routes)).rejects.toMatchObject({ code: 'ERR_ROUTES_FILE', exitCode: 2, message: expect.stringMatching(message) });
   });
 
   it('names the first problem and counts the others', async () => {
     await expect(serveWith({ '/order': { read: 'admin' }, '/product': { read: 'admin' } })).rejects.toMatchObject({
+      code: 'ERR_ROUTES_FILE',
       message: expect.stringMatching(/did you mean "\/orders"\? \(and 1 more problem in the routes\)$/),
     });
   });
@@ -81,6 +82,7 @@ describe('the command line', () => {
     const result = await runCli(['db.json'], project.dir);
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(errorCodeOf(result.stderr)).toBe('ERR_ROUTES_FILE');
     expect(result.stderr).toMatch(/routes\.json: "\/order": no resource is named order; did you mean "\/orders"\?/);
   });
 

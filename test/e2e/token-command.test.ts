@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import type { AccessClaims } from '../../src/auth/tokens';
-import { call, makeProject, runCli, startCli, type CliProcess, type Project } from '../support';
+import { call, errorCodeOf, makeProject, runCli, startCli, type CliProcess, type Project } from '../support';
 
 const decodeJwt = (token: string) => jwt.decode(token) as AccessClaims;
 
@@ -143,11 +143,15 @@ describe('fake-jwt-api token', () => {
   });
 
   it('refuses an unknown email, a bad --ttl and a missing users file with exit code 2 and nothing on stdout', async () => {
-    for (const args of [['nobody@example.com'], ['alice@example.com', '--ttl', 'soon'], ['alice@example.com', '--users', 'missing.json']]) {
+    for (const [code, ...args] of [
+      ['ERR_ACCOUNT', 'nobody@example.com'],
+      ['ERR_OPTION', 'alice@example.com', '--ttl', 'soon'],
+      ['ERR_USERS_FILE', 'alice@example.com', '--users', 'missing.json'],
+    ]) {
       const run = await runCli(['token', ...args], project.dir);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe('');
-      expect(run.stderr).toMatch(/^fake-jwt-api: .+\n$/);
+      expect(errorCodeOf(run.stderr)).toBe(code);
     }
     const unknown = await runCli(['token', 'nobody@example.com'], project.dir);
     expect(unknown.stderr).toContain('nobody@example.com');

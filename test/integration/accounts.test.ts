@@ -109,15 +109,15 @@ describe('users.json', () => {
         { id: 1, email: 'b@example.com', password: 'y' },
       ],
     ],
-  ])('refuses to start on users.json with %s (a ConfigError, exit 2)', async (_case, content) => {
+  ])('refuses to start on users.json with %s (ERR_USERS_FILE, exit 2)', async (_case, content) => {
     const project = makeProject({ 'db.json': { posts: [] }, 'users.json': content });
-    await expect(serverFor(project)).rejects.toMatchObject({ name: 'ConfigError', exitCode: 2, message: expect.stringContaining('users.json') });
+    await expect(serverFor(project)).rejects.toMatchObject({ code: 'ERR_USERS_FILE', exitCode: 2 });
     project.cleanup();
   });
 
   it('refuses to serve a users collection of db.json that holds passwords', async () => {
     const project = makeProject({ 'db.json': { users: [{ id: 1, email: 'a@example.com', password: bcrypt.hashSync('x', 4) }] }, 'users.json': [] });
-    await expect(serverFor(project)).rejects.toMatchObject({ name: 'ConfigError', message: expect.stringContaining('passwords') });
+    await expect(serverFor(project)).rejects.toMatchObject({ code: 'ERR_USERS_COLLECTION', exitCode: 2 });
     project.cleanup();
   });
 
@@ -127,9 +127,11 @@ describe('users.json', () => {
       'users.json': [{ id: 1, email: 'a@example.com', password: 'a-password' }],
     });
     const before = snapshotFiles(project);
-    await expect(serverFor(project)).rejects.toThrow(
-      /"users" collection and the accounts in .*users\.json are two lists of users whose ids collide.*rename the collection/,
-    );
+    await expect(serverFor(project)).rejects.toMatchObject({
+      code: 'ERR_USERS_COLLECTION',
+      exitCode: 2,
+      message: expect.stringMatching(/"users" collection and the accounts in .*users\.json are two lists of users whose ids collide.*rename the collection/),
+    });
     expect(snapshotFiles(project)).toEqual(before);
     expect(existsSync(project.file('.fake-jwt-api'))).toBe(false);
     project.cleanup();

@@ -22,8 +22,10 @@ describe('defaultRole (--default-role)', () => {
     ['public', /keyword of routes.json, not a role/],
     ['owner', /keyword of routes.json, not a role/],
     ['2nd', /not a role name/],
-  ])('refuses %s at start (a ConfigError, exit 2)', (role, message) => {
-    expect(() => resolveOptions({ db: {}, defaultRole: role })).toThrow(message);
+  ])('refuses %s at start (ERR_OPTION, exit 2), saying why', (role, message) => {
+    expect(() => resolveOptions({ db: {}, defaultRole: role })).toThrow(
+      expect.objectContaining({ code: 'ERR_OPTION', exitCode: 2, message: expect.stringMatching(message) }),
+    );
   });
 
   it('defaults to user', () => {

@@ -125,16 +125,16 @@ describe('plain-text demo accounts in users.json', () => {
 
 describe('a start that fails', () => {
   it.each([
-    ['a bad routes.json', { 'routes.json': '{ "/posts": { "read": "publik" } }' }, /routes\.json/],
-    ['routes.json that is not JSON', { 'routes.json': '{ "/posts": ' }, /routes\.json: not valid JSON at line 1, column 13/],
-    ['a bad users.json', { 'users.json': '[{ "email": "a@example.com" }]' }, /users\.json: users\[0\] needs a "password"/],
-    ['a rule that protects nothing', { 'routes.json': { '/postz': { '*': 'owner' } } }, /routes\.json/],
-    ['a secret too short', { secret: 'short' }, /at least 32 bytes/],
-  ])('(%s) changes no file and creates no folder', async (_name, change, error) => {
+    ['a bad routes.json', { 'routes.json': '{ "/posts": { "read": "publik" } }' }, 'ERR_ROUTES_FILE'],
+    ['routes.json that is not JSON', { 'routes.json': '{ "/posts": ' }, 'ERR_ROUTES_FILE'],
+    ['a bad users.json', { 'users.json': '[{ "email": "a@example.com" }]' }, 'ERR_USERS_FILE'],
+    ['a rule that protects nothing', { 'routes.json': { '/postz': { '*': 'owner' } } }, 'ERR_ROUTES_FILE'],
+    ['a secret too short', { secret: 'short' }, 'ERR_OPTION'],
+  ])('(%s: %s) changes no file and creates no folder', async (_name, change, code) => {
     const { secret, ...files } = change as Record<string, unknown>;
     const project = makeProject({ 'db.json': { posts: [] }, 'users.json': [{ email: 'a@example.com', password: 'a-password' }], ...files });
     const before = everyFile(project);
-    await expect(start({ db: project.file('db.json'), secret: secret as string | undefined })).rejects.toThrow(error);
+    await expect(start({ db: project.file('db.json'), secret: secret as string | undefined })).rejects.toMatchObject({ code, exitCode: 2 });
     expect(everyFile(project)).toEqual(before);
     expect(existsSync(project.file('.fake-jwt-api'))).toBe(false);
     project.cleanup();

@@ -258,8 +258,8 @@ describe('routes.json', () => {
     ['the same method twice', { '/posts': { GET: 'public', get: 'admin' } }, /already given/],
     ['a boolean', { '/posts': true }, /expected a string/],
     ['a guard whose resource is a parameter', { '/x/:name*': '/600/:name$1' }, /cannot tell which resource/],
-  ])('refuses %s at start with a ConfigError naming the key', async (_case, routes, reason) => {
-    await expect(serve(routes)).rejects.toMatchObject({ name: 'ConfigError', exitCode: 2, message: expect.stringMatching(reason) });
+  ])('refuses %s at start (ERR_ROUTES_FILE) naming the key', async (_case, routes, reason) => {
+    await expect(serve(routes)).rejects.toMatchObject({ code: 'ERR_ROUTES_FILE', exitCode: 2, message: expect.stringMatching(reason) });
   });
 });
 

@@ -136,6 +136,6 @@ describe('access tokens', () => {
   });
 
   it('refuse a --secret shorter than 32 bytes at start', async () => {
-    await expect(serve({ secret: 'too-short' })).rejects.toMatchObject({ name: 'ConfigError', exitCode: 2 });
+    await expect(serve({ secret: 'too-short' })).rejects.toMatchObject({ code: 'ERR_OPTION', exitCode: 2 });
   });
 });

@@ -53,3 +53,8 @@ export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
+
+/** The stable code that ends the command line's one-line error (README "Command line"), like ERR_ROUTES_FILE. */
+export function errorCodeOf(stderr: string): string | undefined {
+  return /^fake-jwt-api: .+ \[(ERR_[A-Z_]+)\]\n$/.exec(stderr)?.[1];
+}

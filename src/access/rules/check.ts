@@ -168,5 +168,5 @@ function missingRoleWarnings(where: string, missingRoles: ReadonlyMap<string, st
 export function refuseRuleErrors({ errors }: RulesCheck): void {
   if (errors.length === 0) return;
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more ${errors.length > 2 ? 'problems' : 'problem'} in the routes)` : '';
-  throw new ConfigError(`${errors[0]}${more}`);
+  throw new ConfigError('ERR_ROUTES_FILE', `${errors[0]}${more}`);
 }

@@ -123,12 +123,13 @@ function guardRule(key: string, resource: string, code: string): AccessRule {
 
 /** Reads routes.json's content: each entry is told apart by the type of its value (README "Access rules"). */
 export function parseRoutes(where: string, content: unknown): RoutesConfig {
-  if (!isPlainObject(content)) throw new ConfigError(`${where}: expected one JSON object, like { "/api/*": "/$1", "/posts": { "read": "public" } }`);
+  if (!isPlainObject(content))
+    throw new ConfigError('ERR_ROUTES_FILE', `${where}: expected one JSON object, like { "/api/*": "/$1", "/posts": { "read": "public" } }`);
   const rewrites: Record<string, string> = {};
   const rules: AccessRule[] = [];
   for (const [key, value] of Object.entries(content)) {
     const fail = (reason: string): never => {
-      throw new ConfigError(`${where}: "${key}": ${reason}`);
+      throw new ConfigError('ERR_ROUTES_FILE', `${where}: "${key}": ${reason}`);
     };
     try {
       if (typeof value === 'number') {

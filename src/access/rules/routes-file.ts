@@ -5,6 +5,6 @@ import { parseRoutes, type RoutesConfig } from './parse';
 export function readRoutesFile(file: string): RoutesConfig {
   return parseRoutes(
     file,
-    readJsonFileSync(file, (message) => new ConfigError(message)),
+    readJsonFileSync(file, (message) => new ConfigError('ERR_ROUTES_FILE', message)),
   );
 }

@@ -26,6 +26,7 @@ export async function runInit(dir: string, force: boolean, log: (...lines: strin
   const existing = STARTER_FILES.filter((name) => existsSync(path.join(target, name)));
   if (existing.length > 0 && !force) {
     throw new ConfigError(
+      'ERR_FILE_EXISTS',
       `${existing.map((name) => path.join(dir, name)).join(', ')} already exist${existing.length === 1 ? 's' : ''}; pass --force to overwrite ${existing.length === 1 ? 'it' : 'them'}`,
     );
   }

@@ -93,7 +93,7 @@ function reloadOnEdits(live: LiveApp, serverOptions: ServerOptions, dbFile: stri
     try {
       if (file === dbFile) {
         if (await live.api.database.fileIsOurs()) return; // our own write
-        const onDisk = parseJson(dbFile, await readFile(dbFile, 'utf8'), (message) => new RuntimeError(message));
+        const onDisk = parseJson(dbFile, await readFile(dbFile, 'utf8'), (message) => new RuntimeError('ERR_DB_FILE', message));
         if (isDeepStrictEqual(onDisk, live.api.database.persistedState())) return;
       }
       const previous = live.api;
@@ -122,7 +122,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     keepExternalEdits: Boolean(flags.watch),
     watchUsers: true,
   };
-  if (!existsSync(flags.snapshots)) throw new ConfigError(`--snapshots: the folder ${flags.snapshots} does not exist`);
+  if (!existsSync(flags.snapshots)) throw new ConfigError('ERR_OPTION', `--snapshots: the folder ${flags.snapshots} does not exist`);
 
   const live = {} as LiveApp;
   let created: string[] = [];

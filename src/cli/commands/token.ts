@@ -30,13 +30,14 @@ export interface TokenOptions {
  */
 export async function issueToken(email: string, options: TokenOptions): Promise<string> {
   const ttlSeconds = parseDuration(options.ttl);
-  if (ttlSeconds === undefined) throw new ConfigError(`--ttl: "${options.ttl}" is not a duration like 90s, 15m, 1h or 7d`);
+  if (ttlSeconds === undefined) throw new ConfigError('ERR_OPTION', `--ttl: "${options.ttl}" is not a duration like 90s, 15m, 1h or 7d`);
   const users = path.resolve(options.users);
-  if (!existsSync(users)) throw new ConfigError(`${options.users}: no such accounts file; pass --users <file>, or create one with fake-jwt-api init`);
+  if (!existsSync(users))
+    throw new ConfigError('ERR_USERS_FILE', `${options.users}: no such accounts file; pass --users <file>, or create one with fake-jwt-api init`);
   const state = statePaths(options.stateDir === undefined ? defaultStateDir(users) : path.resolve(options.stateDir));
   const accounts = await AccountStore.open(usersFileSource(users, state.dir));
   const account = await accounts.findByEmail(email);
-  if (!account) throw new ConfigError(`${options.users}: no account has the email ${email} (see fake-jwt-api users list)`);
+  if (!account) throw new ConfigError('ERR_ACCOUNT', `${options.users}: no account has the email ${email} (see fake-jwt-api users list)`);
 
   const key = await loadSigningKey(options.secret, state.secret);
   const session = await SessionStore.startInFile(

@@ -45,8 +45,9 @@ function generatePassword(minLength: number): string {
  */
 function asUsage<T>(users: string, email: string, work: () => Promise<T>): Promise<T> {
   return work().catch((error: unknown) => {
-    if (error instanceof DomainError && error.code === 'ERR_EMAIL_TAKEN') throw new ConfigError(`${users}: ${email} already has an account`);
-    throw error instanceof ApiError || error instanceof DomainError ? new ConfigError(error.message) : error;
+    if (error instanceof DomainError && error.code === 'ERR_EMAIL_TAKEN') throw new ConfigError('ERR_ACCOUNT', `${users}: ${email} already has an account`);
+    if (error instanceof DomainError && error.code === 'ERR_ACCOUNTS_FILE_INVALID') throw new ConfigError('ERR_USERS_FILE', error.message);
+    throw error instanceof ApiError || error instanceof DomainError ? new ConfigError('ERR_ACCOUNT', error.message) : error;
   });
 }
 
@@ -62,7 +63,7 @@ export async function addUser(email: string, options: UsersAddOptions, log: (lin
   try {
     parseRoleName(role);
   } catch (error) {
-    throw new ConfigError(`--role: "${role}" is not a role name (${(error as Error).message})`);
+    throw new ConfigError('ERR_OPTION', `--role: "${role}" is not a role name (${(error as Error).message})`);
   }
   const minLength = options.passwordMinLength ?? OPTION_TABLE.passwordMinLength.default;
   const password = options.password ?? generatePassword(minLength);
@@ -72,7 +73,7 @@ export async function addUser(email: string, options: UsersAddOptions, log: (lin
       requireNewPassword({ password }, minLength); // the rule registration applies
     } catch (error) {
       const hint = password.length < minLength ? " Choose a longer one, or give users add the server's --password-min-length." : '';
-      throw new ConfigError(`--password: ${(error as Error).message}${hint}`);
+      throw new ConfigError('ERR_OPTION', `--password: ${(error as Error).message}${hint}`);
     }
     // The source creates the file's folder, and holds users.json's lock while it reads, changes and writes.
     const accounts = await AccountStore.open(accountsSource(options.users, options.stateDir));
