@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { errorCodeOf, makeProject, ROOT, runCli, SAMPLE_USERS, serverFor, startCli, type Project } from '../support';
+import { errorCodeOf, ROOT, runCli, SAMPLE_USERS, startCli, useOwnProjects, useServer } from '../support';
 
 // A shop: customers see their own orders; drafts have no owner field at all.
 const SHOP_DB = {
@@ -11,13 +11,10 @@ const SHOP_DB = {
 };
 const readJson = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as unknown;
 
-let project: Project;
-beforeEach(() => {
-  project = makeProject({ 'db.json': SHOP_DB, 'users.json': SAMPLE_USERS });
-});
-afterEach(() => project.cleanup());
+const { project, serve } = useServer({ files: { 'db.json': SHOP_DB, 'users.json': SAMPLE_USERS } });
+const projects = useOwnProjects();
 
-const serveWith = (routes: Record<string, unknown>, options = {}) => serverFor(project, { routes, ...options });
+const serveWith = (routes: Record<string, unknown>, options = {}) => serve({ routes, ...options });
 
 describe('routes.json is checked against the db at start', () => {
   it.each([
@@ -62,17 +59,13 @@ describe('routes.json is checked against the db at start', () => {
     ["the project's own", ROOT],
     ['the starter', path.join(ROOT, 'starter')],
   ])('%s routes.json starts with no error and no warning', async (_case, folder) => {
-    const own = makeProject({
+    const own = projects.project({
       'db.json': readJson(path.join(folder, 'db.json')),
       'users.json': readJson(path.join(folder, 'users.json')),
       'routes.json': readJson(path.join(folder, 'routes.json')),
     });
-    try {
-      const api = await serverFor(own, { users: own.file('users.json'), routes: own.file('routes.json') });
-      expect(api.warnings).toEqual([]);
-    } finally {
-      own.cleanup();
-    }
+    const api = await projects.open(own, { users: own.file('users.json'), routes: own.file('routes.json') });
+    expect(api.warnings).toEqual([]);
   });
 });
 

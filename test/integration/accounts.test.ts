@@ -1,13 +1,15 @@
 import bcrypt from 'bcryptjs';
 import request from 'supertest';
 import { existsSync } from 'node:fs';
-import { login, makeProject, serverFor, snapshotFiles } from '../support';
+import { login, snapshotFiles, useOwnProjects } from '../support';
+
+const own = useOwnProjects();
 
 describe('users.json', () => {
   it('hashes plain-text passwords in memory only: the file stays as written, and its demo accounts survive restarts', async () => {
-    const project = makeProject({ 'db.json': { posts: [] }, 'users.json': [{ email: 'alice@example.com', password: 'alice123', name: 'Alice' }] });
+    const project = own.project({ 'db.json': { posts: [] }, 'users.json': [{ email: 'alice@example.com', password: 'alice123', name: 'Alice' }] });
     const written = project.read('users.json');
-    const api = await serverFor(project);
+    const api = await own.open(project);
     await login(api.app, 'alice@example.com', 'alice123');
     expect(project.read('users.json')).toBe(written);
     expect(api.accounts.demoAccounts()).toEqual([{ email: 'alice@example.com', role: 'user', password: 'alice123' }]);
@@ -19,62 +21,57 @@ describe('users.json', () => {
     });
     await api.close();
     // a second start sees the same plain-text entry: still a demo account, with the same id
-    const again = await serverFor(project);
+    const again = await own.open(project);
     expect(again.accounts.demoAccounts()).toEqual([{ email: 'alice@example.com', role: 'user', password: 'alice123' }]);
     expect(again.accounts.snapshot()[0].id).toBe(1);
     expect(project.read('users.json')).toBe(written);
     await again.close();
-    project.cleanup();
   });
 
   it('keeps the { "users": [...] } shape and its other keys', async () => {
-    const project = makeProject({
+    const project = own.project({
       'db.json': { posts: [] },
       'users.json': { note: 'demo accounts', users: [{ id: 'a', email: 'a@example.com', password: 'a-password' }] },
     });
-    const api = await serverFor(project);
+    const api = await own.open(project);
     await request(api.app).post('/auth/register').send({ email: 'b@example.com', password: 'b-password' }).expect(201);
     const saved = project.json('users.json') as { note: string; users: Array<{ id: unknown; email: string }> };
     expect(saved.note).toBe('demo accounts');
     expect(saved.users.map((user) => user.email)).toEqual(['a@example.com', 'b@example.com']);
     expect(typeof saved.users[1].id).toBe('string'); // string ids stay strings, as json-server would pick
-    project.cleanup();
   });
 
   it('verifies bcrypt hashes carried over from json-server-auth', async () => {
-    const project = makeProject({
+    const project = own.project({
       'db.json': { posts: [] },
       'users.json': [{ id: 1, email: 'old@example.com', password: bcrypt.hashSync('legacy-pass', 10) }],
     });
-    const api = await serverFor(project);
+    const api = await own.open(project);
     await login(api.app, 'old@example.com', 'legacy-pass');
     await request(api.app).post('/auth/login').send({ email: 'old@example.com', password: 'wrong' }).expect(401);
-    project.cleanup();
   });
 
   it('creates users.json on the first registration when there is none', async () => {
-    const project = makeProject({ 'db.json': { posts: [] } });
-    const api = await serverFor(project);
+    const project = own.project({ 'db.json': { posts: [] } });
+    const api = await own.open(project);
     await request(api.app).post('/auth/register').send({ email: 'first@example.com', password: 'first-pass' }).expect(201);
     expect(project.json('users.json')).toEqual([{ id: 1, email: 'first@example.com', role: 'user', password: expect.stringMatching(/^\$scrypt\$/) }]);
-    project.cleanup();
   });
 
   it('picks up an edit made while the server runs, and never writes stale accounts over it', async () => {
-    const project = makeProject();
-    const api = await serverFor(project);
+    const project = own.project();
+    const api = await own.open(project);
     const users = project.json('users.json') as Array<Record<string, unknown>>;
     project.write('users.json', [...users, { email: 'new@example.com', password: 'typed-by-hand' }]);
     await login(api.app, 'new@example.com', 'typed-by-hand');
     await request(api.app).post('/auth/register').send({ email: 'later@example.com', password: 'later-pass' }).expect(201);
     const emails = (project.json('users.json') as Array<{ email: string }>).map((user) => user.email);
     expect(emails).toEqual(['admin@example.com', 'alice@example.com', 'bob@example.com', 'new@example.com', 'later@example.com']);
-    project.cleanup();
   });
 
   it('answers a clear error, and leaves the file alone, while a hand edit is broken', async () => {
-    const project = makeProject();
-    const api = await serverFor(project);
+    const project = own.project();
+    const api = await own.open(project);
     project.write('users.json', '[{ "email": "half-typed');
     // The server's log names the broken file too: expected here, so kept out of the test output.
     const serverLog = jest.spyOn(console, 'error').mockImplementation(() => undefined);
@@ -87,7 +84,6 @@ describe('users.json', () => {
       serverLog.mockRestore();
     }
     expect(project.read('users.json')).toBe('[{ "email": "half-typed');
-    project.cleanup();
   });
 
   it.each([
@@ -110,36 +106,33 @@ describe('users.json', () => {
       ],
     ],
   ])('refuses to start on users.json with %s (ERR_USERS_FILE, exit 2)', async (_case, content) => {
-    const project = makeProject({ 'db.json': { posts: [] }, 'users.json': content });
-    await expect(serverFor(project)).rejects.toMatchObject({ code: 'ERR_USERS_FILE', exitCode: 2 });
-    project.cleanup();
+    const project = own.project({ 'db.json': { posts: [] }, 'users.json': content });
+    await expect(own.open(project)).rejects.toMatchObject({ code: 'ERR_USERS_FILE', exitCode: 2 });
   });
 
   it('refuses to serve a users collection of db.json that holds passwords', async () => {
-    const project = makeProject({ 'db.json': { users: [{ id: 1, email: 'a@example.com', password: bcrypt.hashSync('x', 4) }] }, 'users.json': [] });
-    await expect(serverFor(project)).rejects.toMatchObject({ code: 'ERR_USERS_COLLECTION', exitCode: 2 });
-    project.cleanup();
+    const project = own.project({ 'db.json': { users: [{ id: 1, email: 'a@example.com', password: bcrypt.hashSync('x', 4) }] }, 'users.json': [] });
+    await expect(own.open(project)).rejects.toMatchObject({ code: 'ERR_USERS_COLLECTION', exitCode: 2 });
   });
 
   it('refuses a users collection of db.json beside users.json: two lists of users whose ids would collide', async () => {
-    const project = makeProject({
+    const project = own.project({
       'db.json': { users: [{ id: 1, name: 'plain' }] },
       'users.json': [{ id: 1, email: 'a@example.com', password: 'a-password' }],
     });
     const before = snapshotFiles(project);
-    await expect(serverFor(project)).rejects.toMatchObject({
+    await expect(own.open(project)).rejects.toMatchObject({
       code: 'ERR_USERS_COLLECTION',
       exitCode: 2,
       message: expect.stringMatching(/"users" collection and the accounts in .*users\.json are two lists of users whose ids collide.*rename the collection/),
     });
     expect(snapshotFiles(project)).toEqual(before);
     expect(existsSync(project.file('.fake-jwt-api'))).toBe(false);
-    project.cleanup();
   });
 
   it('without users.json, serves a users collection without passwords as plain data, as json-server does, and refuses registration', async () => {
-    const project = makeProject({ 'db.json': { users: [{ id: 1, name: 'plain' }] } });
-    const api = await serverFor(project, { defaultAccess: 'public' });
+    const project = own.project({ 'db.json': { users: [{ id: 1, name: 'plain' }] } });
+    const api = await own.open(project, { defaultAccess: 'public' });
     expect(api.warnings).toEqual([expect.stringMatching(/"users" is plain data, not the accounts, so registration is off/)]);
     expect((await request(api.app).get('/users').expect(200)).body).toEqual([{ id: 1, name: 'plain' }]);
     await request(api.app).post('/users').send({ name: 'second' }).expect(201);
@@ -147,28 +140,25 @@ describe('users.json', () => {
     expect(refused.body.message).toMatch(/rename the collection/);
     expect(existsSync(project.file('users.json'))).toBe(false);
     await api.close();
-    project.cleanup();
   });
 
   it("takes an empty users collection beside users.json as the accounts' profiles, and keeps it in db.json", async () => {
-    const project = makeProject({ 'db.json': { users: [], posts: [] }, 'users.json': [{ id: 1, email: 'a@example.com', password: 'a-password' }] });
-    const api = await serverFor(project);
+    const project = own.project({ 'db.json': { users: [], posts: [] }, 'users.json': [{ id: 1, email: 'a@example.com', password: 'a-password' }] });
+    const api = await own.open(project);
     const token = await login(api.app, 'a@example.com', 'a-password');
     expect((await request(api.app).get('/users').set('Authorization', `Bearer ${token}`).expect(200)).body).toEqual([{ id: 1, email: 'a@example.com' }]);
     await request(api.app).post('/posts').set('Authorization', `Bearer ${token}`).send({ title: 'x' }).expect(201);
     expect(project.json('db.json')).toEqual({ users: [], posts: [{ id: 1, title: 'x' }] });
     await api.close();
-    project.cleanup();
   });
 
   it('shows accounts registered while running in the users resource, and keeps them out of db.json', async () => {
-    const project = makeProject();
-    const api = await serverFor(project);
+    const project = own.project();
+    const api = await own.open(project);
     const { body } = await request(api.app).post('/auth/register').send({ email: 'new@example.com', password: 'new-password' }).expect(201);
     const users = await request(api.app).get('/users').set('Authorization', `Bearer ${body.accessToken}`).expect(200);
     expect(users.body.map((user: { email: string }) => user.email)).toContain('new@example.com');
     await request(api.app).post('/posts').set('Authorization', `Bearer ${body.accessToken}`).send({ title: 'after' }).expect(201);
     expect(project.json('db.json')).not.toHaveProperty('users');
-    project.cleanup();
   });
 });

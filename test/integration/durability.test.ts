@@ -1,10 +1,11 @@
 import request from 'supertest';
-import { login, makeProject, requestAs, SAMPLE_DB, SAMPLE_USERS } from '../support';
-import { createServer } from '../../src/app/create-server';
+import { login, requestAs, SAMPLE_DB, SAMPLE_USERS, useOwnProjects } from '../support';
+
+const own = useOwnProjects();
 
 it('db.json always equals the data, written as JSON.stringify(data, null, 2) would, after every kind of change', async () => {
-  const project = makeProject({ 'db.json': SAMPLE_DB, 'users.json': SAMPLE_USERS });
-  const api = await createServer({ db: project.file('db.json'), logger: false });
+  const project = own.project({ 'db.json': SAMPLE_DB, 'users.json': SAMPLE_USERS });
+  const api = await own.open(project);
   const token = await login(api.app, 'alice@example.com', 'alice123');
   const as = (method: 'post' | 'put' | 'patch' | 'delete', url: string, body?: object) => requestAs(api.app, token, method, url, body);
   const onDisk = () => project.read('db.json');
@@ -27,12 +28,11 @@ it('db.json always equals the data, written as JSON.stringify(data, null, 2) wou
   const saved = JSON.parse(onDisk()) as { posts: Array<{ id: number; title: string }> };
   expect(saved.posts.find((post) => post.id === 2)?.title).toBe('patched twice');
   await api.close();
-  project.cleanup();
 });
 
 it('with --watch, a hand edit wins over a change still to be saved: that change answers 409 and the edit stands', async () => {
-  const project = makeProject({ 'db.json': SAMPLE_DB, 'users.json': SAMPLE_USERS });
-  const api = await createServer({ db: project.file('db.json'), logger: false, keepExternalEdits: true });
+  const project = own.project({ 'db.json': SAMPLE_DB, 'users.json': SAMPLE_USERS });
+  const api = await own.open(project, { keepExternalEdits: true });
   const token = await login(api.app, 'alice@example.com', 'alice123');
   const edit = { ...SAMPLE_DB, posts: [{ id: 1, title: 'edited by hand' }] };
   await new Promise((resolve) => setTimeout(resolve, 20)); // a later mtime than the server's own load
@@ -41,5 +41,4 @@ it('with --watch, a hand edit wins over a change still to be saved: that change 
   expect(response.status).toBe(409);
   expect(response.body.error).toBe('conflict');
   expect(project.json('db.json')).toEqual(edit);
-  project.cleanup();
 });

@@ -202,9 +202,13 @@ describe('options', () => {
       'users.json': [{ id: 1, email: 'a@example.com', password: 'a-password' }],
     });
     const server = await serverFor(withSuffix, { foreignKeySuffix: '_id' });
-    const token = await login(server.app, 'a@example.com', 'a-password');
-    const response = await request(server.app).get('/posts/1/comments').set('Authorization', `Bearer ${token}`).expect(200);
-    expect(response.body).toEqual([{ id: 1, post_id: 1 }]);
-    withSuffix.cleanup();
+    try {
+      const token = await login(server.app, 'a@example.com', 'a-password');
+      const response = await request(server.app).get('/posts/1/comments').set('Authorization', `Bearer ${token}`).expect(200);
+      expect(response.body).toEqual([{ id: 1, post_id: 1 }]);
+    } finally {
+      await server.close();
+      withSuffix.cleanup();
+    }
   });
 });

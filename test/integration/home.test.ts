@@ -1,5 +1,7 @@
 import request from 'supertest';
-import { login, makeProject, SAMPLE_DB, SAMPLE_USERS, serverFor } from '../support';
+import { login, SAMPLE_DB, SAMPLE_USERS, useOwnProjects } from '../support';
+
+const own = useOwnProjects();
 
 /** The JSON the playground page carries for its script. */
 function pageData(html: string): {
@@ -15,8 +17,8 @@ function pageData(html: string): {
 // What the browser test cannot see: the page's headers, and data that tries to break out of it.
 describe('the playground page at GET /', () => {
   it('runs its script and style by a fresh nonce only, and talks to its own origin alone', async () => {
-    const project = makeProject();
-    const api = await serverFor(project);
+    const project = own.project();
+    const api = await own.open(project);
     const [first, second] = [await request(api.app).get('/').expect(200), await request(api.app).get('/').expect(200)];
     const nonceOf = (csp: string) => /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
     const nonce = nonceOf(first.headers['content-security-policy']);
@@ -28,41 +30,38 @@ describe('the playground page at GET /', () => {
     expect(first.headers['cache-control']).toBe('no-store');
     // Nothing from the internet: no URL but this server's own paths.
     expect(first.text).not.toMatch(/(src|href)="(https?:)?\/\//);
-    project.cleanup();
   });
 
   it('cannot be read by another site, though the API answers CORS', async () => {
-    const project = makeProject();
-    const api = await serverFor(project);
+    const project = own.project();
+    const api = await own.open(project);
     const page = await request(api.app).get('/').set('Origin', 'https://evil.example').expect(200);
     expect(page.headers['access-control-allow-origin']).toBeUndefined();
     expect(page.headers['access-control-allow-credentials']).toBeUndefined();
     const posts = await request(api.app).get('/posts').set('Origin', 'https://evil.example');
     expect(posts.headers['access-control-allow-origin']).toBe('https://evil.example');
-    project.cleanup();
   });
 
   it('keeps data that looks like markup inside its JSON', async () => {
     // A collection name cannot hold a slash, but "<!--<script>" alone would make the parser skip the next </script>.
     const collection = '<!--<script>';
     const role = '</script><script>alert(1)</script>';
-    const project = makeProject({ 'db.json': { ...SAMPLE_DB, [collection]: [] }, 'users.json': [{ email: 'x@example.com', password: 'x-password', role }] });
-    const api = await serverFor(project);
+    const project = own.project({ 'db.json': { ...SAMPLE_DB, [collection]: [] }, 'users.json': [{ email: 'x@example.com', password: 'x-password', role }] });
+    const api = await own.open(project);
     const page = await request(api.app).get('/').expect(200);
     expect(page.text).not.toContain(collection);
     expect(page.text).not.toContain(role);
     const data = pageData(page.text);
     expect(data.resources.map((resource) => resource.name)).toContain(collection);
     expect(data.demoAccounts).toEqual([{ email: 'x@example.com', role }]);
-    project.cleanup();
   });
 
   it('offers as demo accounts only those whose password users.json held in plain text, while it still works', async () => {
-    const project = makeProject({
+    const project = own.project({
       'db.json': SAMPLE_DB,
       'users.json': [...SAMPLE_USERS.slice(0, 2), { id: 3, email: 'bob@example.com', password: 'bob12345' }],
     });
-    const first = await serverFor(project);
+    const first = await own.open(project);
     const page = (await request(first.app).get('/')).text;
     expect(pageData(page)).toMatchObject({ cookieMode: false, demoAccounts: expect.arrayContaining([{ email: 'alice@example.com', role: 'user' }]) });
     // Names only: no response holds a password, not even a demo one.
@@ -80,7 +79,7 @@ describe('the playground page at GET /', () => {
     await first.close();
     // The next start still finds admin's and bob's plain-text passwords (users.json is never rewritten to hash
     // them), and alice's hash: the same demo accounts as before the restart.
-    const second = await serverFor(project, { cookie: true });
+    const second = await own.open(project, { cookie: true });
     expect(pageData((await request(second.app).get('/')).text)).toMatchObject({
       demoAccounts: [
         { email: 'admin@example.com', role: 'admin' },
@@ -89,6 +88,5 @@ describe('the playground page at GET /', () => {
       cookieMode: true,
     });
     await second.close();
-    project.cleanup();
   });
 });

@@ -1,13 +1,12 @@
 import request from 'supertest';
-import { login, makeProject, serverFor, snapshotFiles, type Project } from '../support';
+import { login, snapshotFiles, useOwnProjects, useServer } from '../support';
 import type { FakeJwtApi } from '../../src/app/create-server';
 
-let project: Project;
 let api: FakeJwtApi;
 let token: string;
 
-beforeEach(async () => {
-  project = makeProject({
+const { project, serve } = useServer({
+  files: {
     'db.json': {
       posts: [
         { id: 1, title: 'first', userId: 2 },
@@ -23,11 +22,14 @@ beforeEach(async () => {
       { id: 1, email: 'admin@example.com', password: 'admin123', role: 'admin' },
       { id: 2, email: 'alice@example.com', password: 'alice123' },
     ],
-  });
-  api = await serverFor(project);
+  },
+});
+const own = useOwnProjects();
+
+beforeEach(async () => {
+  api = await serve();
   token = await login(api.app, 'alice@example.com', 'alice123');
 });
-afterEach(() => project.cleanup());
 
 const get = (url: string) => request(api.app).get(url).set('Authorization', `Bearer ${token}`);
 
@@ -61,12 +63,11 @@ describe('hostile bodies get a 400 and change nothing', () => {
 
   it('a password written into a users collection that is plain data', async () => {
     // Plain data only without users.json: beside one, a users collection is refused at start (issue 11).
-    const plain = makeProject({ 'db.json': { users: [{ id: 1, name: 'plain' }] } });
-    const server = await serverFor(plain, { defaultAccess: 'public' });
+    const plain = own.project({ 'db.json': { users: [{ id: 1, name: 'plain' }] } });
+    const server = await own.open(plain, { defaultAccess: 'public' });
     await request(server.app).post('/users').send({ name: 'x', password: 'hunter2' }).expect(400);
     await server.close();
-    await (await serverFor(plain, { defaultAccess: 'public' })).close(); // still starts
-    plain.cleanup();
+    await (await own.open(plain, { defaultAccess: 'public' })).close(); // still starts
   });
 });
 

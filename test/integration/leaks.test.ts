@@ -1,15 +1,16 @@
 import request from 'supertest';
-import { login, makeProject, serverFor, SAMPLE_USERS } from '../support';
+import { login, SAMPLE_USERS, useServer } from '../support';
 
 // Anything that looks like password material: our scrypt format, bcrypt, or a plain password of the fixture.
 const PASSWORD_MATERIAL = new RegExp(['\\$scrypt\\$', '\\$2[aby]\\$', ...SAMPLE_USERS.map((user) => user.password)].join('|'));
 // In JSON, any "password" key at all (the home page's login example names the field, with no value).
 const PASSWORD_FIELD = /"password"\s*:/;
 
+const { serve } = useServer();
+
 describe('no response holds a password or a hash', () => {
   it('across auth routes, the users resource, relations, queries and /db', async () => {
-    const project = makeProject();
-    const api = await serverFor(project);
+    const api = await serve();
     const admin = await login(api.app, 'admin@example.com', 'admin123');
     const urls = [
       '/users',
@@ -40,6 +41,5 @@ describe('no response holds a password or a hash', () => {
     // a filter on password finds nothing to match: the data holds no password field at all
     const filtered = await request(api.app).get('/users?password_like=.').set('Authorization', `Bearer ${admin}`);
     expect(filtered.body).toEqual([]);
-    project.cleanup();
   });
 });

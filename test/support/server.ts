@@ -84,3 +84,19 @@ export function useServer({ files = SAMPLE_FILES, defaults = {}, scope = 'each' 
     listen: async (options = {}) => track(await start({ db: project.file('db.json'), ...defaults, ...options })),
   };
 }
+
+/**
+ * For tests whose files differ from test to test: `project(files)` makes a project removed after the test, and
+ * `open(project, options)` starts a server on it that is closed before its folder goes.
+ */
+export function useOwnProjects(): { project(files?: ProjectFiles): Project; open(project: Project, options?: Partial<ServerOptions>): Promise<FakeJwtApi> } {
+  const track = useCleanup();
+  return {
+    project(files) {
+      const made = makeProject(files);
+      track({ close: async () => made.cleanup() });
+      return made;
+    },
+    open: async (project, options = {}) => track(await serverFor(project, options)),
+  };
+}
