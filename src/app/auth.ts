@@ -1,13 +1,14 @@
-import type { KeyObject } from 'node:crypto';
 import type { Router } from 'express';
 import { makeAuthenticator, type Authenticator } from '../auth/authenticate';
 import type { CookieSettings } from '../auth/cookies';
 import { makeDecoyFor } from '../auth/decoys';
 import { makeAuthRoutes } from '../auth/routes';
 import { makeSessionIssuer } from '../auth/session-issuer';
-import { makeTokenService, SIGNING_ALGORITHM } from '../auth/tokens';
+import { fixedIssuer, originIssuer, type IssuerPolicy } from '../auth/issuer-policy';
+import type { SigningKeys } from '../auth/signing-keys';
+import { makeTokenService } from '../auth/tokens';
 import type { ResolvedOptions } from '../config/options';
-import type { Stores } from './stores';
+import type { StartedStores, Stores } from './stores';
 
 export interface AuthParts {
   /** Authenticates each request once (into req.auth), early; see auth/authenticate.ts. */
@@ -16,13 +17,25 @@ export interface AuthParts {
   cookie: CookieSettings | undefined;
   /** /auth/* and json-server-auth's aliases (/login, /register, POST /users where it registers). */
   routes: Router;
+  /** The keys that sign and verify, for the JWKS and discovery. */
+  signingKeys: SigningKeys;
+  /** The `iss` of tokens, for discovery's `issuer`. */
+  tokenIssuer: IssuerPolicy;
 }
 
 /** Tokens signed with the start's key, the sessions they belong to, and the routes that hand them out. */
-export function makeAuth(options: ResolvedOptions, { accounts, sessions, database }: Stores, key: KeyObject): AuthParts {
-  const { issuer: tokenIssuer, audience, accessTtlSeconds, now } = options;
-  const tokens = makeTokenService({ key, algorithm: SIGNING_ALGORITHM, issuer: tokenIssuer, audience, accessTtlSeconds, now });
+export function makeAuth(
+  options: ResolvedOptions,
+  { accounts, sessions, database }: Stores,
+  started: Pick<StartedStores, 'signingKeys' | 'secret'>,
+): AuthParts {
+  const { audience, accessTtlSeconds, now } = options;
+  const { signingKeys } = started;
+  // README "Tokens": the server's origin as each request sees it, unless --issuer (or HS256) fixes one.
+  const tokenIssuer = options.issuer === undefined ? originIssuer(options.allowedHosts, 'http://localhost') : fixedIssuer(options.issuer);
+  const tokens = makeTokenService({ keys: signingKeys, issuer: tokenIssuer, audience, accessTtlSeconds, now });
   const authenticator = makeAuthenticator(tokens, sessions, accounts);
+  sessions.setReuseInterval(options.refreshReuseIntervalMs);
   const cookie: CookieSettings | undefined = options.cookie
     ? { secure: options.cookieSecure, sameSite: options.cookieSameSite, allowedOrigins: options.corsOrigins }
     : undefined;
@@ -35,8 +48,8 @@ export function makeAuth(options: ResolvedOptions, { accounts, sessions, databas
     authenticator,
     passwordMinLength: options.passwordMinLength,
     defaultRole: options.defaultRole,
-    decoyFor: makeDecoyFor(key, () => accounts.snapshot()),
+    decoyFor: makeDecoyFor(started.secret, () => accounts.snapshot()),
     registerAtUsers: database.accountsCollection,
   });
-  return { authenticator, cookie, routes };
+  return { authenticator, cookie, routes, signingKeys, tokenIssuer };
 }

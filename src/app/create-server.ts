@@ -43,7 +43,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   const stores = await openStores(options, stateFiles, shared); // writes nothing: a failed start leaves every file
   const started = await startStores(options, stateFiles, stores);
   const { routes, database, accounts, sessions, warnings } = stores;
-  const auth = makeAuth(options, stores, started.key);
+  const auth = makeAuth(options, stores, started);
   const access = makeAccess(options, stores, started.ledger, auth.authenticator);
   const describe = () =>
     describeApi({

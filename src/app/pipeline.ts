@@ -2,6 +2,7 @@ import type { Express, Request, RequestHandler } from 'express';
 import type { ApiDescription } from '../access/describe';
 import { requireAdmin } from '../auth/authenticate';
 import { isAuthEndpoint } from '../auth/endpoints';
+import { isPublicDocument, makeWellKnownRoutes } from '../auth/well-known-routes';
 import type { ResolvedOptions } from '../config/options';
 import { bodyLimits } from '../http/body-limits';
 import { EXPOSED_HEADERS, makeAuthOriginGate, makeCorsHeaders } from '../http/cors';
@@ -70,9 +71,10 @@ export function buildApp(parts: AppParts): Express {
   const app = jsonServer.createApp();
   app.disable('x-powered-by');
   app.use(makeHostCheck(options.allowedHosts)); // DNS rebinding: only names that cannot be pointed here by a stranger
-  if (options.cors) app.use(makeCorsHeaders({ ...authOrigins, exposedHeaders: EXPOSED_HEADERS, preflightsWaitForRewrites: hasRewrites }));
+  if (options.cors) app.use(makeCorsHeaders({ ...authOrigins, exposedHeaders: EXPOSED_HEADERS, preflightsWaitForRewrites: hasRewrites, isPublicDocument }));
   if (options.logger) app.use(makeRequestLog({ identify: auth.authenticator.callerForLog })); // a line once answered
   app.use(jsonServer.defaults); // gzip and no-cache headers; the rest of json-server's defaults are ours
+  app.use(makeWellKnownRoutes({ keys: auth.signingKeys, issuer: auth.tokenIssuer })); // the JWKS, discovery: not data, before any rule
   if (options.static) app.use(makeStaticFiles(options.static, ownFiles(parts))); // only with a folder
   app.use(emptyOptionsAnswers); // Express's own OPTIONS answers, without their HTML body
   app.use(jsonServer.bodyParser, bodyLimits);

@@ -5,7 +5,8 @@ import { makeOwnerField } from '../access/owner';
 import { checkRules, refuseRuleErrors } from '../access/rules/check';
 import { parseRoutes, type RoutesConfig } from '../access/rules/parse';
 import { readRoutesFile } from '../access/rules/routes-file';
-import { loadSigningKey, readSigningKey } from '../auth/signing-key';
+import { checkSigningKeys, loadSigningKeys } from '../auth/signing-key';
+import type { SigningKeys } from '../auth/signing-keys';
 import type { ResolvedOptions } from '../config/options';
 import { ConfigError } from '../errors';
 import { dbCollectionSource, usersFileSource } from '../accounts/account-sources';
@@ -34,7 +35,10 @@ export interface Stores {
 
 /** What the start wrote or began: the signing key, the id ledger, and the watch on the accounts. */
 export interface StartedStores {
-  key: KeyObject;
+  /** The keys tokens are signed and verified with (auth/signing-keys.ts). */
+  signingKeys: SigningKeys;
+  /** The server's secret: HS256's key, and the key of the login decoys whatever the algorithm. */
+  secret: KeyObject;
   ledger: IdLedger;
   stopWatchingAccounts(): void;
   /** Resolves once the sessions of accounts changed so far have been checked (and saved). */
@@ -129,7 +133,7 @@ export async function openStores(options: ResolvedOptions, stateFiles: StatePath
         sessionTtlSeconds: options.sessionTtlSeconds,
         accessTtlSeconds: options.accessTtlSeconds,
       }),
-    readSigningKey(options.secret, stateFiles.secret),
+    checkSigningKeys(options, stateFiles),
   ]);
   opened.database.setAccountProfiles(opened.accounts.publicUsers());
   // Before anything starts watching.
@@ -144,7 +148,8 @@ export async function openStores(options: ResolvedOptions, stateFiles: StatePath
 export async function startStores(options: ResolvedOptions, stateFiles: StatePaths, stores: Stores): Promise<StartedStores> {
   const { accounts, database, sessions } = stores;
   await ensureStateDir(stateFiles.dir);
-  const key = await loadSigningKey(options.secret, stateFiles.secret);
+  const signing = { alg: options.alg, secret: options.secret, ttlSeconds: options.accessTtlSeconds, now: options.now, retireOthers: true };
+  const { keys: signingKeys, secret } = await loadSigningKeys(signing, stateFiles);
   await accounts.recordIds();
   database.setAccountProfiles(accounts.publicUsers());
   // Sessions of accounts that are gone end at once: deleted or replaced (another account with the id, an email
@@ -160,5 +165,5 @@ export async function startStores(options: ResolvedOptions, stateFiles: StatePat
   const stopWatchingAccounts = options.watchUsers && accounts.name === options.users ? accounts.watchForEdits(options.users) : () => undefined;
   const ledger = await IdLedger.open(stateFiles.recordIds, database.file, database.db.getState(), options.id);
   database.writeAfter(() => ledger.settled());
-  return { key, ledger, stopWatchingAccounts, accountChangesSettled: () => orphanChecks };
+  return { signingKeys, secret, ledger, stopWatchingAccounts, accountChangesSettled: () => orphanChecks };
 }

@@ -14,6 +14,7 @@ import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { makeCookieRequestCheck, type CookieSettings } from './cookies';
 import type { SessionIssuer } from './session-issuer';
 import { ACCOUNT_GONE, callerAccount, changeAccount } from './session-account';
+import { makeSessionListRoutes } from './session-list-routes';
 import { makeSessionRoutes } from './session-routes';
 import { makeTokenRoutes } from './token-routes';
 
@@ -72,6 +73,7 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     res.json(toPublicUser(updated));
   });
 
+  router.use(makeSessionListRoutes(options)); // first: it notes every request of a live session, for "last used"
   router.post([...LOGIN_PATHS, ...REGISTER_PATHS, ...(registerAtUsers ? ['/users'] : [])], makeCookieRequestCheck(options.cookie));
   router.post(registerAtUsers ? [...REGISTER_PATHS, '/users'] : REGISTER_PATHS, register);
   router.post(LOGIN_PATHS, login);

@@ -32,7 +32,7 @@ export function makeSessionIssuer(options: SessionIssuerOptions): SessionIssuer 
   const { tokens, sessions, cookie, singleSession, now } = options;
 
   function result(res: Response, account: Account, session: Session, refreshToken: string): AuthResult {
-    const issued = tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, session.id);
+    const issued = tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, session.id, res.req); // the request: its origin is the iss (README "Tokens")
     if (cookie) setRefreshCookie(res, cookie, refreshToken, Math.floor((session.refreshExpiresAt - now()) / 1000));
     return {
       accessToken: issued.token,
@@ -44,7 +44,8 @@ export function makeSessionIssuer(options: SessionIssuerOptions): SessionIssuer 
   }
 
   async function startSession(res: Response, account: Account): Promise<AuthResult> {
-    const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), singleSession);
+    const userAgent = res.req.get('user-agent'); // for GET /auth/sessions: which device this is
+    const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), { endOthers: singleSession, userAgent });
     return result(res, account, session, refreshToken);
   }
 

@@ -39,6 +39,7 @@ const REFUSED_REFRESH = {
   // RFC 6819 §5.2.2.3: a spent token presented again means two parties hold it. The whole session has ended,
   // so the thief's copy and the victim's both stop; the victim logs in again.
   reused: 'it was already used, so the session has been ended as a precaution',
+  // A repeat within --refresh-reuse-interval whose successor this process no longer holds (it restarted since).
   raced: 'another request refreshed with it a moment ago; use the refresh token that request received',
   expired: 'it has expired',
   ended: 'its session has ended',
@@ -87,7 +88,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       if (token === undefined) throw badRequest('Send "refreshToken" in the body.');
       // Read users.json first: between looking the token up and spending it nothing may wait (see rotate).
       await accounts.reloadIfChangedOnDisk();
-      const rotation = await sessions.rotate(token);
+      const rotation = await sessions.rotate(token, req.get('user-agent'));
       if (rotation.outcome !== 'rotated') throw invalidGrant(REFUSED_REFRESH[rotation.outcome]);
       const { session, refreshToken } = rotation;
       const account = sessionAccount(accounts, session);
@@ -132,6 +133,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       await changeAccount(accounts, sessions, claims.sub, (changed) => ({ ...changed, password: hash }), claims);
       // Whoever else held a session (perhaps the reason for the change) is out; this one stays.
       await sessions.end({ userId: claims.sub, except: claims.sid }, 'password changed');
+      sessions.closeReuseWindow(claims.sid);
       res.status(204).end();
     }),
   );

@@ -3,7 +3,9 @@ import path from 'node:path';
 import { ConfigError } from '../errors';
 import { writeJsonAtomic } from '../files/atomic';
 import { readJsonFile } from '../files/json-file';
-import { ensureStateDir, STATE_DIR_NAME } from '../state/state-dir';
+import { ensureStateDir, STATE_DIR_NAME, type StatePaths } from '../state/state-dir';
+import { prepareSigningKey, readKeyPairs, type SigningAlgorithm } from './key-pairs';
+import { keyPairRing, secretKeys, type SigningKeys } from './signing-keys';
 
 /** The HS256 signing secret: given (--secret / JWT_SECRET) or generated once and kept in the state folder's state.json. */
 const MIN_SECRET_BYTES = 32;
@@ -51,4 +53,36 @@ export async function loadSigningKey(secret: string | undefined, stateFile: stri
   await ensureStateDir(path.dirname(stateFile));
   await writeJsonAtomic(stateFile, { ...(await readState(stateFile)), secret: generated.toString('base64url') }, 0o600);
   return createSecretKey(generated);
+}
+
+export interface SigningKeysChoice {
+  alg: SigningAlgorithm;
+  /** --secret / JWT_SECRET; undefined: the state folder's. */
+  secret?: string;
+  /** The lifetime of the tokens that will be signed: a retired key verifies at least that long. */
+  ttlSeconds: number;
+  now: () => number;
+  /** A server start retires every older key pair; the `token` command retires none. */
+  retireOthers: boolean;
+}
+
+/** Checks the secret and keys.json, writing nothing: a start that fails leaves the state folder as it was. */
+export async function checkSigningKeys(choice: Pick<SigningKeysChoice, 'alg' | 'secret'>, files: Pick<StatePaths, 'secret' | 'keys'>): Promise<void> {
+  await readSigningKey(choice.secret, files.secret);
+  if (choice.alg !== 'HS256') readKeyPairs(files.keys);
+}
+
+/**
+ * The keys tokens are signed and verified with, and the server's secret (which also keys the login decoys): with
+ * HS256 the secret signs; otherwise the key pair of the algorithm in keys.json, generated on first use.
+ */
+export async function loadSigningKeys(
+  choice: SigningKeysChoice,
+  files: Pick<StatePaths, 'secret' | 'keys'>,
+): Promise<{ keys: SigningKeys; secret: KeyObject }> {
+  const secret = await loadSigningKey(choice.secret, files.secret);
+  if (choice.alg === 'HS256') return { keys: secretKeys(secret), secret };
+  const { alg, ttlSeconds, now, retireOthers } = choice;
+  const pairs = await prepareSigningKey(files.keys, { alg, ttlSeconds, now: now(), retireOthers });
+  return { keys: keyPairRing(files.keys, pairs, now), secret };
 }

@@ -1,9 +1,9 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
-import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
+import { randomUUID } from 'node:crypto';
+import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { invalidToken } from './challenge';
-
-/** The one signing algorithm, with the secret of signing-key.ts; verification accepts exactly this one. */
-export const SIGNING_ALGORITHM: Algorithm = 'HS256';
+import { claimsOnly, hasEdDSASignature, signEdDSA } from './eddsa';
+import type { IssuerPolicy, RequestOrigin } from './issuer-policy';
+import type { SigningKeys } from './signing-keys';
 
 /** RFC 9068 media type of an OAuth 2.0 access token in JWT form; a JWT without it is not our access token. */
 const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -29,9 +29,9 @@ export interface TokenSubject {
 }
 
 export interface TokenServiceOptions {
-  key: KeyObject;
-  algorithm: Algorithm;
-  issuer: string;
+  /** The key that signs, and the keys that verify (signing-keys.ts). */
+  keys: SigningKeys;
+  issuer: IssuerPolicy;
   audience?: string;
   accessTtlSeconds: number;
   /** Milliseconds since the epoch; injectable so tests move time instead of sleeping. */
@@ -45,7 +45,8 @@ export interface IssuedToken {
 }
 
 export interface TokenService {
-  issueAccessToken(subject: TokenSubject, sessionId: string): IssuedToken;
+  /** `origin`: the request the token answers, whose origin is the `iss` when the issuer is the server's URL. */
+  issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin): IssuedToken;
   /** The token's claims, or an `invalid_token` ApiError saying what is wrong with it. */
   verifyAccessToken(token: string): AccessClaims;
   /** Whether verified claims have expired since (by the same clock and tolerance as verifyAccessToken). */
@@ -77,11 +78,37 @@ function isAccessClaims(payload: JwtPayload | string): payload is JwtPayload & A
   );
 }
 
+/** Header parameters that would have a token name its own key or where to fetch one: ours never carry them. */
+const KEY_SOURCE_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
+
+/**
+ * The key a token is checked with: the one of ours its `kid` names, with that key's algorithm (RFC 8725 §3.1: the
+ * algorithm is the key's, never the token's choice). So an HS256 token keyed with our public key, `alg: none`, a
+ * kid we never had or have dropped, and a key the token carries itself are all refused before any signature check.
+ */
+function verifyingKey(keys: SigningKeys, token: string) {
+  let decoded: jwt.Jwt | null;
+  try {
+    decoded = jwt.decode(token, { complete: true });
+  } catch {
+    decoded = null;
+  }
+  if (!decoded || typeof decoded.header !== 'object') throw invalidToken('the token is malformed');
+  const header = decoded.header as unknown as Record<string, unknown>;
+  if (KEY_SOURCE_HEADERS.some((name) => name in header))
+    throw invalidToken('the token names a key of its own (jwk, jku, x5u or x5c); this server uses its own keys only');
+  const verifier = keys.verifierFor(header.kid);
+  if (!verifier)
+    throw invalidToken(header.kid === undefined ? "the token has no kid naming one of this server's keys" : "the token's kid names no key of this server");
+  if (header.alg !== verifier.alg) throw invalidToken('the token is signed with an algorithm this server does not accept');
+  return verifier;
+}
+
 export function makeTokenService(options: TokenServiceOptions): TokenService {
-  const { key, algorithm, issuer, audience, accessTtlSeconds, now } = options;
+  const { keys, issuer, audience, accessTtlSeconds, now } = options;
   const nowSeconds = () => Math.floor(now() / 1000);
 
-  function issueAccessToken(subject: TokenSubject, sessionId: string): IssuedToken {
+  function issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin): IssuedToken {
     const iat = nowSeconds();
     const claims: AccessClaims = {
       sub: String(subject.id),
@@ -91,27 +118,37 @@ export function makeTokenService(options: TokenServiceOptions): TokenService {
       jti: randomUUID(),
       iat,
       exp: iat + accessTtlSeconds,
-      iss: issuer,
+      iss: issuer.issuerFor(origin, { minting: true }),
       ...(audience === undefined ? {} : { aud: audience }),
     };
-    const token = jwt.sign(claims, key, { algorithm, header: { alg: algorithm, typ: ACCESS_TOKEN_TYPE } });
+    const { key, alg, kid } = keys.signer();
+    const header = { alg, typ: ACCESS_TOKEN_TYPE, ...(kid === undefined ? {} : { kid }) };
+    const token = alg === 'EdDSA' ? signEdDSA(claims, key, header) : jwt.sign(claims, key, { algorithm: alg, header });
     return { token, expiresIn: accessTtlSeconds, claims };
   }
 
   function verifyAccessToken(token: string): AccessClaims {
+    const { key, alg } = verifyingKey(keys, token);
+    const claimChecks: jwt.VerifyOptions = {
+      ...(issuer.fixed === undefined ? {} : { issuer: issuer.fixed }),
+      ...(audience === undefined ? {} : { audience }),
+      clockTimestamp: nowSeconds(),
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+    };
     let decoded: jwt.Jwt;
     try {
-      decoded = jwt.verify(token, key, {
-        algorithms: [algorithm],
-        issuer,
-        ...(audience === undefined ? {} : { audience }),
-        clockTimestamp: nowSeconds(),
-        clockTolerance: CLOCK_TOLERANCE_SECONDS,
-        complete: true,
-      });
+      if (alg === 'EdDSA') {
+        if (!hasEdDSASignature(token, key)) throw new jwt.JsonWebTokenError('invalid signature');
+        const claims = jwt.verify(claimsOnly(token), undefined as never, { ...claimChecks, algorithms: ['none'], complete: true });
+        decoded = { ...claims, header: jwt.decode(token, { complete: true })!.header };
+      } else {
+        // The key's own algorithm: a token's `alg` never chooses how it is checked.
+        decoded = jwt.verify(token, key, { ...claimChecks, algorithms: [alg], complete: true });
+      }
     } catch (error) {
       throw invalidToken(describeVerifyError(error));
     }
+    if (issuer.fixed === undefined && !issuer.accepts((decoded.payload as JwtPayload).iss)) throw invalidToken('the token was issued by another issuer');
     // RFC 7515 §4.1.11: a recipient must reject a token whose `crit` names an extension it does not understand,
     // and this server understands none (an empty or malformed `crit` is invalid in itself).
     if ('crit' in decoded.header) throw invalidToken('the token has a crit header naming extensions this server does not understand');

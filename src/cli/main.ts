@@ -5,6 +5,7 @@ import { ConfigError, RuntimeError, type CliErrorCode } from '../errors';
 import { normalizeArgs } from './argv';
 import { applyConfigFile } from './config-file';
 import { addInitCommand } from './commands/init';
+import { addKeysCommand } from './commands/keys';
 import { addTokenCommand } from './commands/token';
 import { addUsersCommand } from './commands/users';
 import { buildProgram, serveFlagsOf } from './program';
@@ -74,6 +75,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   addInitCommand(program);
   addUsersCommand(program);
   addTokenCommand(program);
+  addKeysCommand(program);
   program.action(async (db: string) => {
     applyConfigFile(program);
     running = await serve(db, serveFlagsOf(program));

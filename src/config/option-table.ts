@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { DefaultAccess } from '../access/guard';
 import { DEFAULT_ROLE } from '../accounts/accounts-file';
+import type { SigningAlgorithm } from '../auth/key-pairs';
 import { commaList, durationText, wholeNumber } from './flag-values';
 import { loadMiddlewares } from './middleware-files';
 
@@ -108,6 +109,15 @@ export const OPTION_TABLE = {
     parse: durationText,
     default: '30d',
   },
+  refreshReuseInterval: {
+    flag: '--refresh-reuse-interval',
+    value: '<duration>',
+    aliases: ['--refreshReuseInterval'],
+    help: 'how long a just-rotated refresh token, presented again, gets the same new one (two tabs at once); 0: strict',
+    // 0 is a duration here (strict), where durationText wants a lifetime.
+    parse: (text: string) => (/^\s*0+\s*[smhdw]?\s*$/i.test(text) ? '0' : durationText(text)),
+    default: '10s',
+  },
   singleSession: { flag: '--single-session', aliases: ['--singleSession'], help: "a login ends the user's earlier sessions" },
   cookie: { flag: '--cookie', help: 'refresh tokens in an HttpOnly cookie (Path /auth) instead of the body' },
   cookieSecure: { flag: '--cookie-secure', help: "the cookie's Secure flag (https only)" },
@@ -124,7 +134,17 @@ export const OPTION_TABLE = {
     help: 'host names answered besides localhost and IP addresses (.example.com: with subdomains; all: any); comma-separated or repeated',
     parse: commaList,
   },
-  issuer: { flag: '--issuer', value: '<iss>', help: 'the iss claim of tokens', default: 'fake-jwt-api' },
+  alg: {
+    flag: '--alg',
+    value: '<alg>',
+    help: 'signing algorithm: a key pair kept in .fake-jwt-api/keys.json, published at /.well-known/jwks.json, or HS256 (a secret) (default: HS256)',
+    choices: ['RS256', 'ES256', 'EdDSA', 'HS256'] satisfies SigningAlgorithm[],
+  },
+  issuer: {
+    flag: '--issuer',
+    value: '<iss>',
+    help: "the iss claim of tokens (default: the server's URL, like http://localhost:3000; fake-jwt-api with HS256)",
+  },
   audience: { flag: '--audience', value: '<aud>', help: 'the aud claim of tokens, checked when set' },
   defaultAccess: {
     flag: '--default-access',

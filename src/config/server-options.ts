@@ -33,12 +33,22 @@ export interface ServerOptions {
   middlewares?: RequestHandler[];
   /** HS256 signing secret, at least 32 bytes; default: generated once and kept in the state folder. */
   secret?: string;
+  /**
+   * The signing algorithm: RS256, ES256 or EdDSA sign with a key pair generated once and kept in the state folder
+   * (keys.json), published at /.well-known/jwks.json; HS256 with the secret. Default: HS256 with a `secret`.
+   */
+  alg?: 'RS256' | 'ES256' | 'EdDSA' | 'HS256';
   /** Access-token lifetime: seconds, or `15m`, `1h`, `7d`. */
   accessTtl?: string | number;
   /** Refresh-token lifetime: each refresh gives a new one that lives this long (default 7d). */
   refreshTtl?: string | number;
   /** A session's absolute lifetime from its login, however often it refreshes (default 30d). */
   sessionTtl?: string | number;
+  /**
+   * How long after a refresh the refresh token it spent, presented again, gets the same new refresh token instead of
+   * ending the session as stolen: two tabs refreshing at once both stay signed in. Default `10s`; `0` is strict.
+   */
+  refreshReuseInterval?: string | number;
   /** A login ends the user's earlier sessions. */
   singleSession?: boolean;
   /** Refresh tokens travel in an HttpOnly cookie (Path /auth) instead of the response body. */

@@ -27,6 +27,8 @@ export interface CorsHeadersOptions extends AuthOriginOptions {
   exposedHeaders: readonly string[];
   /** With routes.json rewrites the auth gate, after them, answers preflights: only there is the real path known. */
   preflightsWaitForRewrites: boolean;
+  /** Documents that answer any origin without credentials (the JWKS, discovery): their own step sets their CORS. */
+  isPublicDocument: (req: Request) => boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export interface CorsHeadersOptions extends AuthOriginOptions {
 export function makeCorsHeaders(options: CorsHeadersOptions): RequestHandler {
   const reflect = cors({ origin: true, credentials: true, exposedHeaders: [...options.exposedHeaders], preflightContinue: options.preflightsWaitForRewrites });
   return function corsHeaders(req, res, next) {
-    if (refusedOrigin(req, options)) return next(); // no CORS headers; the auth gate answers it with a 403
+    if (refusedOrigin(req, options) || options.isPublicDocument(req)) return next(); // the auth gate answers the first with a 403
     reflect(req, res, next);
   };
 }

@@ -11,10 +11,13 @@ describe('SessionIndex', () => {
     const session = started('a');
     index.add(session);
     expect(index.lookup('r-a')).toEqual({ state: 'current', session });
-    index.applyRotation(session, rotateSession(session, 'r-a2', 1, lifetimes));
+    index.applyRotation(session, rotateSession(session, { refreshHash: 'r-a2', now: 1 }, lifetimes));
     expect(index.lookup('r-a')).toEqual({ state: 'spent', session });
     expect(index.lookup('r-a2')).toEqual({ state: 'current', session });
-    index.applyRotation(session, { changes: { ...rotateSession(session, 'r-a3', 2, lifetimes).changes, spent: ['r-a2'] }, forgotten: ['r-a'] });
+    index.applyRotation(session, {
+      changes: { ...rotateSession(session, { refreshHash: 'r-a3', now: 2 }, lifetimes).changes, spent: ['r-a2'] },
+      forgotten: ['r-a'],
+    });
     expect(index.lookup('r-a')).toEqual({ state: 'unknown' });
   });
 

@@ -8,7 +8,8 @@ import { GroupCommitFile } from '../files/group-commit';
 import { readJsonFile } from '../files/json-file';
 import { ensureStateDir } from '../state/state-dir';
 import { checkSessionsFile, isActive, isRefreshable, newSession, type Session, type SessionLifetimes } from './session';
-import { judgePresented, rotateSession, type Presented, type RefreshLookup, type Rotation } from './rotation';
+import { DEFAULT_REUSE_INTERVAL_MS, judgePresented, rotateSession, type Presented, type RefreshLookup, type Rotation } from './rotation';
+import { RecentSuccessors } from './successors';
 import {
   bindIdentity,
   ENDED_BECAUSE,
@@ -47,6 +48,9 @@ export class SessionStore {
   private identityOf: IdentityOf | undefined;
   /** Identities this store has moved sessions from (an email change): a session read later follows. */
   private readonly moves = new IdentityMoves();
+  /** The latest successor of each session, in clear for the reuse interval only (successors.ts). */
+  private readonly successors = new RecentSuccessors();
+  private reuseIntervalMs = DEFAULT_REUSE_INTERVAL_MS;
 
   /** `lockHeld`: the caller holds the file's lock for the store's whole life (the `token` command). */
   private constructor(
@@ -73,7 +77,7 @@ export class SessionStore {
     return withFileLock(options.file, async () => {
       const store = new SessionStore(options, true);
       await store.mergeFile();
-      return (await store.start(userId, accountIdentity)).session;
+      return (await store.start(userId, accountIdentity, { userAgent: 'fake-jwt-api token' })).session;
     });
   }
 
@@ -126,14 +130,19 @@ export class SessionStore {
   }
 
   /**
-   * Starts a session for a user; returns it with its first refresh token (the only time it exists in clear).
-   * With `endOthers` (--single-session) the user's earlier sessions end in the same step, so parallel logins
-   * leave exactly one alive.
+   * Starts a session for a user, from a client that says it is `userAgent`; returns it with its first refresh
+   * token (the only time it exists in clear). With `endOthers` (--single-session) the user's earlier sessions end
+   * in the same step, so parallel logins leave exactly one alive.
    */
-  async start(userId: string, accountIdentity: string, endOthers = false): Promise<{ session: Session; refreshToken: string }> {
+  async start(
+    userId: string,
+    accountIdentity: string,
+    { endOthers = false, userAgent }: { endOthers?: boolean; userAgent?: string } = {},
+  ): Promise<{ session: Session; refreshToken: string }> {
     const refreshToken = newRefreshToken();
     const now = this.options.now();
-    const session = newSession({ id: randomUUID(), userId, accountIdentity, refreshHash: hashRefreshToken(refreshToken), now }, this.options);
+    const refreshHash = hashRefreshToken(refreshToken);
+    const session = newSession({ id: randomUUID(), userId, accountIdentity, refreshHash, now, userAgent }, this.options);
     if (endOthers) {
       await this.catchUp(); // sessions the `token` command started count too
       this.markEnded((other) => other.userId === userId, ENDED_BECAUSE.newerLogin);
@@ -147,36 +156,83 @@ export class SessionStore {
     return this.index.lookup(hashRefreshToken(token));
   }
 
+  /**
+   * --refresh-reuse-interval, in milliseconds (0: strict). Set when the server is wired, after the store opened: a
+   * reload under --watch keeps the store and sets it again.
+   */
+  setReuseInterval(milliseconds: number): void {
+    this.reuseIntervalMs = milliseconds;
+  }
+
   /** What `presented` is worth now, without changing anything. Synchronous, so `rotate` can act in the same step. */
-  private judge(presented: string): Presented {
-    const presentedHash = hashRefreshToken(presented);
-    return judgePresented(this.index.lookup(presentedHash), presentedHash, this.options.now());
+  private judge(presentedHash: string): Presented {
+    return judgePresented(this.index.lookup(presentedHash), presentedHash, this.options.now(), this.reuseIntervalMs);
   }
 
   /**
-   * A refresh token presented to name a session (logout, revoke): what it is worth. Only a `current` one names
-   * its session; a spent one is answered as a refresh answers it, by ending its own session (RFC 6819 §5.2.2.3),
-   * and never any other.
+   * A refresh token presented to name a session (logout, revoke): what it is worth. A `current` one names its
+   * session, and so does the one spent last, within the reuse interval (as good as its successor meanwhile); any
+   * other spent one is answered as a refresh answers it, by ending its own session (RFC 6819 §5.2.2.3), and never
+   * any other.
    */
-  async present(presented: string): Promise<Presented> {
-    const judged = this.judge(presented);
+  async present(presented: string): Promise<Exclude<Presented, { outcome: 'repeated' }>> {
+    const judged = this.judge(hashRefreshToken(presented));
     if (judged.outcome === 'reused') await this.endReused(judged.session);
-    return judged;
+    return judged.outcome === 'repeated' ? { outcome: 'current', session: judged.session } : judged;
   }
 
   /**
    * Spends `presented` and gives the session a new refresh token, in one synchronous step: of two requests
-   * racing with the same token, only the first finds it current; the second is a reuse, and ends the session.
+   * racing with the same token, only the first finds it current. The others, within the reuse interval, get the
+   * successor it got (successors.ts); after it, they are a reuse, and end the session.
    */
-  async rotate(presented: string): Promise<Rotation> {
-    const judged = this.judge(presented);
+  async rotate(presented: string, userAgent?: string): Promise<Rotation> {
+    const presentedHash = hashRefreshToken(presented);
+    const judged = this.judge(presentedHash);
     if (judged.outcome === 'reused') await this.endReused(judged.session);
+    if (judged.outcome === 'repeated') return this.repeat(judged.session, presentedHash);
     if (judged.outcome !== 'current') return judged;
     const { session } = judged;
     const refreshToken = newRefreshToken();
-    this.index.applyRotation(session, rotateSession(session, hashRefreshToken(refreshToken), this.options.now(), this.options));
+    const now = this.options.now();
+    this.index.applyRotation(session, rotateSession(session, { refreshHash: hashRefreshToken(refreshToken), now, userAgent }, this.options));
+    this.successors.remember(session.id, presentedHash, refreshToken, now, this.reuseIntervalMs);
     await this.save();
     return { outcome: 'rotated', session, refreshToken };
+  }
+
+  /**
+   * Hands the session's latest successor to no repeat any more: a password change is what a user does after noticing
+   * theft, so a thief holding the token spent just before gets nothing, even within the reuse interval.
+   */
+  closeReuseWindow(sessionId: string): void {
+    this.successors.forget(sessionId);
+  }
+
+  /** A repeat within the reuse interval: the successor the first presentation got, while this process holds it. */
+  private async repeat(session: Session, presentedHash: string): Promise<Rotation> {
+    const refreshToken = this.successors.find(session, presentedHash, this.options.now());
+    if (refreshToken === undefined) return { outcome: 'raced', session };
+    await this.settled(); // the rotation it repeats is on disk before its successor is handed out again
+    if (!this.isRefreshable(session)) return { outcome: 'ended', session }; // ended while the disk was written
+    this.recordUse(session.id);
+    return { outcome: 'rotated', session, refreshToken };
+  }
+
+  /**
+   * Notes that a session was used now (a request of its access token): in memory only, written with the file's
+   * next change, so reads never wait on the disk. A restart may lose the latest uses, never more.
+   */
+  recordUse(sessionId: string): void {
+    const session = this.activeSession(sessionId);
+    if (session) session.lastUsedAt = this.options.now();
+  }
+
+  /** The sessions of a user that can still carry access tokens, those `fake-jwt-api token` started included. */
+  async activeSessionsOf(userId: string): Promise<Session[]> {
+    await this.catchUp();
+    const now = this.options.now();
+    return [...this.index.all()].filter((session) => session.userId === userId && isActive(session, now));
   }
 
   /** A spent refresh token presented again means two parties hold it: its session ends, and only that one. */
@@ -210,6 +266,7 @@ export class SessionStore {
 
   /** Ends every session (a reset for a test suite). */
   async endAll(because: string): Promise<void> {
+    this.successors.clear();
     await this.endWhere(() => true, because);
   }
 
@@ -264,7 +321,9 @@ export class SessionStore {
 
   /** Resolves once this change is on disk; logins at the same moment share one write (group commit). */
   private save(): Promise<void> {
-    this.index.prune(this.options.now(), this.options);
+    const now = this.options.now();
+    this.successors.forgetStale(now, (sessionId) => !isActive(this.index.get(sessionId), now));
+    this.index.prune(now, this.options);
     return this.file.commit();
   }
 }

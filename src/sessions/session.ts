@@ -15,8 +15,15 @@ export interface Session {
   refreshExpiresAt: number;
   /** Hashes of the refresh tokens this session has spent: presenting one again is a theft signal. */
   spent: string[];
-  /** When the last refresh spent a token: a parallel refresh presenting that same token just after is no theft. */
+  /** When the last refresh spent a token: a repeat of that token within --refresh-reuse-interval is no theft. */
   rotatedAt?: number;
+  /**
+   * When the session was last used: its login, each refresh, and each request its access tokens made (those move
+   * it in memory only, written with the next change of the file). Absent in older files: createdAt or rotatedAt.
+   */
+  lastUsedAt?: number;
+  /** The `User-Agent` of its login, then of its latest refresh, cut to USER_AGENT_MAX_LENGTH; absent when none came. */
+  userAgent?: string;
   /** When it was ended (logout, reuse, password change...); its access tokens die with it. */
   endedAt?: number;
   endedBecause?: string;
@@ -54,7 +61,9 @@ export function isSession(value: unknown): value is Session {
     ['createdAt', 'expiresAt', 'refreshExpiresAt'].every((field) => typeof session[field] === 'number') &&
     Array.isArray(session.spent) &&
     session.spent.every((hash) => typeof hash === 'string') &&
-    (session.endedAt === undefined || typeof session.endedAt === 'number')
+    (session.endedAt === undefined || typeof session.endedAt === 'number') &&
+    (session.lastUsedAt === undefined || typeof session.lastUsedAt === 'number') &&
+    (session.userAgent === undefined || typeof session.userAgent === 'string')
   );
 }
 
@@ -77,14 +86,39 @@ export function refreshExpiry(now: number, sessionEnd: number, lifetimes: Pick<S
   return Math.min(now + lifetimes.refreshTtlSeconds * 1000, sessionEnd);
 }
 
+/** A user agent is the client's to write: a few hundred characters say which browser; the rest is not kept. */
+export const USER_AGENT_MAX_LENGTH = 256;
+
+/** The user agent as a session keeps it: cut to USER_AGENT_MAX_LENGTH; undefined when none (or an empty one) came. */
+export function keptUserAgent(userAgent: string | undefined): string | undefined {
+  return userAgent ? userAgent.slice(0, USER_AGENT_MAX_LENGTH) : undefined;
+}
+
 /** A session started at `now`, whose first refresh token has the hash `refreshHash`. */
 export function newSession(
-  start: { id: string; userId: string; accountIdentity: string; refreshHash: string; now: number },
+  start: { id: string; userId: string; accountIdentity: string; refreshHash: string; now: number; userAgent?: string },
   lifetimes: SessionLifetimes,
 ): Session {
   const { id, userId, accountIdentity, refreshHash, now } = start;
   const expiresAt = now + lifetimes.sessionTtlSeconds * 1000;
-  return { id, userId, accountIdentity, createdAt: now, expiresAt, refreshHash, refreshExpiresAt: refreshExpiry(now, expiresAt, lifetimes), spent: [] };
+  const userAgent = keptUserAgent(start.userAgent);
+  return {
+    id,
+    userId,
+    accountIdentity,
+    createdAt: now,
+    expiresAt,
+    refreshHash,
+    refreshExpiresAt: refreshExpiry(now, expiresAt, lifetimes),
+    spent: [],
+    lastUsedAt: now,
+    ...(userAgent === undefined ? {} : { userAgent }),
+  };
+}
+
+/** When a session was last used; for a file older than `lastUsedAt`, its last refresh or its login. */
+export function lastUsed(session: Session): number {
+  return session.lastUsedAt ?? session.rotatedAt ?? session.createdAt;
 }
 
 /** Whether a session can still carry access tokens and refreshes. */

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * The server's own state: the signing secret, the sessions and revocations (sessions/), the account ids, the
+ * The server's own state: the signing secret and key pairs, the sessions and revocations (sessions/), the account ids, the
  * record-id ledger (json-server/ids.ts) and the locks. It lives in one folder, a dot-folder beside users.json
  * unless --state-dir / `stateDir` moves it; express.static never serves it, and it survives restarts so tokens do.
  */
@@ -13,6 +13,8 @@ export interface StatePaths {
   dir: string;
   /** The generated signing secret. */
   secret: string;
+  /** The key pairs (RS256, ES256, EdDSA), private keys included: auth/key-pairs.ts. */
+  keys: string;
   sessions: string;
   /** The account-id marks (accounts/account-ids.ts). */
   accountIds: string;
@@ -31,6 +33,7 @@ export function statePaths(dir: string): StatePaths {
   return {
     dir,
     secret: path.join(dir, 'state.json'),
+    keys: path.join(dir, 'keys.json'),
     sessions: path.join(dir, 'sessions.json'),
     accountIds: path.join(dir, 'account-ids.json'),
     recordIds: path.join(dir, 'ids.json'),

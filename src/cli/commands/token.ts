@@ -1,22 +1,27 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { makeTokenService, SIGNING_ALGORITHM } from '../../auth/tokens';
+import { fixedIssuer } from '../../auth/issuer-policy';
+import { makeTokenService } from '../../auth/tokens';
 import { parseDuration } from '../../config/duration';
+import { resolveTokens } from '../../config/resolve-tokens';
 import { OPTION_TABLE } from '../../config/option-table';
 import { ConfigError } from '../../errors';
 import { accountIdentity, roleOf } from '../../accounts/accounts-file';
 import { usersFileSource } from '../../accounts/account-sources';
 import { AccountStore } from '../../accounts/account-store';
 import { SessionStore } from '../../sessions/session-store';
-import { loadSigningKey } from '../../auth/signing-key';
+import { loadSigningKeys } from '../../auth/signing-key';
 import { defaultStateDir, statePaths } from '../../state/state-dir';
 import { commanderOption, usersFileOption } from '../program';
 
 export interface TokenOptions {
   users: string;
   secret?: string;
-  issuer: string;
+  alg?: 'RS256' | 'ES256' | 'EdDSA' | 'HS256';
+  issuer?: string;
+  /** The server's --port: with a key pair and no --issuer, the issuer is http://localhost:<port>. */
+  port?: number;
   audience?: string;
   ttl: string;
   /** The server's --state-dir: where its secret and sessions are (default .fake-jwt-api beside users.json). */
@@ -39,16 +44,17 @@ export async function issueToken(email: string, options: TokenOptions): Promise<
   const account = await accounts.findByEmail(email);
   if (!account) throw new ConfigError('ERR_ACCOUNT', `${options.users}: no account has the email ${email} (see fake-jwt-api users list)`);
 
-  const key = await loadSigningKey(options.secret, state.secret);
+  // The server's own rules for the algorithm and the issuer: the token is one it accepts.
+  const { alg, issuer } = resolveTokens({ db: {}, secret: options.secret, alg: options.alg, issuer: options.issuer });
+  const { keys } = await loadSigningKeys({ alg, secret: options.secret, ttlSeconds, now: Date.now, retireOthers: false }, state);
   const session = await SessionStore.startInFile(
     { file: state.sessions, now: Date.now, refreshTtlSeconds: ttlSeconds, sessionTtlSeconds: ttlSeconds, accessTtlSeconds: ttlSeconds },
     String(account.id),
     accountIdentity(account),
   );
   const tokens = makeTokenService({
-    key,
-    algorithm: SIGNING_ALGORITHM,
-    issuer: options.issuer,
+    keys,
+    issuer: fixedIssuer(issuer ?? `http://localhost:${options.port ?? OPTION_TABLE.port.default}`),
     audience: options.audience,
     accessTtlSeconds: ttlSeconds,
     now: Date.now,
@@ -63,7 +69,9 @@ export function addTokenCommand(program: Command): void {
     .argument('<email>', 'the account to sign in')
     .addOption(usersFileOption())
     .addOption(commanderOption('secret', { help: 'the signing secret the server uses (default: the one in .fake-jwt-api/)' }))
-    .addOption(commanderOption('issuer', { help: 'the iss claim, as the server has it' }))
+    .addOption(commanderOption('alg', { help: 'the signing algorithm, as the server has it' }))
+    .addOption(commanderOption('issuer', { help: 'the iss claim, as the server has it (default: http://localhost:<port> with a key pair)' }))
+    .addOption(commanderOption('port', { help: "the server's port, for the default issuer" }))
     .addOption(commanderOption('audience', { help: 'the aud claim, as the server has it' }))
     .addOption(new Option('--ttl <duration>', 'how long the token lives').default(OPTION_TABLE.accessTtl.default))
     .addOption(commanderOption('stateDir'))
