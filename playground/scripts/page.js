@@ -1,7 +1,7 @@
 // The page's data (the API's description, put in by the server), this tab's session, and the helpers that build
 // elements. Everything here only ever writes text into the page (textContent, never innerHTML): the data it shows
 // comes from the API, and anyone can register an account or write a post.
-/* exported api, byId, element, field, parseBody, pretty, session */
+/* exported api, base64urlBytes, byId, element, field, parseBody, pretty, session */
 
 const api = JSON.parse(document.getElementById('api-data').textContent);
 const byId = (id) => document.getElementById(id);
@@ -18,6 +18,13 @@ function element(tag, attributes = {}, ...children) {
   }
   node.append(...children);
   return node;
+}
+
+/** The bytes of base64url text (RFC 4648 §5), the way a JWT writes its three parts. */
+function base64urlBytes(text) {
+  const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
 
 /** A form's control by name (form.elements, since a control named "name" or "method" would shadow the form's own). */

@@ -1,17 +1,14 @@
 // The session: log in, register, refresh, log out, and the token panel with its countdown.
-/* global byId, field, pretty, sampleForAccount, sendJson, session */
+/* global base64urlBytes, byId, checkTokenSignature, field, pretty, sampleForAccount, sendJson, session */
 /* exported logIn, logOut, refresh, register, renderCountdown */
 
-function decodePart(part) {
-  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
-  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
-  return JSON.parse(new TextDecoder().decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))));
-}
+const decodePart = (part) => JSON.parse(new TextDecoder().decode(base64urlBytes(part)));
 
 function useAuthResult(result) {
   const [header, claims] = result.accessToken.split('.').slice(0, 2).map(decodePart);
   Object.assign(session, { accessToken: result.accessToken, refreshToken: result.refreshToken ?? null, user: result.user, header, claims, ended: null });
   renderSession();
+  checkTokenSignature();
   sampleForAccount();
 }
 
@@ -58,6 +55,8 @@ function renderSession() {
   byId('token-view').hidden = claims === null;
   if (!claims) return;
   byId('who').textContent = ended ? `Signed out (${ended})` : `Signed in as ${user.email} (${claims.role}, id ${claims.sub})`;
+  const { alg, kid } = session.header;
+  byId('token-key').textContent = kid === undefined ? `Signed with ${alg}, no kid (one shared secret)` : `Signed with ${alg}, key ${kid}`;
   byId('token-header').textContent = pretty(session.header);
   byId('token-claims').textContent = pretty(claims);
   byId('token-raw').textContent = session.accessToken;

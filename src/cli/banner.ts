@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { REFRESH_COOKIE } from '../auth/cookies';
+import { DISCOVERY_PATHS, JWKS_PATH } from '../auth/well-known-routes';
 import type { ApiDescription } from '../access/describe';
 import { ANY_ORIGIN } from '../http/origins';
 import type { DemoAccount } from '../accounts/account-store';
@@ -24,6 +25,8 @@ export interface BannerInput {
     sessionTtlSeconds: number;
     cookie?: { sameSite: string; secure: boolean; corsOrigins: readonly string[]; cors: boolean };
   };
+  /** The algorithm tokens are signed with, and the kid of the key pair that signs (none with the HS256 secret). */
+  signing?: { alg: string; kid?: string };
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -78,6 +81,13 @@ function tokenLines(url: string, { tokens }: BannerInput): string[] {
   ];
 }
 
+/** How tokens are signed, and where a service that verifies them finds the public key (README "Publishing"). */
+function signingLines(url: string, { signing }: BannerInput): string[] {
+  if (!signing) return [];
+  if (!signing.kid) return ['', `  Signing    ${signing.alg} (shared secret; no public key to publish)`];
+  return ['', `  Signing    ${signing.alg}, key ${signing.kid}`, `  JWKS       ${url}${JWKS_PATH}`, `  Discovery  ${url}${DISCOVERY_PATHS[0]}`];
+}
+
 /** One warning per flag that opens the server beyond this machine's own pages. */
 function exposureLines({ exposure }: BannerInput): string[] {
   const lines: string[] = [];
@@ -118,6 +128,7 @@ export function renderBanner(input: BannerInput): string {
     `  POST ${url}/auth/login      { email, password }               (also /login, /signin)`,
     `  GET  ${url}/auth/me         Authorization: Bearer <accessToken>`,
     ...tokenLines(url, input),
+    ...signingLines(url, input),
     '',
     `  Accounts (${path.relative(process.cwd(), input.usersFile) || input.usersFile})`,
   );

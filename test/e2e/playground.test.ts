@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import jwt from 'jsonwebtoken';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { makeProject, ROOT, runCli, startCli, type CliProcess, type Project } from '../support';
 
@@ -435,6 +437,138 @@ describe('the playground at GET /, in headless chromium', () => {
     await sendRequest(page, 'GET', '/products', '{ "quantity": 2 }');
     expect(await body.inputValue()).toBe('{ "quantity": 2 }');
     expect(sampleReads).toHaveLength(2);
+    expect(problems).toEqual([]);
+  });
+
+  // ---- The token's key, and its signature checked in the browser against the JWKS (Web Crypto).
+
+  const tokenKey = (page: Page) => page.locator('#token-key');
+  const verifiedMark = (page: Page) => page.locator('#token-verified');
+  const headerOf = (token: string) => jwt.decode(token, { complete: true })!.header;
+  const shownToken = async (page: Page) => (await page.locator('#token-raw').textContent())!;
+  const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+  describe.each(['RS256', 'ES256', 'EdDSA'])('--alg %s', (alg) => {
+    it("shows the token's alg and kid, and verifies its signature against the JWKS, in the browser", async () => {
+      const { page, problems, server } = await openPlayground({ flags: ['--alg', alg] });
+      const jwksReads: string[] = [];
+      page.on('request', (request) => void (request.url().endsWith('/.well-known/jwks.json') && jwksReads.push(request.url())));
+      await logInAs(page, 'alice@example.com', 'alice123');
+      const { kid } = headerOf(await shownToken(page));
+      expect(kid).toEqual(expect.any(String));
+      await expectText(tokenKey(page), new RegExp(`^Signed with ${alg}, key ${escaped(kid!)}$`));
+      // Chromium checks Ed25519 since version 137; an older one says it cannot, rather than a false mark.
+      const ed25519 = await page.evaluate(() =>
+        crypto.subtle.generateKey({ name: 'Ed25519' }, false, ['sign']).then(
+          () => true,
+          () => false,
+        ),
+      );
+      const expected =
+        alg === 'EdDSA' && !ed25519
+          ? /^this browser cannot check EdDSA/
+          : new RegExp(`^✓ verified with key ${escaped(kid!)}, from ${escaped('/.well-known/jwks.json')}`);
+      await expectText(verifiedMark(page), expected);
+      expect(jwksReads).toEqual([`${server.url}/.well-known/jwks.json`]);
+      // A refreshed token is checked again.
+      await click(page, 'Refresh');
+      await expectText(page.locator('#response-request'), /^POST \/auth\/refresh/);
+      await expectText(verifiedMark(page), expected);
+      // The links open the published documents.
+      expect(await page.getByRole('link', { name: 'JWKS' }).getAttribute('href')).toBe('/.well-known/jwks.json');
+      expect(await page.getByRole('link', { name: 'discovery' }).getAttribute('href')).toBe('/.well-known/openid-configuration');
+      expect(problems).toEqual([]);
+    });
+  });
+
+  it('says only the server can check an HS256 token', async () => {
+    const { page, problems } = await openPlayground({ flags: ['--alg', 'HS256'] });
+    await logInAs(page, 'alice@example.com', 'alice123');
+    await expectText(tokenKey(page), /^Signed with HS256, no kid \(one shared secret\)$/);
+    await expectText(verifiedMark(page), /^HS256: only the server can check a shared-secret signature$/);
+    expect(problems).toEqual([]);
+  });
+
+  it('marks a token as not verified when its signature, payload, kid or alg was changed, or the JWKS holds another key', async () => {
+    const { page, problems } = await openPlayground({ flags: ['--alg', 'RS256'] });
+    const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString());
+    // The page only ever holds tokens the server gave it: the login's answer is changed on its way to the page.
+    let tamper = (token: string) => token;
+    await page.route('**/auth/login', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: { ...body, accessToken: tamper(body.accessToken) } });
+    });
+    let otherKeyUnderOurKid = false;
+    await page.route('**/.well-known/jwks.json', async (route) => {
+      const response = await route.fetch();
+      const { keys } = await response.json();
+      if (!otherKeyUnderOurKid) return route.fulfill({ response, json: { keys } });
+      const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
+      await route.fulfill({ response, json: { keys: keys.map((key: { kid: string }) => ({ ...key, ...other })) } });
+    });
+    const cases: Array<[string, (token: string) => string, RegExp]> = [
+      ['as issued', (token) => token, /^✓ verified with key /],
+      [
+        'a signature changed',
+        // The signature's tenth character: a whole byte of it, not the padding bits of its last character.
+        (token) => token.replace(/\.([^.]{9})([^.])([^.]*)$/, (_, before, char, after) => `.${before}${char === 'A' ? 'B' : 'A'}${after}`),
+        /^✗ not verified: the signature does not match/,
+      ],
+      [
+        'a claim changed',
+        (token) => {
+          const [header, payload, signature] = token.split('.');
+          return [header, encode({ ...decode(payload), role: 'admin' }), signature].join('.');
+        },
+        /^✗ not verified: the signature does not match/,
+      ],
+      [
+        'an unknown kid',
+        (token) => {
+          const [header, ...rest] = token.split('.');
+          return [encode({ ...decode(header), kid: 'not-one-of-ours' }), ...rest].join('.');
+        },
+        /^✗ not verified: \/\.well-known\/jwks\.json holds no key not-one-of-ours$/,
+      ],
+      [
+        'HS256 with our kid (algorithm confusion)',
+        (token) => {
+          const [header, ...rest] = token.split('.');
+          return [encode({ ...decode(header), alg: 'HS256' }), ...rest].join('.');
+        },
+        /^✗ not verified: the token says HS256, but the key .+ is for RS256$/,
+      ],
+      [
+        'alg none',
+        (token) => {
+          const [header, payload] = token.split('.');
+          return [encode({ ...decode(header), alg: 'none' }), payload, ''].join('.');
+        },
+        /^✗ not verified: the token says none, but the key .+ is for RS256$/,
+      ],
+      [
+        'no kid',
+        (token) => {
+          const [header, ...rest] = token.split('.');
+          const { kid: _kid, ...withoutKid } = decode(header);
+          return [encode(withoutKid), ...rest].join('.');
+        },
+        /^✗ not verified: the token names no key \(no kid\)$/,
+      ],
+    ];
+    for (const [name, change, expected] of cases) {
+      tamper = change;
+      await logInAs(page, 'alice@example.com', 'alice123');
+      await expectText(verifiedMark(page), expected);
+      expect({ name, mark: await verifiedMark(page).getAttribute('class') }).toEqual({ name, mark: name === 'as issued' ? 'verified' : 'refused' });
+    }
+    // The token as issued, but the JWKS publishes another public key under its kid.
+    tamper = (token) => token;
+    otherKeyUnderOurKid = true;
+    await logInAs(page, 'alice@example.com', 'alice123');
+    await expectText(verifiedMark(page), /^✗ not verified: the signature does not match/);
     expect(problems).toEqual([]);
   });
 });

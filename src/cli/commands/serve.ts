@@ -12,6 +12,8 @@ import type { ServerOptions } from '../../config/options';
 import { isScriptSource } from '../../json-server/database';
 import { parseJson } from '../../files/json-file';
 import { toJsonText } from '../../files/atomic';
+import { currentKey, readKeyPairs } from '../../auth/key-pairs';
+import { statePaths } from '../../state/state-dir';
 import { renderBanner } from '../banner';
 import { refuseUnlikelyNewDb, withStarterFiles } from '../new-db';
 
@@ -60,6 +62,15 @@ interface LiveApp {
   api: FakeJwtApi;
 }
 
+/**
+ * The algorithm and the kid of the key that signs: with a key pair, the one the start chose from keys.json (the
+ * newest of the algorithm not retired; a start retires the others), found the same way (auth/key-pairs.ts).
+ */
+function signingOf({ options }: FakeJwtApi): { alg: string; kid?: string } {
+  if (options.alg === 'HS256') return { alg: options.alg };
+  return { alg: options.alg, kid: currentKey(readKeyPairs(statePaths(options.stateDir).keys), options.alg)?.kid };
+}
+
 function bannerOf(api: FakeJwtApi, url: string, created: readonly string[], flags: ServeFlags): string {
   const { options } = api;
   return renderBanner({
@@ -83,6 +94,7 @@ function bannerOf(api: FakeJwtApi, url: string, created: readonly string[], flag
         ? { sameSite: options.cookieSameSite, secure: options.cookieSecure, corsOrigins: options.corsOrigins, cors: options.cors }
         : undefined,
     },
+    signing: signingOf(api),
   });
 }
 
