@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { invalidToken } from './challenge';
 import { claimsOnly, hasEdDSASignature, signEdDSA } from './eddsa';
 import type { IssuerPolicy, RequestOrigin } from './issuer-policy';
+import type { SigningAlgorithm } from './key-pairs';
 import type { SigningKeys } from './signing-keys';
+import { makeVerifiedCache } from './verified-cache';
 
 /** RFC 9068 media type of an OAuth 2.0 access token in JWT form; a JWT without it is not our access token. */
 const ACCESS_TOKEN_TYPE = 'at+jwt';
@@ -101,7 +103,56 @@ function verifyingKey(keys: SigningKeys, token: string) {
   if (!verifier)
     throw invalidToken(header.kid === undefined ? "the token has no kid naming one of this server's keys" : "the token's kid names no key of this server");
   if (header.alg !== verifier.alg) throw invalidToken('the token is signed with an algorithm this server does not accept');
-  return verifier;
+  return { ...verifier, kid: header.kid };
+}
+
+/** What a verification found: the claims, and the key that checked them, which must still be ours on a cache hit. */
+interface Verified {
+  claims: AccessClaims;
+  kid: unknown;
+  key: KeyObject;
+}
+
+/** What a token is checked against besides its key: the issuer, the audience, and the clock (in seconds). */
+interface ClaimContext {
+  issuer: IssuerPolicy;
+  audience?: string;
+  nowSeconds: () => number;
+}
+
+/** The signature with the key of ours the kid named, then the claims: the token's claims, or an invalid_token. */
+function verifySignatureAndClaims(token: string, key: KeyObject, alg: SigningAlgorithm, { issuer, audience, nowSeconds }: ClaimContext): AccessClaims {
+  const claimChecks: jwt.VerifyOptions = {
+    ...(issuer.fixed === undefined ? {} : { issuer: issuer.fixed }),
+    ...(audience === undefined ? {} : { audience }),
+    clockTimestamp: nowSeconds(),
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
+  };
+  let decoded: jwt.Jwt;
+  try {
+    if (alg === 'EdDSA') {
+      if (!hasEdDSASignature(token, key)) throw new jwt.JsonWebTokenError('invalid signature');
+      const claims = jwt.verify(claimsOnly(token), undefined as never, { ...claimChecks, algorithms: ['none'], complete: true });
+      decoded = { ...claims, header: jwt.decode(token, { complete: true })!.header };
+    } else {
+      // The key's own algorithm: a token's `alg` never chooses how it is checked.
+      decoded = jwt.verify(token, key, { ...claimChecks, algorithms: [alg], complete: true });
+    }
+  } catch (error) {
+    throw invalidToken(describeVerifyError(error));
+  }
+  if (issuer.fixed === undefined && !issuer.accepts((decoded.payload as JwtPayload).iss)) throw invalidToken('the token was issued by another issuer');
+  // RFC 7515 §4.1.11: a recipient must reject a token whose `crit` names an extension it does not understand,
+  // and this server understands none (an empty or malformed `crit` is invalid in itself).
+  if ('crit' in decoded.header) throw invalidToken('the token has a crit header naming extensions this server does not understand');
+  const type = String(decoded.header.typ ?? '').toLowerCase();
+  if (type !== ACCESS_TOKEN_TYPE && type !== `application/${ACCESS_TOKEN_TYPE}`) {
+    throw invalidToken('the token is not an access token (its typ is not at+jwt)');
+  }
+  if (!isAccessClaims(decoded.payload)) throw invalidToken('the token lacks required claims');
+  // jsonwebtoken checks exp and nbf, not iat. A token from the future was not issued by this server's clock.
+  if (decoded.payload.iat > nowSeconds() + CLOCK_TOLERANCE_SECONDS) throw invalidToken('the token was issued in the future (its iat is ahead of the clock)');
+  return decoded.payload;
 }
 
 export function makeTokenService(options: TokenServiceOptions): TokenService {
@@ -127,39 +178,22 @@ export function makeTokenService(options: TokenServiceOptions): TokenService {
     return { token, expiresIn: accessTtlSeconds, claims };
   }
 
+  // README "Durability and speed": each token's signature is checked once; its session, on every request.
+  const verified = makeVerifiedCache<Verified>();
+
   function verifyAccessToken(token: string): AccessClaims {
-    const { key, alg } = verifyingKey(keys, token);
-    const claimChecks: jwt.VerifyOptions = {
-      ...(issuer.fixed === undefined ? {} : { issuer: issuer.fixed }),
-      ...(audience === undefined ? {} : { audience }),
-      clockTimestamp: nowSeconds(),
-      clockTolerance: CLOCK_TOLERANCE_SECONDS,
-    };
-    let decoded: jwt.Jwt;
-    try {
-      if (alg === 'EdDSA') {
-        if (!hasEdDSASignature(token, key)) throw new jwt.JsonWebTokenError('invalid signature');
-        const claims = jwt.verify(claimsOnly(token), undefined as never, { ...claimChecks, algorithms: ['none'], complete: true });
-        decoded = { ...claims, header: jwt.decode(token, { complete: true })!.header };
-      } else {
-        // The key's own algorithm: a token's `alg` never chooses how it is checked.
-        decoded = jwt.verify(token, key, { ...claimChecks, algorithms: [alg], complete: true });
-      }
-    } catch (error) {
-      throw invalidToken(describeVerifyError(error));
-    }
-    if (issuer.fixed === undefined && !issuer.accepts((decoded.payload as JwtPayload).iss)) throw invalidToken('the token was issued by another issuer');
-    // RFC 7515 §4.1.11: a recipient must reject a token whose `crit` names an extension it does not understand,
-    // and this server understands none (an empty or malformed `crit` is invalid in itself).
-    if ('crit' in decoded.header) throw invalidToken('the token has a crit header naming extensions this server does not understand');
-    const type = String(decoded.header.typ ?? '').toLowerCase();
-    if (type !== ACCESS_TOKEN_TYPE && type !== `application/${ACCESS_TOKEN_TYPE}`) {
-      throw invalidToken('the token is not an access token (its typ is not at+jwt)');
-    }
-    if (!isAccessClaims(decoded.payload)) throw invalidToken('the token lacks required claims');
-    // jsonwebtoken checks exp and nbf, not iat. A token from the future was not issued by this server's clock.
-    if (decoded.payload.iat > nowSeconds() + CLOCK_TOLERANCE_SECONDS) throw invalidToken('the token was issued in the future (its iat is ahead of the clock)');
-    return decoded.payload;
+    const hit = verified.get(token, nowSeconds());
+    // The key that checked it must still verify (a retired key past its tokens' lifetime, a key gone from keys.json).
+    if (hit !== undefined && keys.verifierFor(hit.kid)?.key === hit.key) return hit.claims;
+    const { key, alg, kid } = verifyingKey(keys, token);
+    const claims = Object.freeze(verifySignatureAndClaims(token, key, alg, { issuer, audience, nowSeconds }));
+    verified.remember(token, {
+      value: { claims, kid, key },
+      // As jsonwebtoken and the iat check decide it: not before `nbf` or `iat`, less the tolerance.
+      validFrom: Math.max(claims.iat, (claims as JwtPayload).nbf ?? -Infinity) - CLOCK_TOLERANCE_SECONDS,
+      validUntil: claims.exp + CLOCK_TOLERANCE_SECONDS,
+    });
+    return claims;
   }
 
   // As jsonwebtoken decides it: dead from `exp` plus the tolerance on.

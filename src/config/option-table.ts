@@ -137,7 +137,7 @@ export const OPTION_TABLE = {
   alg: {
     flag: '--alg',
     value: '<alg>',
-    help: 'signing algorithm: a key pair kept in .fake-jwt-api/keys.json, published at /.well-known/jwks.json, or HS256 (a secret) (default: HS256)',
+    help: 'signing algorithm: a key pair kept in .fake-jwt-api/keys.json, published at /.well-known/jwks.json, or HS256 (a secret) (default: RS256; HS256 with --secret or JWT_SECRET)',
     choices: ['RS256', 'ES256', 'EdDSA', 'HS256'] satisfies SigningAlgorithm[],
   },
   issuer: {

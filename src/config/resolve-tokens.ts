@@ -37,7 +37,7 @@ const isZero = (value: string | number | undefined) => value === 0 || (typeof va
 /** The issuer of 0.1, kept with HS256: course material that verifies with a shared secret checks it. */
 const HS256_ISSUER = 'fake-jwt-api';
 /** Without --alg: a key pair (tokens anyone can verify with the JWKS), or HS256 when a secret is given. */
-export const DEFAULT_ALG: SigningAlgorithm = 'HS256';
+export const DEFAULT_ALG: SigningAlgorithm = 'RS256';
 
 function resolveAlg(options: ServerOptions): SigningAlgorithm {
   if (options.alg === undefined) return options.secret === undefined ? DEFAULT_ALG : 'HS256';

@@ -35,7 +35,7 @@ export interface ServerOptions {
   secret?: string;
   /**
    * The signing algorithm: RS256, ES256 or EdDSA sign with a key pair generated once and kept in the state folder
-   * (keys.json), published at /.well-known/jwks.json; HS256 with the secret. Default: HS256 with a `secret`.
+   * (keys.json), published at /.well-known/jwks.json; HS256 with the secret. Default: RS256, or HS256 with a `secret`.
    */
   alg?: 'RS256' | 'ES256' | 'EdDSA' | 'HS256';
   /** Access-token lifetime: seconds, or `15m`, `1h`, `7d`. */

@@ -144,7 +144,7 @@ describe('--state-dir and --default-role', () => {
     } finally {
       await cli.stop();
     }
-    expect(readdirSync(project.file('state')).sort()).toEqual(['.gitignore', 'account-ids.json', 'ids.json', 'sessions.json', 'state.json']);
+    expect(readdirSync(project.file('state')).sort()).toEqual(['.gitignore', 'account-ids.json', 'ids.json', 'keys.json', 'sessions.json', 'state.json']);
     expect(existsSync(project.file('.fake-jwt-api'))).toBe(false);
     project.cleanup();
   });

@@ -31,7 +31,10 @@ describe('fake-jwt-api token', () => {
   it('prints a token the running server accepts at once, and logout ends it', async () => {
     server = await startCli(['db.json'], project.dir);
     const accessToken = await token('alice@example.com');
-    expect(decodeJwt(accessToken)).toMatchObject({ sub: '2', email: 'alice@example.com', role: 'user', iss: 'fake-jwt-api' });
+    // The default: RS256 with the kid of the state folder's key pair, issued by http://localhost:<--port or 3000>,
+    // which the server (on another port) accepts as its own loopback origin.
+    expect(decodeJwt(accessToken)).toMatchObject({ sub: '2', email: 'alice@example.com', role: 'user', iss: 'http://localhost:3000' });
+    expect(jwt.decode(accessToken, { complete: true })!.header).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: expect.any(String) });
 
     expect((await call(`${server.url}/posts`, 'GET', undefined, accessToken)).status).toBe(200);
     expect((await call(`${server.url}/auth/me`, 'GET', undefined, accessToken)).body).toMatchObject({ email: 'alice@example.com' });

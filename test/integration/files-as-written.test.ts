@@ -159,11 +159,12 @@ describe('start() from a test suite', () => {
     await server.close();
     expect(everyFile(project)).toEqual(before);
     // An existing folder gets no .gitignore of ours: only a folder the server creates does.
-    expect(readdirSync(stateDir).sort()).toEqual(['account-ids.json', 'ids.json', 'sessions.json', 'state.json']);
+    expect(readdirSync(stateDir).sort()).toEqual(['account-ids.json', 'ids.json', 'keys.json', 'sessions.json', 'state.json']);
 
     // `token` with the same state folder signs a token this server accepts.
     const again = await start({ db: project.file('fixtures/db.json'), stateDir });
-    const issued = await issueToken('alice@example.com', { users: project.file('fixtures/users.json'), stateDir, issuer: 'fake-jwt-api', ttl: '5m' });
+    // With the default RS256 its issuer is http://localhost:3000, which the server accepts on any loopback port.
+    const issued = await issueToken('alice@example.com', { users: project.file('fixtures/users.json'), stateDir, ttl: '5m' });
     expect((await call(`${again.url}/auth/me`, 'GET', undefined, issued)).status).toBe(200);
     await again.close();
     expect(everyFile(project)).toEqual(before);
