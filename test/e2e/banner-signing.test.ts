@@ -1,18 +1,10 @@
 import jwt from 'jsonwebtoken';
-import { call, makeProject, runCli, startCli, type CliProcess, type Project } from '../support';
+import { call, login, runCli, useCliProject, type CliProcess } from '../support';
 
 // The banner says how tokens are signed, and where another service finds the public key to verify them.
-let project: Project;
-let server: CliProcess | undefined;
-beforeEach(() => (project = makeProject()));
-afterEach(async () => {
-  await server?.stop();
-  server = undefined;
-  project.cleanup();
-});
-
-const loginAt = async (url: string) =>
-  (await call(`${url}/auth/login`, 'POST', { email: 'alice@example.com', password: 'alice123' })).body.accessToken as string;
+const { project, start } = useCliProject();
+let server: CliProcess;
+const loginAt = (url: string) => login(url, 'alice@example.com', 'alice123');
 const headerOf = (token: string) => jwt.decode(token, { complete: true })!.header;
 /** The banner's paragraph about signing, trimmed: from the line that starts with "Signing" to the next blank line. */
 const signingLines = (banner: string) => {
@@ -25,7 +17,7 @@ const signingLines = (banner: string) => {
 
 describe.each(['RS256', 'ES256', 'EdDSA'])('--alg %s', (alg) => {
   it('names the algorithm, the kid the tokens carry, and the JWKS and discovery URLs, which answer', async () => {
-    server = await startCli(['db.json', '--alg', alg], project.dir);
+    server = await start(['db.json', '--alg', alg]);
     const { kid } = headerOf(await loginAt(server.url));
     expect(signingLines(server.output())).toEqual([
       `Signing    ${alg}, key ${kid}`,
@@ -40,7 +32,7 @@ describe.each(['RS256', 'ES256', 'EdDSA'])('--alg %s', (alg) => {
 });
 
 it('after keys rotate and a restart, names the new key: the one that signs', async () => {
-  server = await startCli(['db.json', '--alg', 'RS256'], project.dir);
+  server = await start(['db.json', '--alg', 'RS256']);
   const before = headerOf(await loginAt(server.url)).kid;
   const rotated = await runCli(['keys', 'rotate'], project.dir);
   const newKid = rotated.stdout.split(/\s+/)[0];
@@ -48,7 +40,7 @@ it('after keys rotate and a restart, names the new key: the one that signs', asy
   expect(signingLines(server.output())[0]).toBe(`Signing    RS256, key ${before}`);
   await server.stop();
 
-  server = await startCli(['db.json', '--alg', 'RS256'], project.dir);
+  server = await start(['db.json', '--alg', 'RS256']);
   expect(signingLines(server.output())[0]).toBe(`Signing    RS256, key ${newKid}`);
   expect(headerOf(await loginAt(server.url)).kid).toBe(newKid);
 });
@@ -58,7 +50,7 @@ describe.each([
   ['JWT_SECRET', [], { JWT_SECRET: 'a-course-secret-that-is-at-least-32-bytes-long' }],
 ])('HS256 (%s)', (_name, flags, env) => {
   it('says the secret is shared and names no key and no JWKS', async () => {
-    server = await startCli(['db.json', ...flags], project.dir, env);
+    server = await start(['db.json', ...flags], env);
     expect(headerOf(await loginAt(server.url))).toMatchObject({ alg: 'HS256' });
     const banner = server.output();
     expect(signingLines(banner)).toEqual(['Signing    HS256 (shared secret; no public key to publish)']);

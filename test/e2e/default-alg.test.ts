@@ -1,23 +1,15 @@
 import jwt from 'jsonwebtoken';
-import { call, makeProject, runCli, startCli, type CliProcess, type Project } from '../support';
+import { call, login, runCli, useCliProject, type CliProcess } from '../support';
 
 // The default algorithm as a user meets it: RS256 with a published key; JWT_SECRET (or --secret) brings back 0.1's
 // HS256 tokens with issuer fake-jwt-api.
 const SECRET = 'a-secret-for-this-test-that-is-long-enough';
-let project: Project;
-let server: CliProcess | undefined;
-beforeEach(() => (project = makeProject()));
-afterEach(async () => {
-  await server?.stop();
-  server = undefined;
-  project.cleanup();
-});
-
-const loginAt = async (url: string) =>
-  (await call(`${url}/auth/login`, 'POST', { email: 'alice@example.com', password: 'alice123' })).body.accessToken as string;
+const { project, start } = useCliProject();
+let server: CliProcess;
+const loginAt = (url: string) => login(url, 'alice@example.com', 'alice123');
 
 it('signs with RS256 by default, issued by the server URL, its key in the JWKS', async () => {
-  server = await startCli(['db.json'], project.dir);
+  server = await start(['db.json']);
   const { header, payload } = jwt.decode(await loginAt(server.url), { complete: true })!;
   expect(header).toMatchObject({ alg: 'RS256', typ: 'at+jwt', kid: expect.any(String) });
   expect(payload).toMatchObject({ iss: server.url });
@@ -28,7 +20,7 @@ it.each([
   ['JWT_SECRET', [], { JWT_SECRET: SECRET }],
   ['--secret', ['--secret', SECRET], {}],
 ])('signs with HS256 and issuer fake-jwt-api given %s, as 0.1 did', async (_name, args, env) => {
-  server = await startCli(['db.json', ...args], project.dir, env);
+  server = await start(['db.json', ...args], env);
   const token = await loginAt(server.url);
   expect(jwt.decode(token, { complete: true })!.header).toEqual({ alg: 'HS256', typ: 'at+jwt' });
   expect(jwt.verify(token, SECRET, { algorithms: ['HS256'], issuer: 'fake-jwt-api' })).toMatchObject({ email: 'alice@example.com' });

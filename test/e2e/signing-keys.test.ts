@@ -2,28 +2,20 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import jwt from 'jsonwebtoken';
-import { call, makeProject, runCli, startCli, type CliProcess, type Project } from '../support';
+import { call, login, runCli, useCliProject, type CliProcess } from '../support';
 
 const run = promisify(execFile);
 const VERIFIER = path.join(__dirname, 'jose-verify.mjs');
 
-let project: Project;
-let server: CliProcess | undefined;
-beforeEach(() => (project = makeProject()));
-afterEach(async () => {
-  await server?.stop();
-  server = undefined;
-  project.cleanup();
-});
-
-const loginAt = async (url: string) =>
-  (await call(`${url}/auth/login`, 'POST', { email: 'alice@example.com', password: 'alice123' })).body.accessToken as string;
+const { project, start } = useCliProject();
+let server: CliProcess;
+const loginAt = (url: string) => login(url, 'alice@example.com', 'alice123');
 const kidOf = (token: string) => jwt.decode(token, { complete: true })!.header.kid;
 const jwksKids = async (url: string) => ((await call(`${url}/.well-known/jwks.json`, 'GET')).body.keys as Array<{ kid: string }>).map((key) => key.kid);
 
 describe.each(['RS256', 'ES256', 'EdDSA'])('--alg %s', (alg) => {
   it('a login token verifies with jose against our JWKS, in another process', async () => {
-    server = await startCli(['db.json', '--alg', alg], project.dir);
+    server = await start(['db.json', '--alg', alg]);
     const token = await loginAt(server.url);
     const { stdout } = await run(process.execPath, [VERIFIER, server.url, token]);
     const verified = JSON.parse(stdout);
@@ -33,7 +25,7 @@ describe.each(['RS256', 'ES256', 'EdDSA'])('--alg %s', (alg) => {
 });
 
 it('keys rotate: the old key verifies its tokens and stays published; the new one signs from the next start', async () => {
-  server = await startCli(['db.json', '--alg', 'ES256'], project.dir);
+  server = await start(['db.json', '--alg', 'ES256']);
   const before = await loginAt(server.url);
   const rotated = await runCli(['keys', 'rotate'], project.dir);
   expect(rotated.code).toBe(0);
@@ -43,7 +35,7 @@ it('keys rotate: the old key verifies its tokens and stays published; the new on
   expect(kidOf(await loginAt(server.url))).toBe(kidOf(before));
   await server.stop();
 
-  server = await startCli(['db.json', '--alg', 'ES256'], project.dir);
+  server = await start(['db.json', '--alg', 'ES256']);
   const after = await loginAt(server.url);
   expect(kidOf(after)).toBe(newKid);
   expect(await jwksKids(server.url)).toEqual(expect.arrayContaining([kidOf(before), newKid]));
@@ -54,18 +46,18 @@ it('keys rotate: the old key verifies its tokens and stays published; the new on
 });
 
 it('an old key is dropped once every token it signed has expired', async () => {
-  server = await startCli(['db.json', '--alg', 'RS256', '--access-ttl', '1s'], project.dir);
+  server = await start(['db.json', '--alg', 'RS256', '--access-ttl', '1s']);
   const before = await loginAt(server.url);
   await runCli(['keys', 'rotate'], project.dir);
   await server.stop();
-  server = await startCli(['db.json', '--alg', 'RS256', '--access-ttl', '1s'], project.dir);
+  server = await start(['db.json', '--alg', 'RS256', '--access-ttl', '1s']);
   await new Promise((resolve) => setTimeout(resolve, 2500));
   expect(await jwksKids(server.url)).not.toContain(kidOf(before));
   expect((await call(`${server.url}/auth/me`, 'GET', undefined, before)).status).toBe(401);
 });
 
 it('the token command signs with the key pair and writes http://localhost:<port> as the issuer', async () => {
-  server = await startCli(['db.json', '--alg', 'EdDSA'], project.dir);
+  server = await start(['db.json', '--alg', 'EdDSA']);
   const made = await runCli(['token', 'alice@example.com', '--alg', 'EdDSA', '--port', '4000'], project.dir);
   const token = made.stdout.trim();
   expect(jwt.decode(token)).toMatchObject({ iss: 'http://localhost:4000' });

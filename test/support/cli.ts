@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import path from 'node:path';
+import { liveProject, makeProject, type Project, type ProjectFiles } from './project';
+import { useCleanup } from './server';
 
 /** The repository, and the command line as built into dist/ (`npm run build` first: the e2e lane does). */
 export const ROOT = path.join(__dirname, '..', '..');
@@ -57,4 +59,28 @@ export function runCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {})
 /** The stable code that ends the command line's one-line error (README "Command line"), like ERR_ROUTES_FILE. */
 export function errorCodeOf(stderr: string): string | undefined {
   return /^fake-jwt-api: .+ \[(ERR_[A-Z_]+)\]\n$/.exec(stderr)?.[1];
+}
+
+/**
+ * A project per test for tests that spawn the command line: `start()` runs it in the project (as startCli), and
+ * every process started is stopped before the project is removed, whatever the test did.
+ */
+export function useCliProject(files?: ProjectFiles): { project: Project; start(args: string[], env?: NodeJS.ProcessEnv): Promise<CliProcess> } {
+  let current: Project | undefined;
+  beforeEach(() => (current = makeProject(files)));
+  const track = useCleanup({
+    afterEach: () => {
+      current?.cleanup();
+      current = undefined;
+    },
+  });
+  const project = liveProject(() => current);
+  return {
+    project,
+    async start(args, env = {}) {
+      const cli = await startCli(args, project.dir, env);
+      track({ close: async () => void (await cli.stop()) });
+      return cli;
+    },
+  };
 }
