@@ -1,5 +1,5 @@
 import { networkInterfaces } from 'node:os';
-import type { AllowedHosts } from '../http/host-check';
+import { isListedHost, type AllowedHosts } from '../http/host-check';
 
 /** What of a request names the server as the client sees it: an Express Request has both. */
 export interface RequestOrigin {
@@ -61,9 +61,7 @@ const MINTED_LIMIT = 256;
 export function originIssuer(allowedHosts: AllowedHosts, fallback: string): IssuerPolicy {
   const machine = ownAddresses();
   const minted = new Set<string>();
-  const listed = (hostname: string) =>
-    allowedHosts !== 'all' &&
-    allowedHosts.some((name) => name === hostname || (name.startsWith('.') && (hostname.endsWith(name) || hostname === name.slice(1))));
+  const listed = (hostname: string) => allowedHosts !== 'all' && isListedHost(hostname, allowedHosts);
   function issuerFor(origin?: RequestOrigin, options: { minting?: boolean } = {}): string {
     const iss = serverOrigin(origin, fallback);
     if (options.minting && minted.size < MINTED_LIMIT) minted.add(iss);

@@ -25,6 +25,11 @@ export function isAllowedHost(host: string, allowed: AllowedHosts): boolean {
   if (isLoopbackHostname(hostname)) return true;
   if (isIP(hostname) === 4) return true;
   if (hostname.startsWith('[') && isIP(hostname.slice(1, -1)) === 6) return true;
+  return isListedHost(hostname, allowed);
+}
+
+/** Whether --allowed-host names `hostname`: exactly, or as a `.domain` entry (the domain and every name under it). */
+export function isListedHost(hostname: string, allowed: readonly string[]): boolean {
   return allowed.some((name) => name === hostname || (name.startsWith('.') && (hostname.endsWith(name) || hostname === name.slice(1))));
 }
 
