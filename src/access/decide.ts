@@ -1,3 +1,4 @@
+import { hasRole } from '../auth/authenticate';
 import { insufficientRole, missingToken } from '../auth/challenge';
 import type { AccessClaims } from '../auth/tokens';
 import { ApiError, forbidden } from '../errors';
@@ -12,7 +13,7 @@ export type Verdict = { pass: 'full' } | { pass: 'owner'; callerId: string } | {
 export function decide(who: readonly Who[], claims: AccessClaims | undefined): Verdict {
   if (who.some((each) => each.kind === 'public')) return { pass: 'full' };
   if (claims) {
-    if (who.some((each) => each.kind === 'authenticated' || (each.kind === 'role' && each.role === claims.role))) return { pass: 'full' };
+    if (who.some((each) => each.kind === 'authenticated' || (each.kind === 'role' && hasRole(claims, each.role)))) return { pass: 'full' };
     // README "Access rules": owner semantics apply only to a caller who passes as nothing else.
     if (who.some((each) => each.kind === 'owner')) return { pass: 'owner', callerId: claims.sub };
   }

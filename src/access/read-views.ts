@@ -2,7 +2,7 @@ import type { Request } from 'express';
 import lodashGet from 'lodash/get';
 import pluralize from 'pluralize';
 import { ADMIN_ROLE } from '../accounts/roles';
-import { callerClaims } from '../auth/authenticate';
+import { callerClaims, hasRole } from '../auth/authenticate';
 import { badRequest } from '../errors';
 import { USERS_COLLECTION } from '../json-server/database';
 import { compileLike, LIKE_BUDGET, type LikeMatcher } from '../json-server/like';
@@ -66,7 +66,7 @@ const both = (first: RecordFilter | undefined, second: RecordFilter | undefined)
 function emailShaper(options: ReadViewOptions, req: Request, collection: string): View['shape'] {
   if (options.publicEmails || !options.accountsCollection || collection !== USERS_COLLECTION) return undefined;
   const claims = callerClaims(req);
-  if (claims?.role === ADMIN_ROLE) return undefined;
+  if (claims && hasRole(claims, ADMIN_ROLE)) return undefined;
   return (record) => {
     if (record === null || typeof record !== 'object' || !('email' in record)) return record;
     if (claims && isOwnedBy(record, options.ownership.idField, claims.sub)) return record;

@@ -31,7 +31,7 @@ export class AccountStore {
   private readonly synced: SyncedAccounts;
   /** Why new accounts are refused, when they are (see refuseNewAccounts). */
   private closedBecause: string | undefined;
-  private idIndex: { accounts: readonly Account[]; byId: Map<string, Account> } | undefined;
+  private idIndex: { accounts: readonly Account[]; byId: Map<string, Account>; byEmail: Map<string, Account> } | undefined;
 
   private constructor(
     private readonly source: AccountSource,
@@ -97,11 +97,24 @@ export class AccountStore {
    * deleted account or a changed role takes effect at once, not when a token expires.
    */
   loadedById(id: string): Account | undefined {
+    return this.index().byId.get(id);
+  }
+
+  /** The account with this email (compared as logins compare it) as last loaded, in constant time: for trusted tokens. */
+  loadedByEmail(email: string): Account | undefined {
+    return this.index().byEmail.get(emailKey(email));
+  }
+
+  private index() {
     const { accounts } = this.synced.content;
     if (this.idIndex?.accounts !== accounts) {
-      this.idIndex = { accounts, byId: new Map(accounts.map((account) => [String(account.id), account])) };
+      this.idIndex = {
+        accounts,
+        byId: new Map(accounts.map((account) => [String(account.id), account])),
+        byEmail: new Map(accounts.map((account) => [emailKey(account.email), account])),
+      };
     }
-    return this.idIndex.byId.get(id);
+    return this.idIndex;
   }
 
   /** The identity (accounts-file.ts) of the account with this id as last loaded: what its sessions are bound to. */

@@ -7,6 +7,7 @@ import { makeSessionIssuer } from '../auth/session-issuer';
 import { fixedIssuer, originIssuer, type IssuerPolicy } from '../auth/issuer-policy';
 import type { SigningKeys } from '../auth/signing-keys';
 import { makeTokenService } from '../auth/tokens';
+import { makeTrustedTokens, type TrustedTokens } from '../auth/trust/trusted-tokens';
 import type { ResolvedOptions } from '../config/options';
 import type { StartedStores, Stores } from './stores';
 
@@ -21,6 +22,8 @@ export interface AuthParts {
   signingKeys: SigningKeys;
   /** The `iss` of tokens, for discovery's `issuer`. */
   tokenIssuer: IssuerPolicy;
+  /** --trust: the identity providers whose tokens are accepted too, and their keys. */
+  trustedTokens?: TrustedTokens;
 }
 
 /** Tokens signed with the start's key, the sessions they belong to, and the routes that hand them out. */
@@ -34,7 +37,9 @@ export function makeAuth(
   // README "Tokens": the server's origin as each request sees it, unless --issuer (or HS256) fixes one.
   const tokenIssuer = options.issuer === undefined ? originIssuer(options.allowedHosts, 'http://localhost') : fixedIssuer(options.issuer);
   const tokens = makeTokenService({ keys: signingKeys, issuer: tokenIssuer, audience, accessTtlSeconds, now });
-  const authenticator = makeAuthenticator(tokens, sessions, accounts);
+  const trustedTokens = options.trust && makeTrustedTokens(options.trust, now);
+  const mapping = options.trust && { emailClaim: options.trust.emailClaim, roleClaim: options.trust.roleClaim, defaultRole: options.defaultRole };
+  const authenticator = makeAuthenticator(tokens, sessions, accounts, trustedTokens && mapping && { tokens: trustedTokens, mapping });
   sessions.setReuseInterval(options.refreshReuseIntervalMs);
   const cookie: CookieSettings | undefined = options.cookie
     ? { secure: options.cookieSecure, sameSite: options.cookieSameSite, allowedOrigins: options.corsOrigins }
@@ -51,5 +56,5 @@ export function makeAuth(
     decoyFor: makeDecoyFor(started.secret, () => accounts.snapshot()),
     registerAtUsers: database.accountsCollection,
   });
-  return { authenticator, cookie, routes, signingKeys, tokenIssuer };
+  return { authenticator, cookie, routes, signingKeys, tokenIssuer, trustedTokens: trustedTokens || undefined };
 }

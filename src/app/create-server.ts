@@ -44,6 +44,9 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   const started = await startStores(options, stateFiles, stores);
   const { routes, database, accounts, sessions, warnings } = stores;
   const auth = makeAuth(options, stores, started);
+  // README "Use your own identity provider": one that does not answer now is a warning; its tokens wait for it.
+  for (const { issuer, problem } of (await auth.trustedTokens?.load()) ?? [])
+    warnings.push(`the trusted issuer ${issuer} could not be reached (${problem}); its tokens get 401 until it answers.`);
   const access = makeAccess(options, stores, started.ledger, auth.authenticator);
   const describe = () =>
     describeApi({

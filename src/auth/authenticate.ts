@@ -2,12 +2,13 @@ import type { NextFunction, Request, RequestHandler } from 'express';
 import { ADMIN_ROLE } from '../accounts/roles';
 import { roleOf } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
-import { ApiError } from '../errors';
+import { ApiError, forbidden } from '../errors';
 import type { SessionStore } from '../sessions/session-store';
 import { readBearerToken } from './bearer';
 import { insufficientRole, invalidToken, missingToken } from './challenge';
 import { ACCOUNT_GONE, SESSION_ENDED, sessionAccount } from './session-account';
 import type { AccessClaims, TokenService } from './tokens';
+import { makeTrustedRequests, type TrustedRequests, type TrustedSources } from './trust/trusted-requests';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -82,10 +83,25 @@ function settle(sources: AuthSources, req: Request, claims: AccessClaims, next: 
   next();
 }
 
-/** A token is good when its signature and claims are, and its session is live (liveClaims). */
-export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, accounts: AccountStore): Authenticator {
+/** A trusted provider's token: its keys may have to be fetched first (trust/remote-key-set.ts). */
+function authenticateTrusted(trustedRequests: TrustedRequests, req: Request, token: string, next: NextFunction): void {
+  trustedRequests.authenticate(req, token).then(
+    (caller) => {
+      req.auth = caller;
+      next();
+    },
+    (error: unknown) => refuse(req, error, next),
+  );
+}
+
+/**
+ * A token is good when its signature and claims are, and its session is live (liveClaims); a trusted provider's,
+ * when its signature and claims are (its sessions are the provider's), read into a caller (trustedCaller).
+ */
+export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, accounts: AccountStore, trusted?: TrustedSources): Authenticator {
   const sources: AuthSources = { tokens, sessions, accounts };
   const stepRan = new WeakSet<Request>();
+  const trustedRequests = trusted && makeTrustedRequests(accounts, trusted);
 
   const authenticateRequest: RequestHandler = function authenticateRequest(req, _res, next) {
     stepRan.add(req);
@@ -93,6 +109,7 @@ export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, 
     try {
       const token = readBearerToken(req);
       if (token === undefined) return next();
+      if (trustedRequests?.claimsTrustedIssuer(token)) return authenticateTrusted(trustedRequests, req, token, next);
       claims = tokens.verifyAccessToken(token);
     } catch (error) {
       return refuse(req, error, next);
@@ -108,7 +125,7 @@ export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, 
     if (!req.auth) return;
     try {
       if (tokens.hasExpired(req.auth)) throw invalidToken('the token has expired');
-      req.auth = liveClaims(sources, req.auth);
+      req.auth = trustedRequests?.recheck(req) ?? liveClaims(sources, req.auth);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       req.auth = undefined;
@@ -134,7 +151,9 @@ export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, 
   function callerForLog(req: Request): AccessClaims | undefined {
     if (stepRan.has(req)) return req.auth;
     const token = readBearerToken(req);
-    return token === undefined ? undefined : liveClaims(sources, tokens.verifyAccessToken(token));
+    // A trusted provider's token may need its keys fetched: a request answered this early is logged as anonymous.
+    if (token === undefined || trustedRequests?.claimsTrustedIssuer(token)) return undefined;
+    return liveClaims(sources, tokens.verifyAccessToken(token));
   }
 
   const recheckAfterDelay: RequestHandler = function recheckAfterDelay(req, _res, next) {
@@ -158,9 +177,23 @@ export function requireAuthentication(req: Request): AccessClaims {
   return claims;
 }
 
+/** Whether the caller has the role: its `role`, or one of the `roles` a trusted token listed. */
+export const hasRole = (claims: AccessClaims, role: string): boolean => claims.role === role || (claims.roles?.includes(role) ?? false);
+
 /** The claims of an admin caller; a 401 without a token, a 403 (insufficient_scope) for any other role. */
 export function requireAdmin(req: Request, what: string): AccessClaims {
   const claims = requireAuthentication(req);
-  if (claims.role !== ADMIN_ROLE) throw insufficientRole(`${what} is for the admin role only.`);
+  if (!hasRole(claims, ADMIN_ROLE)) throw insufficientRole(`${what} is for the admin role only.`);
+  return claims;
+}
+
+/**
+ * The caller of an endpoint about its session here (the profile's changes, the password, the session list, a
+ * logout by access token): a 403 for a trusted provider's token, which has no session here to act on.
+ */
+export function requireOwnSession(req: Request, what: string): AccessClaims {
+  const claims = requireAuthentication(req);
+  if (claims.trusted)
+    throw forbidden(`${what} is for accounts signed in here; this token was issued by ${claims.trusted.issuer}, which keeps its sessions and passwords.`);
   return claims;
 }

@@ -4,7 +4,7 @@ import { toPublicUser } from '../accounts/accounts-file';
 import type { SessionStore } from '../sessions/session-store';
 import { emailTaken, type AccountStore } from '../accounts/account-store';
 import { invalidCredentials, invalidToken } from './challenge';
-import { requireAuthentication, type Authenticator } from './authenticate';
+import { requireAuthentication, requireOwnSession, type Authenticator } from './authenticate';
 import { profileFields, requireBody, requireEmail, requireNewPassword, requirePassword, requireString } from '../accounts/fields';
 import { LOGIN_PATHS, REGISTER_PATHS } from './endpoints';
 import { applyProfileChange, makeAdminRoutes } from './admin-routes';
@@ -17,6 +17,7 @@ import { ACCOUNT_GONE, callerAccount, changeAccount } from './session-account';
 import { makeSessionListRoutes } from './session-list-routes';
 import { makeSessionRoutes } from './session-routes';
 import { makeTokenRoutes } from './token-routes';
+import { trustedProfile } from './trust/trusted-caller';
 
 export interface AuthRoutesOptions {
   accounts: AccountStore;
@@ -62,11 +63,12 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
 
   const me = asyncRoute(async (req, res) => {
     const claims = requireAuthentication(req);
-    res.json(toPublicUser(await callerAccount(accounts, sessions, claims)));
+    await accounts.reloadIfChangedOnDisk();
+    res.json(claims.trusted ? trustedProfile(accounts, claims) : toPublicUser(await callerAccount(accounts, sessions, claims)));
   });
 
   const updateMe = asyncRoute(async (req, res) => {
-    const claims = requireAuthentication(req);
+    const claims = requireOwnSession(req, 'Changing the profile');
     const body = requireBody(req.body);
     const updated = await changeAccount(accounts, sessions, claims.sub, (account) => applyProfileChange(account, body), claims);
     if (!updated) throw invalidToken(ACCOUNT_GONE);

@@ -4,7 +4,7 @@ import type { AccountStore } from '../accounts/account-store';
 import { asyncRoute } from '../http/async-route';
 import { lastUsed } from '../sessions/session';
 import type { Session, SessionStore } from '../sessions/session-store';
-import { requireAuthentication } from './authenticate';
+import { requireOwnSession } from './authenticate';
 import { clearRefreshCookie, type CookieSettings } from './cookies';
 import { callerAccount } from './session-account';
 import type { AccessClaims } from './tokens';
@@ -53,7 +53,7 @@ async function callerSessions({ accounts, sessions }: SessionListRoutesOptions, 
  */
 function makeRecordSessionUse(sessions: SessionStore): RequestHandler {
   return function recordSessionUse(req, _res, next) {
-    if (req.auth) sessions.recordUse(req.auth.sid);
+    if (req.auth && !req.auth.trusted) sessions.recordUse(req.auth.sid);
     next();
   };
 }
@@ -67,7 +67,7 @@ export function makeSessionListRoutes(options: SessionListRoutesOptions): Router
   router.get(
     '/auth/sessions',
     asyncRoute(async (req, res) => {
-      const caller = requireAuthentication(req);
+      const caller = requireOwnSession(req, 'The session list');
       res.set('Cache-Control', 'no-store');
       res.json((await callerSessions(options, caller)).map((session) => viewOf(session, caller)));
     }),
@@ -76,7 +76,7 @@ export function makeSessionListRoutes(options: SessionListRoutesOptions): Router
   router.delete(
     '/auth/sessions/:id',
     asyncRoute(async (req, res) => {
-      const caller = requireAuthentication(req);
+      const caller = requireOwnSession(req, 'Ending a session');
       const target = (await callerSessions(options, caller)).find((session) => session.id === req.params.id);
       // Another user's session, an ended one and one that never was get the same answer: ids tell nothing.
       if (!target) throw notFound('No session of yours has this id (GET /auth/sessions lists them).');

@@ -2,7 +2,7 @@ import express, { type Request, type Router } from 'express';
 import { badRequest, forbidden } from '../errors';
 import type { AccountStore } from '../accounts/account-store';
 import type { SessionStore } from '../sessions/session-store';
-import { requireAuthentication } from './authenticate';
+import { requireOwnSession } from './authenticate';
 import { invalidGrant } from './challenge';
 import { checkCookieRequest, clearRefreshCookie, readRefreshCookie, type CookieSettings } from './cookies';
 import { requireBody, requireNewPassword, requirePassword } from '../accounts/fields';
@@ -58,7 +58,7 @@ const REFUSED_REFRESH = {
 async function sessionsToEnd({ accounts, sessions, cookie }: SessionRoutesOptions, req: Request): Promise<Array<{ sessionId: string; userId: string }>> {
   const token = readRefreshToken(req, cookie);
   if (token === undefined) {
-    const claims = requireAuthentication(req);
+    const claims = requireOwnSession(req, 'Logging out by access token');
     return [{ sessionId: claims.sid, userId: claims.sub }];
   }
   await accounts.reloadIfChangedOnDisk();
@@ -68,7 +68,7 @@ async function sessionsToEnd({ accounts, sessions, cookie }: SessionRoutesOption
   const { session } = presented;
   const live = presented.outcome === 'current' && sessionAccount(accounts, session) !== undefined;
   if (live) named.push({ sessionId: session.id, userId: session.userId });
-  const claims = req.auth; // a bad access token beside a good refresh token: the logout goes on
+  const claims = req.auth?.trusted ? undefined : req.auth; // a bad access token beside a good refresh token: the logout goes on
   if (claims && !(live && claims.sid === session.id)) named.push({ sessionId: claims.sid, userId: claims.sub });
   if (named.length === 0) throw invalidGrant(presented.outcome === 'current' ? ACCOUNT_GONE : REFUSED_REFRESH[presented.outcome]);
   return named;
@@ -122,7 +122,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
   router.post(
     '/auth/password',
     asyncRoute(async (req, res) => {
-      const claims = requireAuthentication(req);
+      const claims = requireOwnSession(req, 'Changing the password');
       const body = requireBody(req.body);
       const current = requirePassword(body, 'currentPassword');
       const next = requireNewPassword(body, passwordMinLength, 'newPassword');

@@ -1,16 +1,15 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { invalidToken } from './challenge';
-import { claimsOnly, hasEdDSASignature, signEdDSA } from './eddsa';
+import { signEdDSA } from './eddsa';
 import type { IssuerPolicy, RequestOrigin } from './issuer-policy';
 import type { SigningAlgorithm } from './key-pairs';
 import type { SigningKeys } from './signing-keys';
+import { CLOCK_TOLERANCE_SECONDS, decodeUnverified, refuseFutureIat, verifySigned } from './signature-check';
 import { makeVerifiedCache } from './verified-cache';
 
 /** RFC 9068 media type of an OAuth 2.0 access token in JWT form; a JWT without it is not our access token. */
 const ACCESS_TOKEN_TYPE = 'at+jwt';
-// README "Tokens": a token is dead within a second of its `exp` (and not yet alive more than a second before its `iat`).
-const CLOCK_TOLERANCE_SECONDS = 1;
 
 export interface AccessClaims {
   sub: string;
@@ -22,6 +21,17 @@ export interface AccessClaims {
   exp: number;
   iss: string;
   aud?: string;
+  /** Every role the caller has, when it is more than `role`: a trusted token's role claim may list several. */
+  roles?: readonly string[];
+  /** Set when a trusted identity provider issued the token (README "Use your own identity provider"); it has no session here. */
+  trusted?: TrustedOrigin;
+}
+
+export interface TrustedOrigin {
+  /** The provider's `iss`. */
+  issuer: string;
+  /** The token's email is a local account's, and the caller is that account; else an external caller (id = `sub`). */
+  localAccount: boolean;
 }
 
 export interface TokenSubject {
@@ -55,18 +65,6 @@ export interface TokenService {
   hasExpired(claims: AccessClaims): boolean;
 }
 
-function describeVerifyError(error: unknown): string {
-  if (error instanceof jwt.TokenExpiredError) return 'the token has expired';
-  if (error instanceof jwt.NotBeforeError) return 'the token is not valid yet';
-  const message = error instanceof Error ? error.message : '';
-  if (message === 'invalid signature') return 'the signature does not match';
-  if (message.startsWith('jwt issuer invalid')) return 'the token was issued by another issuer';
-  if (message.startsWith('jwt audience invalid')) return 'the token is meant for another audience';
-  if (message === 'invalid algorithm' || message.includes('algorithm')) return 'the token is signed with an algorithm this server does not accept';
-  if (message === 'jwt signature is required') return 'the token is not signed';
-  return 'the token is malformed';
-}
-
 function isAccessClaims(payload: JwtPayload | string): payload is JwtPayload & AccessClaims {
   if (typeof payload === 'string') return false;
   return (
@@ -80,25 +78,13 @@ function isAccessClaims(payload: JwtPayload | string): payload is JwtPayload & A
   );
 }
 
-/** Header parameters that would have a token name its own key or where to fetch one: ours never carry them. */
-const KEY_SOURCE_HEADERS = ['jwk', 'jku', 'x5u', 'x5c'];
-
 /**
  * The key a token is checked with: the one of ours its `kid` names, with that key's algorithm (RFC 8725 §3.1: the
  * algorithm is the key's, never the token's choice). So an HS256 token keyed with our public key, `alg: none`, a
  * kid we never had or have dropped, and a key the token carries itself are all refused before any signature check.
  */
 function verifyingKey(keys: SigningKeys, token: string) {
-  let decoded: jwt.Jwt | null;
-  try {
-    decoded = jwt.decode(token, { complete: true });
-  } catch {
-    decoded = null;
-  }
-  if (!decoded || typeof decoded.header !== 'object') throw invalidToken('the token is malformed');
-  const header = decoded.header as unknown as Record<string, unknown>;
-  if (KEY_SOURCE_HEADERS.some((name) => name in header))
-    throw invalidToken('the token names a key of its own (jwk, jku, x5u or x5c); this server uses its own keys only');
+  const { header } = decodeUnverified(token);
   const verifier = keys.verifierFor(header.kid);
   if (!verifier)
     throw invalidToken(header.kid === undefined ? "the token has no kid naming one of this server's keys" : "the token's kid names no key of this server");
@@ -122,36 +108,18 @@ interface ClaimContext {
 
 /** The signature with the key of ours the kid named, then the claims: the token's claims, or an invalid_token. */
 function verifySignatureAndClaims(token: string, key: KeyObject, alg: SigningAlgorithm, { issuer, audience, nowSeconds }: ClaimContext): AccessClaims {
-  const claimChecks: jwt.VerifyOptions = {
+  const decoded = verifySigned(token, key, alg, {
     ...(issuer.fixed === undefined ? {} : { issuer: issuer.fixed }),
     ...(audience === undefined ? {} : { audience }),
     clockTimestamp: nowSeconds(),
-    clockTolerance: CLOCK_TOLERANCE_SECONDS,
-  };
-  let decoded: jwt.Jwt;
-  try {
-    if (alg === 'EdDSA') {
-      if (!hasEdDSASignature(token, key)) throw new jwt.JsonWebTokenError('invalid signature');
-      const claims = jwt.verify(claimsOnly(token), undefined as never, { ...claimChecks, algorithms: ['none'], complete: true });
-      decoded = { ...claims, header: jwt.decode(token, { complete: true })!.header };
-    } else {
-      // The key's own algorithm: a token's `alg` never chooses how it is checked.
-      decoded = jwt.verify(token, key, { ...claimChecks, algorithms: [alg], complete: true });
-    }
-  } catch (error) {
-    throw invalidToken(describeVerifyError(error));
-  }
+  });
   if (issuer.fixed === undefined && !issuer.accepts((decoded.payload as JwtPayload).iss)) throw invalidToken('the token was issued by another issuer');
-  // RFC 7515 §4.1.11: a recipient must reject a token whose `crit` names an extension it does not understand,
-  // and this server understands none (an empty or malformed `crit` is invalid in itself).
-  if ('crit' in decoded.header) throw invalidToken('the token has a crit header naming extensions this server does not understand');
   const type = String(decoded.header.typ ?? '').toLowerCase();
   if (type !== ACCESS_TOKEN_TYPE && type !== `application/${ACCESS_TOKEN_TYPE}`) {
     throw invalidToken('the token is not an access token (its typ is not at+jwt)');
   }
   if (!isAccessClaims(decoded.payload)) throw invalidToken('the token lacks required claims');
-  // jsonwebtoken checks exp and nbf, not iat. A token from the future was not issued by this server's clock.
-  if (decoded.payload.iat > nowSeconds() + CLOCK_TOLERANCE_SECONDS) throw invalidToken('the token was issued in the future (its iat is ahead of the clock)');
+  refuseFutureIat(decoded.payload.iat, nowSeconds());
   return decoded.payload;
 }
 

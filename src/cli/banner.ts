@@ -27,6 +27,8 @@ export interface BannerInput {
   };
   /** The algorithm tokens are signed with, and the kid of the key pair that signs (none with the HS256 secret). */
   signing?: { alg: string; kid?: string };
+  /** --trust: the identity providers whose tokens are accepted too, and the audiences they must name (none: any). */
+  trust?: { issuers: readonly string[]; audiences?: readonly string[] };
 }
 
 const pad = (text: string, width: number) => text.padEnd(width);
@@ -88,6 +90,15 @@ function signingLines(url: string, { signing }: BannerInput): string[] {
   return ['', `  Signing    ${signing.alg}, key ${signing.kid}`, `  JWKS       ${url}${JWKS_PATH}`, `  Discovery  ${url}${DISCOVERY_PATHS[0]}`];
 }
 
+/** The identity providers whose tokens count too (README "Use your own identity provider"). */
+function trustLines({ trust }: BannerInput): string[] {
+  if (!trust) return [];
+  const audience = trust.audiences
+    ? `audience ${trust.audiences.join(' or ')}`
+    : 'any audience: tokens for their other APIs count too (--trust-audience <aud> refuses them)';
+  return trust.issuers.map((issuer, index) => `  ${index === 0 ? 'Trusted   ' : '          '} ${issuer}, ${audience}`);
+}
+
 /** One warning per flag that opens the server beyond this machine's own pages. */
 function exposureLines({ exposure }: BannerInput): string[] {
   const lines: string[] = [];
@@ -129,6 +140,7 @@ export function renderBanner(input: BannerInput): string {
     `  GET  ${url}/auth/me         Authorization: Bearer <accessToken>`,
     ...tokenLines(url, input),
     ...signingLines(url, input),
+    ...trustLines(input),
     '',
     `  Accounts (${path.relative(process.cwd(), input.usersFile) || input.usersFile})`,
   );

@@ -72,6 +72,8 @@ function configValue(file: string, key: string, option: Option, negated: boolean
   if (option.argChoices && !option.argChoices.includes(text))
     throw new ConfigError('ERR_CONFIG_FILE', `${file}: "${key}" must be one of ${option.argChoices.join(', ')}`);
   try {
+    // A list is the flag repeated, each item parsed onto the ones before (a URL of --trust-jwks may hold commas).
+    if (isList && option.parseArg) return (value as string[]).reduce<unknown>((previous, item) => option.parseArg!(item, previous), undefined);
     return option.parseArg ? option.parseArg(text, undefined) : text;
   } catch (error) {
     throw new ConfigError('ERR_CONFIG_FILE', `${file}: "${key}": ${(error as Error).message}`);

@@ -26,6 +26,11 @@ export function commaList(text: string, previous: string[] | undefined): string[
   ];
 }
 
+/** `--trust-jwks a --trust-jwks b`: one list, each value whole (a URL may hold commas). */
+export function repeatedList(text: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), text.trim()];
+}
+
 /** The text itself, once it reads as a duration: the server turns it into seconds. */
 export function durationText(text: string): string {
   if (parseDuration(text) === undefined) throw new ConfigError('ERR_OPTION', 'use seconds, or a number with s, m, h, d or w, like 10s, 15m, 1h or 7d.');

@@ -3,7 +3,7 @@ import type { RequestHandler } from 'express';
 import type { DefaultAccess } from '../access/guard';
 import { DEFAULT_ROLE } from '../accounts/accounts-file';
 import type { SigningAlgorithm } from '../auth/key-pairs';
-import { commaList, durationText, wholeNumber } from './flag-values';
+import { commaList, durationText, repeatedList, wholeNumber } from './flag-values';
 import { loadMiddlewares } from './middleware-files';
 
 /** One option of the serve command: how it is spelt, read, defaulted and explained. */
@@ -146,6 +146,36 @@ export const OPTION_TABLE = {
     help: "the iss claim of tokens (default: the server's URL, like http://localhost:3000; fake-jwt-api with HS256)",
   },
   audience: { flag: '--audience', value: '<aud>', help: 'the aud claim of tokens, checked when set' },
+  trust: {
+    flag: '--trust',
+    value: '<issuer-urls>',
+    help: 'also accept access tokens of this identity provider (its keys from <issuer>/.well-known/openid-configuration); comma-separated or repeated',
+    parse: commaList,
+  },
+  trustJwks: {
+    flag: '--trust-jwks',
+    value: '<url>',
+    help: 'the JWKS of a --trust issuer without discovery (with several: <issuer-url>=<jwks-url>); repeatable',
+    parse: repeatedList,
+  },
+  trustAudience: {
+    flag: '--trust-audience',
+    value: '<auds>',
+    help: 'refuse --trust tokens whose aud is none of these (default: any audience); comma-separated or repeated',
+    parse: commaList,
+  },
+  trustEmailClaim: {
+    flag: '--trust-email-claim',
+    value: '<claim>',
+    help: 'the claim of a --trust token matched to the email of a local account',
+    default: 'email',
+  },
+  roleClaim: {
+    flag: '--role-claim',
+    value: '<path>',
+    help: 'where a --trust token names its role(s): a claim, a dotted path (realm_access.roles) or a namespaced claim',
+    default: 'role',
+  },
   defaultAccess: {
     flag: '--default-access',
     value: '<who>',

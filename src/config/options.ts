@@ -3,12 +3,13 @@ import { resolvePlaces, type ResolvedPlaces } from './resolve-places';
 import { resolveReach, type ResolvedReach } from './resolve-reach';
 import { resolveServing, type ResolvedServing } from './resolve-serving';
 import { resolveTokens, type ResolvedTokens } from './resolve-tokens';
+import { resolveTrust, type ResolvedTrust } from './resolve-trust';
 import type { ServerOptions } from './server-options';
 
 export type { ServerOptions } from './server-options';
 
 /** ServerOptions with every default filled in and every value checked: what the server is built from. */
-export interface ResolvedOptions extends ResolvedPlaces, ResolvedServing, ResolvedAccess, ResolvedTokens, ResolvedReach {
+export interface ResolvedOptions extends ResolvedPlaces, ResolvedServing, ResolvedAccess, ResolvedTokens, ResolvedReach, ResolvedTrust {
   now: () => number;
   keepExternalEdits: boolean;
   watchUsers: boolean;
@@ -22,6 +23,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     ...resolveAccess(options),
     ...resolveTokens(options),
     ...resolveReach(options),
+    ...resolveTrust(options),
     now: options.now ?? Date.now,
     keepExternalEdits: options.keepExternalEdits ?? false,
     watchUsers: options.watchUsers ?? false,

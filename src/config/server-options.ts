@@ -69,6 +69,19 @@ export interface ServerOptions {
   allowedHosts?: readonly string[] | 'all' | true;
   issuer?: string;
   audience?: string;
+  /**
+   * Identity providers whose access tokens are accepted too (README "Use your own identity provider"): each an
+   * issuer URL, exactly as its tokens' `iss` says. Their keys come from the issuer's discovery document.
+   */
+  trust?: readonly string[];
+  /** The JWKS URL of a trusted issuer without discovery; with several issuers, `<issuer-url>=<jwks-url>`. */
+  trustJwks?: readonly string[];
+  /** The audiences a trusted token must name one of; default: any. */
+  trustAudience?: readonly string[];
+  /** The claim of a trusted token matched to a local account's email (default `email`). */
+  trustEmailClaim?: string;
+  /** Where a trusted token names its role(s): a claim, a dotted path, or a namespaced claim (default `role`). */
+  roleClaim?: string;
   defaultAccess?: DefaultAccess;
   passwordMinLength?: number;
   /** The role of self-registered accounts (a shop: `customer`); default `user`. A caller never chooses it. */

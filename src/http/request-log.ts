@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 
-type Caller = { sub: string; role: string };
+type Caller = { sub: string; role: string; roles?: readonly string[] };
 
 export interface RequestLogOptions {
   /** Where each line goes; stdout by default. */
@@ -24,7 +24,7 @@ function callerOf(req: Request, identify: RequestLogOptions['identify']): string
   } catch {
     // A bad, expired or revoked token: the answer already said so; the log must not throw after it.
   }
-  return caller ? `user ${caller.sub} (${caller.role})` : 'anonymous';
+  return caller ? `user ${caller.sub} (${(caller.roles ?? [caller.role]).join(', ')})` : 'anonymous';
 }
 
 /**

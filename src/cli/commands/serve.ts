@@ -95,6 +95,7 @@ function bannerOf(api: FakeJwtApi, url: string, created: readonly string[], flag
         : undefined,
     },
     signing: signingOf(api),
+    trust: options.trust && { issuers: options.trust.issuers.map(({ issuer }) => issuer), audiences: options.trust.audiences },
   });
 }
 

@@ -1,0 +1,57 @@
+/**
+ * A JSON document of a trusted identity provider (its discovery document, its JWKS), fetched from a URL the server
+ * was configured with and never one a token names. Bounded in time and size: a slow or huge answer must not hold a
+ * request for long or fill the memory.
+ */
+const FETCH_TIMEOUT_MS = 5000;
+const MAX_DOCUMENT_BYTES = 512 * 1024;
+
+/** Why a document could not be had, in words for a warning and an error_description. */
+export class FetchFailure extends Error {
+  constructor(
+    message: string,
+    /** The HTTP status, when the server answered one that is not 2xx. */
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'FetchFailure';
+  }
+}
+
+async function boundedText(response: Response, url: string): Promise<string> {
+  const reader = response.body?.getReader();
+  if (!reader) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_DOCUMENT_BYTES) {
+      await reader.cancel();
+      throw new FetchFailure(`${url} answered more than ${MAX_DOCUMENT_BYTES / 1024} KiB`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function fetchJson(url: string): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
+    throw new FetchFailure(`${url} did not answer (${cause === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : cause})`);
+  }
+  if (!response.ok) {
+    await response.body?.cancel();
+    throw new FetchFailure(`${url} answered ${response.status}`, response.status);
+  }
+  const text = await boundedText(response, url);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new FetchFailure(`${url} did not answer JSON`);
+  }
+}
