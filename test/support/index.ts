@@ -5,3 +5,4 @@ export * from './requests';
 export * from './cli';
 export * from './ports';
 export * from './rule-servers';
+export * from './mock-idp';

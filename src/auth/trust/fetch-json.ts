@@ -41,8 +41,11 @@ export async function fetchJson(url: string): Promise<unknown> {
   try {
     response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
-    throw new FetchFailure(`${url} did not answer (${cause === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : cause})`);
+    // undici puts the reason in `cause` (ECONNREFUSED, ENOTFOUND, "bad port"); a timeout is the error itself.
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why =
+      (error as Error).name === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
+    throw new FetchFailure(`${url} did not answer (${why})`);
   }
   if (!response.ok) {
     await response.body?.cancel();

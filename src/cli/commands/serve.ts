@@ -151,6 +151,8 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     },
   );
   log(bannerOf(live.api, listening.url, created, flags));
+  // --quiet keeps the banner out of the way, not what went wrong at start (a rule's near miss, an unreachable --trust issuer).
+  if (flags.quiet) for (const warning of live.api.warnings) console.error(`fake-jwt-api: warning: ${warning}`);
   listenForSnapshots(() => live.api, flags.snapshots, log);
   const watchers = flags.watch && !isScriptSource(db) ? reloadOnEdits(live, serverOptions, dbFile, log) : [];
 
