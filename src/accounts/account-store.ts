@@ -27,11 +27,13 @@ export interface DemoAccount {
  * disk and reloads it, so the server never answers from stale data; every change is made to the accounts as they
  * are on disk (synced-accounts.ts). This class holds the account rules: one email one account, ids never reused.
  */
+const asciiLowerCase = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+
 export class AccountStore {
   private readonly synced: SyncedAccounts;
   /** Why new accounts are refused, when they are (see refuseNewAccounts). */
   private closedBecause: string | undefined;
-  private idIndex: { accounts: readonly Account[]; byId: Map<string, Account>; byEmail: Map<string, Account> } | undefined;
+  private idIndex: { accounts: readonly Account[]; byId: Map<string, Account>; byExactEmail: Map<string, Account> } | undefined;
 
   private constructor(
     private readonly source: AccountSource,
@@ -100,9 +102,13 @@ export class AccountStore {
     return this.index().byId.get(id);
   }
 
-  /** The account with this email (compared as logins compare it) as last loaded, in constant time: for trusted tokens. */
-  loadedByEmail(email: string): Account | undefined {
-    return this.index().byEmail.get(emailKey(email));
+  /**
+   * The account whose email is exactly this one but for the case of ASCII letters, as last loaded, in constant time:
+   * for a trusted provider's token. Stricter than a login's match (no NFKC, no trimming): an address that only looks
+   * like an account's is another address at the provider, and must never be that account.
+   */
+  loadedByExactEmail(email: string): Account | undefined {
+    return this.index().byExactEmail.get(asciiLowerCase(email));
   }
 
   private index() {
@@ -111,7 +117,7 @@ export class AccountStore {
       this.idIndex = {
         accounts,
         byId: new Map(accounts.map((account) => [String(account.id), account])),
-        byEmail: new Map(accounts.map((account) => [emailKey(account.email), account])),
+        byExactEmail: new Map(accounts.map((account) => [asciiLowerCase(account.email), account])),
       };
     }
     return this.idIndex;

@@ -13,6 +13,10 @@ export interface RequestLogOptions {
   identify?: (req: Request) => Caller | undefined;
 }
 
+/** A claim as one line of the log: a line break or escape sequence in a trusted provider's `sub` must not forge a line. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it replaces
+const printable = (text: string) => text.replace(/[\x00-\x1F\x7F-\x9F\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /**
  * Who asked: the caller the authenticate step found (req.auth), else the one a valid token names. A request refused
  * before that step (a body that is not JSON, an Origin refused) still had a caller.
@@ -24,7 +28,7 @@ function callerOf(req: Request, identify: RequestLogOptions['identify']): string
   } catch {
     // A bad, expired or revoked token: the answer already said so; the log must not throw after it.
   }
-  return caller ? `user ${caller.sub} (${(caller.roles ?? [caller.role]).join(', ')})` : 'anonymous';
+  return caller ? `user ${printable(caller.sub)} (${printable((caller.roles ?? [caller.role]).join(', '))})` : 'anonymous';
 }
 
 /**

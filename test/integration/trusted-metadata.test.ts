@@ -15,7 +15,7 @@ interface Provider {
   close(): Promise<void>;
 }
 
-type Answer = (path: string, issuer: string) => { status?: number; body?: unknown; raw?: string; delayMs?: number } | undefined;
+type Answer = (path: string, issuer: string) => { status?: number; body?: unknown; raw?: string; delayMs?: number; location?: string } | undefined;
 
 /** A provider on 127.0.0.1 answering each path as `answer` says (404 for none). */
 async function provider(answer: Answer, issuerPath = ''): Promise<Provider> {
@@ -26,7 +26,8 @@ async function provider(answer: Answer, issuerPath = ''): Promise<Provider> {
     const reply = answer(req.url ?? '', issuer);
     const send = () => {
       if (!reply) return res.writeHead(404).end();
-      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json' }).end(reply.raw ?? JSON.stringify(reply.body));
+      res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', ...(reply.location ? { location: reply.location } : {}) });
+      res.end(reply.raw ?? JSON.stringify(reply.body));
     };
     if (reply?.delayMs) setTimeout(send, reply.delayMs).unref();
     else send();
@@ -91,6 +92,23 @@ describe('where the keys of a provider come from', () => {
     expect({ status: response.status, error: response.body.error }).toEqual({ status: 401, error: 'invalid_token' });
     expect(response.headers['www-authenticate']).toMatch(/could not be fetched/);
     expect(idp.hits).not.toContain('/keys');
+  });
+});
+
+describe('redirects are not followed', () => {
+  it.each(['/.well-known/openid-configuration', '/keys'])('a redirect from %s is a warning, and where it points gets no request', async (redirecting) => {
+    const elsewhere = track(await provider(() => ({ body: { keys: [publicJwk(rsa.publicKey, 'k1')] } })));
+    const idp = track(
+      await provider((path, issuer) => {
+        if (path === redirecting) return { status: 302, raw: '', location: `${elsewhere.issuer}${path}` };
+        if (path === '/.well-known/openid-configuration') return { body: { issuer, jwks_uri: `${issuer}/keys` } };
+        return undefined;
+      }),
+    );
+    const api = await serve({ trust: [idp.issuer] });
+    expect(api.warnings.join('\n')).toMatch(/redirects to/);
+    expect((await requestAs(api.app, sign(idp.issuer, 'k1'), 'GET', '/auth/me')).status).toBe(401);
+    expect(elsewhere.hits).toEqual([]);
   });
 });
 

@@ -39,7 +39,8 @@ async function boundedText(response: Response, url: string): Promise<string> {
 export async function fetchJson(url: string): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
+    // No redirects: the URL the server was given is the one it reads (the discovery document names the JWKS's).
+    response = await fetch(url, { headers: { accept: 'application/json' }, redirect: 'manual', signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   } catch (error) {
     // undici puts the reason in `cause` (ECONNREFUSED, ENOTFOUND, "bad port"); a timeout is the error itself.
     const cause = (error as { cause?: { code?: string; message?: string } }).cause;
@@ -47,11 +48,23 @@ export async function fetchJson(url: string): Promise<unknown> {
       (error as Error).name === 'TimeoutError' ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s` : (cause?.code ?? cause?.message ?? (error as Error).message);
     throw new FetchFailure(`${url} did not answer (${why})`);
   }
+  if (response.status >= 300 && response.status < 400) {
+    await response.body?.cancel();
+    throw new FetchFailure(`${url} redirects to ${response.headers.get('location') ?? 'elsewhere'}; give the final URL (--trust-jwks for the JWKS)`);
+  }
   if (!response.ok) {
     await response.body?.cancel();
     throw new FetchFailure(`${url} answered ${response.status}`, response.status);
   }
-  const text = await boundedText(response, url);
+  let text: string;
+  try {
+    text = await boundedText(response, url);
+  } catch (error) {
+    if (error instanceof FetchFailure) throw error;
+    throw new FetchFailure(
+      `${url} did not finish its answer (${(error as Error).name === 'TimeoutError' ? `not within ${FETCH_TIMEOUT_MS / 1000} s` : (error as Error).message})`,
+    );
+  }
   try {
     return JSON.parse(text) as unknown;
   } catch {

@@ -15,23 +15,31 @@ export interface CallerMapping {
   defaultRole: string;
 }
 
-/** `email_verified` as providers send it: a boolean, or (some) the text "false". Absent counts as verified. */
-const isUnverified = (value: unknown) => value === false || value === 'false';
+/** `email_verified` as providers send it: `true` (or, from some, the text "true"); absent counts as verified, anything else not. */
+const isVerified = (value: unknown) => value === undefined || value === true || value === 'true';
+
+/**
+ * Whether a `sub` could be a local account's id, now, once (an account deleted since) or later: a whole number as
+ * this server gives ids (Google's 21-digit subs are beyond them), or an account's id now. A caller with such a sub
+ * would own that account's records.
+ */
+const couldBeLocalId = (accounts: AccountStore, sub: string) =>
+  (/^(0|[1-9]\d*)$/.test(sub) && Number(sub) <= Number.MAX_SAFE_INTEGER) || accounts.loadedById(sub) !== undefined;
 
 /**
  * Who a trusted token's caller is, as of now (called on every request, so a local account created, deleted or given
  * another role counts at once). A verified email of a local account: that account, with its id, role and records.
  * Otherwise an external caller whose id is the token's `sub` and whose roles the --role-claim names. A `sub` that
- * is a local account's id is refused: it would make the caller the owner of that account's records.
+ * could be a local account's id is refused: it would make the caller the owner of that account's records.
  */
 export function trustedCaller(accounts: AccountStore, mapping: CallerMapping, token: TrustedToken): AccessClaims {
   const { payload, issuer, sub, exp } = token;
   const email = readClaim(payload, mapping.emailClaim);
   const base = { sid: '', jti: typeof payload.jti === 'string' ? payload.jti : '', iat: payload.iat ?? 0, exp, iss: issuer };
-  const account = typeof email === 'string' && !isUnverified(payload.email_verified) ? accounts.loadedByEmail(email) : undefined;
+  const account = typeof email === 'string' && isVerified(payload.email_verified) ? accounts.loadedByExactEmail(email) : undefined;
   if (account) return { ...base, sub: String(account.id), email: account.email, role: roleOf(account), trusted: { issuer, localAccount: true } };
-  if (accounts.loadedById(sub))
-    throw invalidToken(`the token's sub is the id of a local account, and its ${mapping.emailClaim} claim is not that account's verified email`);
+  if (couldBeLocalId(accounts, sub))
+    throw invalidToken(`the token's sub could be the id of a local account, and its ${mapping.emailClaim} claim is no local account's verified email`);
   const roles = rolesOf(readClaim(payload, mapping.roleClaim));
   if (roles.length === 0) roles.push(mapping.defaultRole);
   return {

@@ -30,11 +30,18 @@ export interface TrustedTokens {
  * What identity providers put in `typ` of an access token: nothing, `JWT` (Auth0, Keycloak, Entra ID) or RFC 9068's
  * `at+jwt`. Anything else (`logout+jwt`, `dpop+jwt`, `secevent+jwt`) is a token for another purpose.
  */
-const ACCESS_TOKEN_TYPES = new Set(['', 'jwt', 'at+jwt', 'application/at+jwt']);
+const ACCESS_TOKEN_TYPES = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
+const isAccessTokenType = (typ: unknown) => typ === undefined || (typeof typ === 'string' && ACCESS_TOKEN_TYPES.has(typ.toLowerCase()));
+
+// A caller's id, as the request log and the records' owner field will show it: printable, of a sane length.
+// (No C0/C1 controls, no U+2028/2029 line separators, not starting with a space.)
+const PLAIN_SUB = /^[\x21-\x7E\u00A1-\u2027\u202A-\uFFFF][\x20-\x7E\u00A0-\u2027\u202A-\uFFFF]{0,254}$/;
 
 function checkClaims(payload: JwtPayload, nowSeconds: number): TrustedToken['sub'] {
   if (typeof payload.exp !== 'number') throw invalidToken('the token has no exp: this server accepts no token that never expires');
+  if (payload.iat !== undefined && typeof payload.iat !== 'number') throw invalidToken('the token has an iat that is not a number');
   if (typeof payload.sub !== 'string' || payload.sub === '') throw invalidToken('the token has no sub naming the caller');
+  if (!PLAIN_SUB.test(payload.sub)) throw invalidToken('the token has a sub with control characters or over 255 characters');
   refuseFutureIat(payload.iat, nowSeconds);
   return payload.sub;
 }
@@ -55,8 +62,7 @@ export function makeTrustedTokens(settings: TrustSettings, now: () => number): T
     const { header, payload } = decodeUnverified(token);
     const keySet = typeof payload.iss === 'string' ? keySets.get(payload.iss) : undefined;
     if (!keySet) throw invalidToken('the token was issued by another issuer');
-    if (!ACCESS_TOKEN_TYPES.has(String(header.typ ?? '').toLowerCase()))
-      throw invalidToken(`the token is not an access token (its typ is ${String(header.typ)})`);
+    if (!isAccessTokenType(header.typ)) throw invalidToken(`the token is not an access token (its typ is ${JSON.stringify(header.typ)})`);
     const key = await keySet.keyFor(header.kid);
     if (header.alg !== key.alg) throw invalidToken('the token is signed with an algorithm its key is not for');
     const decoded = verifySigned(token, key.key, key.alg, {

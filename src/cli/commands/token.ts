@@ -68,13 +68,27 @@ export function addTokenCommand(program: Command): void {
     .command('token')
     .argument('<email>', 'the account to sign in')
     .addOption(usersFileOption())
-    .addOption(commanderOption('secret', { help: 'the signing secret the server uses (default: the one in .fake-jwt-api/)' }))
-    .addOption(commanderOption('alg', { help: 'the signing algorithm, as the server has it' }))
-    .addOption(commanderOption('issuer', { help: 'the iss claim, as the server has it (default: http://localhost:<port> with a key pair)' }))
-    .addOption(commanderOption('port', { help: "the server's port, for the default issuer" }))
+    .addOption(
+      commanderOption('secret', {
+        help: 'the secret of a server that signs with HS256 (started with --secret, JWT_SECRET or --alg HS256); leave it out for a server with a key pair (the default): the token is then signed with its key in .fake-jwt-api/keys.json',
+      }),
+    )
+    .addOption(
+      commanderOption('alg', {
+        help: "the server's --alg (default: RS256; HS256 with --secret / JWT_SECRET); HS256 without --secret signs with the secret in .fake-jwt-api/state.json",
+      }),
+    )
+    .addOption(
+      commanderOption('issuer', { help: 'the iss claim, as the server has it (default: http://localhost:<port> with a key pair, fake-jwt-api with HS256)' }),
+    )
+    .addOption(commanderOption('port', { help: "the server's port, for the default issuer of a key pair" }))
     .addOption(commanderOption('audience', { help: 'the aud claim, as the server has it' }))
     .addOption(new Option('--ttl <duration>', 'how long the token lives').default(OPTION_TABLE.accessTtl.default))
-    .addOption(commanderOption('stateDir'))
+    .addOption(
+      commanderOption('stateDir', {
+        help: "the server's --state-dir: where keys.json, the secret and the sessions are (default: .fake-jwt-api beside the accounts file)",
+      }),
+    )
     .description('print an access token the running server accepts: TOKEN=$(fake-jwt-api token alice@example.com)')
     .action(async (email: string, options: TokenOptions) => {
       process.stdout.write(`${await issueToken(email, options)}\n`);
