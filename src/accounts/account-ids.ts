@@ -16,6 +16,12 @@ export interface AccountIdMarks {
    * restarts, reorderings and other hand edits.
    */
   byEmail: Record<string, string | number>;
+  /**
+   * Every string id an account has held (numeric ones are below `highest`): a trusted identity provider's caller
+   * whose `sub` is one never gets the records of an account deleted since (README "Use your own identity
+   * provider"). Left out of the file while there are none.
+   */
+  stringIds?: string[];
 }
 
 const NO_MARKS: AccountIdMarks = { highest: 0, byEmail: {} };
@@ -88,14 +94,31 @@ export class AccountIdMark {
       typeof byEmail === 'object' &&
       !Array.isArray(byEmail) &&
       Object.values(byEmail).every((id) => typeof id === 'string' || typeof id === 'number');
-    if (typeof highest !== 'number' || !Number.isFinite(highest) || !isIdMap) {
-      throw fail(`${this.file}: expected { "highest": <the greatest account id ever used>, "byEmail": { <email>: <id> } }`);
+    const stringIds = content?.stringIds;
+    const isIdList = stringIds === undefined || (Array.isArray(stringIds) && stringIds.every((id) => typeof id === 'string'));
+    if (typeof highest !== 'number' || !Number.isFinite(highest) || !isIdMap || !isIdList) {
+      throw fail(`${this.file}: expected { "highest": <the greatest account id ever used>, "byEmail": { <email>: <id> }, "stringIds"?: [<id>] }`);
     }
-    return { highest, byEmail };
+    return { highest, byEmail, ...(stringIds?.length ? { stringIds } : {}) };
+  }
+
+  /** The marks as this process last saw them, without reading the file: for the check every trusted token makes. */
+  get seen(): AccountIdMarks {
+    return this.known;
   }
 }
 
-/** The marks of both: the greater `highest`, and every id given (the file's, where both name an email). */
+/** The marks of both: the greater `highest`, every id given (the file's, where both name an email), every string id. */
 function merged(known: AccountIdMarks, onDisk: AccountIdMarks): AccountIdMarks {
-  return { highest: Math.max(known.highest, onDisk.highest), byEmail: { ...known.byEmail, ...onDisk.byEmail } };
+  return withStringIds({ highest: Math.max(known.highest, onDisk.highest), byEmail: { ...known.byEmail, ...onDisk.byEmail } }, [
+    ...(known.stringIds ?? []),
+    ...(onDisk.stringIds ?? []),
+  ]);
+}
+
+/** The marks with these string ids added to theirs (sorted, once each; no key at all while there are none). */
+export function withStringIds(marks: AccountIdMarks, ids: readonly string[]): AccountIdMarks {
+  const { stringIds: before = [], ...rest } = marks;
+  const all = [...new Set([...before, ...ids])].sort();
+  return all.length > 0 ? { ...rest, stringIds: all } : rest;
 }

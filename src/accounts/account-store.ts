@@ -111,6 +111,14 @@ export class AccountStore {
     return this.index().byExactEmail.get(asciiLowerCase(email));
   }
 
+  /**
+   * Whether an account has this id now, or had it once as a string id (recorded in the state folder, so one deleted
+   * through the API or by hand since stays known): a trusted provider's caller with such a `sub` would get its records.
+   */
+  hasOrHadId(id: string): boolean {
+    return this.loadedById(id) !== undefined || (this.source.ids.seen.stringIds?.includes(id) ?? false);
+  }
+
   private index() {
     const { accounts } = this.synced.content;
     if (this.idIndex?.accounts !== accounts) {

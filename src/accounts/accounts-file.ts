@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { ConfigError } from '../errors';
 import { hashPassword, isPasswordHash } from './passwords';
 import { parseJson } from '../files/json-file';
-import type { AccountIdMarks } from './account-ids';
+import { withStringIds, type AccountIdMarks } from './account-ids';
 
 /** One account as the server holds it: `{ id, email, password, role?, ...profile }`. */
 export interface Account {
@@ -160,7 +160,8 @@ function assignIds(list: readonly Record<string, unknown>[], marks: AccountIdMar
     given.push({ id } as Account);
     return id;
   });
-  return { ids, marks: { highest, byEmail } };
+  const stringIds = ids.filter((id): id is string => typeof id === 'string');
+  return { ids, marks: withStringIds({ ...marks, highest, byEmail }, stringIds) };
 }
 
 /**

@@ -7,7 +7,8 @@ function challenge(error?: string, description?: string): string {
   const parts = [`realm="${REALM}"`];
   if (error) parts.push(`error="${error}"`);
   // RFC 6750 §3: error_description is limited to printable ASCII without " and \.
-  if (description) parts.push(`error_description="${description.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '')}"`);
+  // A header of sane length, whatever a description quotes (a trusted provider's answer, say).
+  if (description) parts.push(`error_description="${description.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '').slice(0, 500)}"`);
   return `Bearer ${parts.join(', ')}`;
 }
 

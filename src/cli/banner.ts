@@ -96,7 +96,10 @@ function trustLines({ trust }: BannerInput): string[] {
   const audience = trust.audiences
     ? `audience ${trust.audiences.join(' or ')}`
     : 'any audience: tokens for their other APIs count too (--trust-audience <aud> refuses them)';
-  return trust.issuers.map((issuer, index) => `  ${index === 0 ? 'Trusted   ' : '          '} ${issuer}, ${audience}`);
+  const lines = trust.issuers.map((issuer, index) => `  ${index === 0 ? 'Trusted   ' : '          '} ${issuer}, ${audience}`);
+  // An external caller is its sub, whoever signed it: any of these issuers can act as the others' users.
+  if (trust.issuers.length > 1) lines.push('             A sub (or an email) is one caller whichever of them signs it: trust issuers of the same users only.');
+  return lines;
 }
 
 /** One warning per flag that opens the server beyond this machine's own pages. */

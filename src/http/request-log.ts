@@ -14,8 +14,15 @@ export interface RequestLogOptions {
 }
 
 /** A claim as one line of the log: a line break or escape sequence in a trusted provider's `sub` must not forge a line. */
-// eslint-disable-next-line no-control-regex -- control characters are exactly what it replaces
-const printable = (text: string) => text.replace(/[\x00-\x1F\x7F-\x9F\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/**
+ * A claim as the log shows it: as is when it is a plain id or role; otherwise quoted, with every invisible or
+ * control character escaped, so a trusted provider's `sub` or role can neither forge a line nor pass for another
+ * caller (`1\u200b` is not `1`).
+ */
+const logText = (text: string) =>
+  /^[\w.@|:/+-]{1,255}$/.test(text)
+    ? text
+    : JSON.stringify(text).replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 
 /**
  * Who asked: the caller the authenticate step found (req.auth), else the one a valid token names. A request refused
@@ -28,7 +35,7 @@ function callerOf(req: Request, identify: RequestLogOptions['identify']): string
   } catch {
     // A bad, expired or revoked token: the answer already said so; the log must not throw after it.
   }
-  return caller ? `user ${printable(caller.sub)} (${printable((caller.roles ?? [caller.role]).join(', '))})` : 'anonymous';
+  return caller ? `user ${logText(caller.sub)} (${(caller.roles ?? [caller.role]).map(logText).join(', ')})` : 'anonymous';
 }
 
 /**

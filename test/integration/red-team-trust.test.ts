@@ -3,7 +3,7 @@
  * attack: emails that only look like a local account's, subs a local account has, had or will have, claims that
  * would forge a line of the request log, and typ, iat and email_verified values outside what the README accepts.
  */
-import { requestAs, SAMPLE_USERS, useServer } from '../support';
+import { makeProject, requestAs, SAMPLE_USERS, serverFor, useServer } from '../support';
 import { useMockIdps, type MockIdp } from '../support/mock-idp';
 
 const startIdp = useMockIdps();
@@ -56,6 +56,23 @@ describe('a sub that a local account has, had or will have is refused', () => {
     expect((await requestAs(api.app, await idp.token({ sub: '3' }), 'PATCH', '/posts/1', { title: 'taken' })).status).toBe(401);
   });
 
+  it('the string id of an account deleted since stays refused, after a restart too', async () => {
+    const users = [...SAMPLE_USERS.filter((user) => user.id !== 3), { ...SAMPLE_USERS.find((user) => user.id === 3)!, id: 'u-bob' }];
+    const project = makeProject({ 'db.json': { notes: [{ id: 1, text: 'bob note', userId: 'u-bob' }] }, 'users.json': users });
+    try {
+      const first = await serverFor(project, { trust: [idp.issuer] });
+      const adminToken = await idp.token({ sub: 'idp|admin', email: SAMPLE_USERS.find((user) => user.role === 'admin')!.email });
+      await requestAs(first.app, adminToken, 'DELETE', '/auth/users/u-bob').expect(204);
+      expect((await requestAs(first.app, await idp.token({ sub: 'u-bob' }), 'PATCH', '/notes/1', { text: 'taken' })).status).toBe(401);
+      await first.close();
+      const again = await serverFor(project, { trust: [idp.issuer] });
+      expect((await requestAs(again.app, await idp.token({ sub: 'u-bob' }), 'GET', '/notes/1')).status).toBe(401);
+      await again.close();
+    } finally {
+      project.cleanup();
+    }
+  });
+
   it('subs beyond any id this server gives (Google’s 21 digits) and other shapes are external callers', async () => {
     const app = await trusting();
     for (const sub of ['110169484474386276334', '01', '1.0', 'auth0|3'])
@@ -64,13 +81,24 @@ describe('a sub that a local account has, had or will have is refused', () => {
 });
 
 describe('claims that would forge the request log', () => {
-  it.each([['x\nGET /users/1 200 1.0 ms user 1 (admin)'], ['x\r1'], ['x\u2028y'], ['x'.repeat(256)], ['\u0000'], [' 1'], ['x\u0085'], ['x\u2029']])(
-    'a sub %j is refused',
-    async (sub) => {
-      const app = await trusting();
-      expect((await requestAs(app, await idp.token({ sub }), 'GET', '/auth/me')).status).toBe(401);
-    },
-  );
+  it.each([
+    ['x\nGET /users/1 200 1.0 ms user 1 (admin)'],
+    ['x\r1'],
+    ['x\u2028y'],
+    ['x'.repeat(256)],
+    ['\u0000'],
+    [' 1'],
+    ['x\u0085'],
+    ['x\u2029'],
+    ['1\u200b'],
+    ['\u200b1'],
+    ['evil\u202efdp'],
+    ['x\ufeff'],
+    ['x\ud800'],
+  ])('a sub %j is refused', async (sub) => {
+    const app = await trusting();
+    expect((await requestAs(app, await idp.token({ sub }), 'GET', '/auth/me')).status).toBe(401);
+  });
 
   it('a role with a line break is logged on one line, escaped', async () => {
     const written: string[] = [];
@@ -85,7 +113,7 @@ describe('claims that would forge the request log', () => {
       spy.mockRestore();
     }
     const line = written.find((each) => each.startsWith('GET /auth/me'));
-    expect(line).toMatch(/^GET \/auth\/me 200 [\d.]+ ms user idp\|x \(editor, admin \(x\)\\u000aDELETE \/posts\/1 204 1\.0 ms user 1\)\n$/);
+    expect(line).toMatch(/^GET \/auth\/me 200 [\d.]+ ms user idp\|x \(editor, "admin \(x\)\\nDELETE \/posts\/1 204 1\.0 ms user 1"\)\n$/);
   });
 });
 

@@ -36,6 +36,13 @@ async function boundedText(response: Response, url: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A value a provider sent, for a warning or an error_description: quoted, short, every invisible or control character escaped. */
+export function quoted(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  const short = text.length > 120 ? `${text.slice(0, 120)}…` : text;
+  return short.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+}
+
 export async function fetchJson(url: string): Promise<unknown> {
   let response: Response;
   try {
@@ -50,7 +57,7 @@ export async function fetchJson(url: string): Promise<unknown> {
   }
   if (response.status >= 300 && response.status < 400) {
     await response.body?.cancel();
-    throw new FetchFailure(`${url} redirects to ${response.headers.get('location') ?? 'elsewhere'}; give the final URL (--trust-jwks for the JWKS)`);
+    throw new FetchFailure(`${url} redirects to ${quoted(response.headers.get('location') ?? 'elsewhere')}; give the final URL (--trust-jwks for the JWKS)`);
   }
   if (!response.ok) {
     await response.body?.cancel();

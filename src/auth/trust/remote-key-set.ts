@@ -1,5 +1,5 @@
 import { invalidToken } from '../challenge';
-import { fetchJson, FetchFailure } from './fetch-json';
+import { fetchJson, FetchFailure, quoted } from './fetch-json';
 import { signingKeysOf, type TrustedKey } from './jwk-keys';
 
 /**
@@ -43,7 +43,7 @@ async function discoverJwksUri(issuer: string): Promise<string> {
     }
     const { issuer: named, jwks_uri: jwksUri } = (document ?? {}) as Record<string, unknown>;
     // OpenID Connect Discovery §4.3, RFC 8414 §3.3: a document naming another issuer is not this issuer's.
-    if (named !== issuer) throw new FetchFailure(`${url} names the issuer ${JSON.stringify(named)}, not ${issuer} (write --trust exactly as its tokens' iss)`);
+    if (named !== issuer) throw new FetchFailure(`${url} names the issuer ${quoted(named)}, not ${issuer} (write --trust exactly as its tokens' iss)`);
     if (typeof jwksUri !== 'string' || !/^https?:\/\//.test(jwksUri)) throw new FetchFailure(`${url} has no http(s) jwks_uri`);
     return jwksUri;
   }

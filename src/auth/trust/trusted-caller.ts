@@ -20,11 +20,11 @@ const isVerified = (value: unknown) => value === undefined || value === true || 
 
 /**
  * Whether a `sub` could be a local account's id, now, once (an account deleted since) or later: a whole number as
- * this server gives ids (Google's 21-digit subs are beyond them), or an account's id now. A caller with such a sub
- * would own that account's records.
+ * this server gives ids (Google's 21-digit subs are beyond them), or a string id an account has or had. A caller
+ * with such a sub would own that account's records.
  */
 const couldBeLocalId = (accounts: AccountStore, sub: string) =>
-  (/^(0|[1-9]\d*)$/.test(sub) && Number(sub) <= Number.MAX_SAFE_INTEGER) || accounts.loadedById(sub) !== undefined;
+  (/^(0|[1-9]\d*)$/.test(sub) && Number(sub) <= Number.MAX_SAFE_INTEGER) || accounts.hasOrHadId(sub);
 
 /**
  * Who a trusted token's caller is, as of now (called on every request, so a local account created, deleted or given

@@ -33,15 +33,15 @@ export interface TrustedTokens {
 const ACCESS_TOKEN_TYPES = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
 const isAccessTokenType = (typ: unknown) => typ === undefined || (typeof typ === 'string' && ACCESS_TOKEN_TYPES.has(typ.toLowerCase()));
 
-// A caller's id, as the request log and the records' owner field will show it: printable, of a sane length.
-// (No C0/C1 controls, no U+2028/2029 line separators, not starting with a space.)
-const PLAIN_SUB = /^[\x21-\x7E\u00A1-\u2027\u202A-\uFFFF][\x20-\x7E\u00A0-\u2027\u202A-\uFFFF]{0,254}$/;
+// A caller's id, as the request log and the records' owner field show it: visible characters and inner spaces only
+// (no control, format — zero-width, bidi — or unassigned code points, no line separators), at most 255 of them.
+const PLAIN_SUB = /^[^\p{C}\p{Z}][^\p{C}\p{Zl}\p{Zp}]{0,254}$/u;
 
 function checkClaims(payload: JwtPayload, nowSeconds: number): TrustedToken['sub'] {
   if (typeof payload.exp !== 'number') throw invalidToken('the token has no exp: this server accepts no token that never expires');
   if (payload.iat !== undefined && typeof payload.iat !== 'number') throw invalidToken('the token has an iat that is not a number');
   if (typeof payload.sub !== 'string' || payload.sub === '') throw invalidToken('the token has no sub naming the caller');
-  if (!PLAIN_SUB.test(payload.sub)) throw invalidToken('the token has a sub with control characters or over 255 characters');
+  if (!PLAIN_SUB.test(payload.sub)) throw invalidToken('the token has a sub with invisible or control characters, or over 255 of them');
   refuseFutureIat(payload.iat, nowSeconds);
   return payload.sub;
 }
