@@ -1,14 +1,15 @@
 /**
  * The one-way dependency rule of src/ (README "Development"): each folder may import only the folders below it.
  *
- *   cli → app → config → access → {auth, json-server} → http → {sessions → accounts} → state → files → errors.ts
+ *   cli → app → {provider, config → access} → {auth, json-server} → http → {sessions → accounts} → state → files → errors.ts
  *
  * `npm run deps` checks it (so does .ci/run); a violating import fails with the rule's name and the import.
  * index.ts is the public API and re-exports from anywhere; tests are not checked.
  */
 const LAYERS = {
-  cli: ['app', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
-  app: ['config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
+  cli: ['app', 'provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
+  app: ['provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
+  provider: ['auth', 'http', 'sessions', 'accounts', 'state', 'files'],
   config: ['access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
   access: ['auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
   auth: ['http', 'sessions', 'accounts', 'state', 'files'],

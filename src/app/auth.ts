@@ -1,12 +1,12 @@
 import type { Router } from 'express';
 import { makeAuthenticator, type Authenticator } from '../auth/authenticate';
 import type { CookieSettings } from '../auth/cookies';
-import { makeDecoyFor } from '../auth/decoys';
+import { makeDecoyFor, type DecoyFor } from '../auth/decoys';
 import { makeAuthRoutes } from '../auth/routes';
 import { makeSessionIssuer } from '../auth/session-issuer';
 import { fixedIssuer, originIssuer, type IssuerPolicy } from '../auth/issuer-policy';
 import type { SigningKeys } from '../auth/signing-keys';
-import { makeTokenService } from '../auth/tokens';
+import { makeTokenService, type TokenService } from '../auth/tokens';
 import { makeTrustedTokens, type TrustedTokens } from '../auth/trust/trusted-tokens';
 import type { ResolvedOptions } from '../config/options';
 import type { StartedStores, Stores } from './stores';
@@ -24,6 +24,10 @@ export interface AuthParts {
   tokenIssuer: IssuerPolicy;
   /** --trust: the identity providers whose tokens are accepted too, and their keys. */
   trustedTokens?: TrustedTokens;
+  /** Signs access tokens: the OpenID provider's token endpoint issues the same ones. */
+  tokens: TokenService;
+  /** The hash an unknown email's password is checked against, so a login takes as long either way. */
+  decoyFor: DecoyFor;
 }
 
 /** Tokens signed with the start's key, the sessions they belong to, and the routes that hand them out. */
@@ -45,6 +49,7 @@ export function makeAuth(
     ? { secure: options.cookieSecure, sameSite: options.cookieSameSite, allowedOrigins: options.corsOrigins }
     : undefined;
   const issuer = makeSessionIssuer({ tokens, sessions, cookie, singleSession: options.singleSession, now });
+  const decoyFor = makeDecoyFor(started.secret, () => accounts.snapshot());
   const routes = makeAuthRoutes({
     accounts,
     sessions,
@@ -53,8 +58,8 @@ export function makeAuth(
     authenticator,
     passwordMinLength: options.passwordMinLength,
     defaultRole: options.defaultRole,
-    decoyFor: makeDecoyFor(started.secret, () => accounts.snapshot()),
+    decoyFor,
     registerAtUsers: database.accountsCollection,
   });
-  return { authenticator, cookie, routes, signingKeys, tokenIssuer, trustedTokens: trustedTokens || undefined };
+  return { authenticator, cookie, routes, signingKeys, tokenIssuer, trustedTokens: trustedTokens || undefined, tokens, decoyFor };
 }

@@ -11,6 +11,7 @@ import { statePaths } from '../state/state-dir';
 import { makeAccess } from './access';
 import { makeAuth } from './auth';
 import { makeLifecycle } from './lifecycle';
+import { makeProvider } from './provider';
 import { buildApp } from './pipeline';
 import { openStores, startStores, type SharedState } from './stores';
 
@@ -67,7 +68,13 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     gzip: options.gzip,
     exposedHeaders: options.cors ? EXPOSED_HEADERS : undefined,
   });
-  const { close, reset } = makeLifecycle(stores, started);
-  const app = buildApp({ options, stores, stateDir: stateFiles.dir, jsonServer, auth, access, describe, reset });
+  const provider = makeProvider(options, stores, auth);
+  const lifecycle = makeLifecycle(stores, started);
+  const { close } = lifecycle;
+  const reset = async () => {
+    await lifecycle.reset();
+    provider.clear(); // provider sessions and unused codes name accounts and sessions that are gone
+  };
+  const app = buildApp({ options, stores, stateDir: stateFiles.dir, jsonServer, auth, provider, access, describe, reset });
   return { app, database, accounts, sessions, options, routes, warnings, describe, close, reset };
 }

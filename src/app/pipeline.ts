@@ -16,6 +16,7 @@ import { makeStaticFiles } from '../http/static-files';
 import type { JsonServerParts } from '../json-server/mount';
 import type { AccessParts } from './access';
 import type { AuthParts } from './auth';
+import type { ProviderParts } from './provider';
 import type { Stores } from './stores';
 
 export interface AppParts {
@@ -25,6 +26,8 @@ export interface AppParts {
   stateDir: string;
   jsonServer: JsonServerParts;
   auth: AuthParts;
+  /** The OpenID provider's endpoints (app/provider.ts). */
+  provider: ProviderParts;
   access: AccessParts;
   describe(): ApiDescription;
   reset(): Promise<void>;
@@ -74,13 +77,14 @@ export function buildApp(parts: AppParts): Express {
   if (options.cors) app.use(makeCorsHeaders({ ...authOrigins, exposedHeaders: EXPOSED_HEADERS, preflightsWaitForRewrites: hasRewrites, isPublicDocument }));
   if (options.logger) app.use(makeRequestLog({ identify: auth.authenticator.callerForLog })); // a line once answered
   app.use(jsonServer.defaults); // gzip and no-cache headers; the rest of json-server's defaults are ours
-  app.use(makeWellKnownRoutes({ keys: auth.signingKeys, issuer: auth.tokenIssuer })); // the JWKS, discovery: not data, before any rule
+  app.use(makeWellKnownRoutes({ keys: auth.signingKeys, issuer: auth.tokenIssuer, providerMetadata: parts.provider.metadata })); // the JWKS, discovery: not data, before any rule
   if (options.static) app.use(makeStaticFiles(options.static, ownFiles(parts))); // only with a folder
   app.use(emptyOptionsAnswers); // Express's own OPTIONS answers, without their HTML body
   app.use(jsonServer.bodyParser, bodyLimits);
   if (hasRewrites) app.use(jsonServer.rewriter(rewrites)); // routes.json: every later step sees the real path
   app.use(makeAuthOriginGate({ ...authOrigins, answerPreflights: options.cors })); // after the rewrites: no alias slips past
   app.use(auth.authenticator.authenticateRequest); // once, into req.auth: every later step reads it
+  app.use(parts.provider.routes); // the OpenID provider: /auth/authorize, /auth/token, /auth/userinfo
   app.use(auth.routes);
   app.get('/', playground(parts));
   if (options.allowReset) app.post('/__reset', resetRoute(parts.reset));

@@ -28,19 +28,21 @@ function answerPublicly(res: Response, body: unknown): void {
 export interface WellKnownOptions {
   keys: SigningKeys;
   issuer: IssuerPolicy;
+  /** The OpenID provider's endpoints and what they support, from the origin a request sees (none with HS256). */
+  providerMetadata?: (origin: string) => Record<string, unknown>;
 }
 
 /**
  * GET /.well-known/jwks.json (RFC 7517 §5: the public keys only; with HS256 an empty set) and the discovery documents.
  * They answer before the rewrites, the token check and the access rules: they are the server's, not data.
  */
-export function makeWellKnownRoutes({ keys, issuer }: WellKnownOptions): RequestHandler {
+export function makeWellKnownRoutes({ keys, issuer, providerMetadata }: WellKnownOptions): RequestHandler {
   function discovery(req: Request) {
     const origin = serverOrigin(req, 'http://localhost');
     const algorithms = keys.algorithms();
-    // Issue 14 adds authorization, token, userinfo and end-session endpoints, response and grant types, and PKCE.
     return {
       issuer: issuer.issuerFor(req),
+      ...providerMetadata?.(origin),
       jwks_uri: `${origin}${JWKS_PATH}`,
       revocation_endpoint: `${origin}/auth/revoke`,
       introspection_endpoint: `${origin}/auth/introspect`,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { REFRESH_COOKIE } from '../auth/cookies';
 import { DISCOVERY_PATHS, JWKS_PATH } from '../auth/well-known-routes';
+import { AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH } from '../provider/paths';
 import type { ApiDescription } from '../access/describe';
 import { ANY_ORIGIN } from '../http/origins';
 import type { DemoAccount } from '../accounts/account-store';
@@ -86,8 +87,14 @@ function tokenLines(url: string, { tokens }: BannerInput): string[] {
 /** How tokens are signed, and where a service that verifies them finds the public key (README "Publishing"). */
 function signingLines(url: string, { signing }: BannerInput): string[] {
   if (!signing) return [];
-  if (!signing.kid) return ['', `  Signing    ${signing.alg} (shared secret; no public key to publish)`];
-  return ['', `  Signing    ${signing.alg}, key ${signing.kid}`, `  JWKS       ${url}${JWKS_PATH}`, `  Discovery  ${url}${DISCOVERY_PATHS[0]}`];
+  if (!signing.kid) return ['', `  Signing    ${signing.alg} (shared secret; no public key to publish, so no OpenID provider: drop --secret for both)`];
+  return [
+    '',
+    `  Signing    ${signing.alg}, key ${signing.kid}`,
+    `  JWKS       ${url}${JWKS_PATH}`,
+    `  Discovery  ${url}${DISCOVERY_PATHS[0]}`,
+    `  OpenID     issuer ${url}: ${url}${AUTHORIZE_PATH} (code flow with PKCE), ${TOKEN_PATH}, ${USERINFO_PATH}`,
+  ];
 }
 
 /** The identity providers whose tokens count too (README "Use your own identity provider"). */

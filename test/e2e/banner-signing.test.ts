@@ -23,11 +23,17 @@ describe.each(['RS256', 'ES256', 'EdDSA'])('--alg %s', (alg) => {
       `Signing    ${alg}, key ${kid}`,
       `JWKS       ${server.url}/.well-known/jwks.json`,
       `Discovery  ${server.url}/.well-known/openid-configuration`,
+      `OpenID     issuer ${server.url}: ${server.url}/auth/authorize (code flow with PKCE), /auth/token, /auth/userinfo`,
     ]);
     const jwks = await call(`${server.url}/.well-known/jwks.json`, 'GET');
     expect(jwks.body.keys).toEqual(expect.arrayContaining([expect.objectContaining({ kid, alg })]));
     const discovery = await call(`${server.url}/.well-known/openid-configuration`, 'GET');
     expect(discovery.body.jwks_uri).toBe(`${server.url}/.well-known/jwks.json`);
+    expect(discovery.body).toMatchObject({
+      issuer: server.url,
+      authorization_endpoint: `${server.url}/auth/authorize`,
+      code_challenge_methods_supported: ['S256'],
+    });
   });
 });
 
@@ -53,7 +59,7 @@ describe.each([
     server = await start(['db.json', ...flags], env);
     expect(headerOf(await loginAt(server.url))).toMatchObject({ alg: 'HS256' });
     const banner = server.output();
-    expect(signingLines(banner)).toEqual(['Signing    HS256 (shared secret; no public key to publish)']);
+    expect(signingLines(banner)).toEqual(['Signing    HS256 (shared secret; no public key to publish, so no OpenID provider: drop --secret for both)']);
     expect(banner).not.toContain('/.well-known/');
   });
 });

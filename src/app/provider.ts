@@ -1,0 +1,61 @@
+import express, { type Request, type Router } from 'express';
+import { ApiError } from '../errors';
+import type { ResolvedOptions } from '../config/options';
+import { makeAuthorizeRoutes } from '../provider/authorize-routes';
+import { makeCodeStore } from '../provider/codes';
+import { makeIdTokenSigner } from '../provider/id-token';
+import { providerMetadata } from '../provider/metadata';
+import { AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH } from '../provider/paths';
+import { makeProviderSessions } from '../provider/provider-sessions';
+import { makeProviderTokenRoutes, makeSessionGrants } from '../provider/token-routes';
+import { makeUserinfoRoutes } from '../provider/userinfo-routes';
+import type { AuthParts } from './auth';
+import type { Stores } from './stores';
+
+export interface ProviderParts {
+  /** The authorization, token and userinfo endpoints (or, with HS256, an answer that says how to get them). */
+  routes: Router;
+  /** What discovery adds for them, from the server's origin as a request sees it; undefined with HS256. */
+  metadata?: (origin: string) => Record<string, unknown>;
+  /** Provider sessions, unused codes and the grants of provider sessions: reset() clears them. */
+  clear(): void;
+}
+
+/** With HS256 there is no public key, so no ID token a client could verify: the endpoints say what to do instead. */
+function providerOff(): ProviderParts {
+  const routes = express.Router();
+  routes.all([AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH], (_req, _res, next) =>
+    next(
+      new ApiError(
+        404,
+        'not_found',
+        'The OpenID provider needs a key pair, and this server signs with a shared secret (HS256): start it without --secret / JWT_SECRET / --alg HS256.',
+      ),
+    ),
+  );
+  return { routes, clear: () => undefined };
+}
+
+/** README "Use it as your OpenID provider": the code flow with PKCE over the same accounts and sessions. */
+export function makeProvider(options: ResolvedOptions, { accounts, sessions }: Stores, auth: AuthParts): ProviderParts {
+  if (options.alg === 'HS256') return providerOff();
+  const { now } = options;
+  const codes = makeCodeStore(now);
+  const providerSessions = makeProviderSessions(now);
+  const sessionGrants = makeSessionGrants();
+  const idTokens = makeIdTokenSigner({ keys: auth.signingKeys, ttlSeconds: options.accessTtlSeconds, now });
+  const issuer = (req: Request) => auth.tokenIssuer.issuerFor(req);
+  const routes = express.Router();
+  routes.use(makeAuthorizeRoutes({ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now }));
+  routes.use(makeProviderTokenRoutes({ accounts, sessions, tokens: auth.tokens, codes, idTokens, singleSession: options.singleSession, sessionGrants }));
+  routes.use(makeUserinfoRoutes({ accounts, sessions }));
+  return {
+    routes,
+    metadata: providerMetadata,
+    clear() {
+      codes.clear();
+      providerSessions.clear();
+      sessionGrants.clear();
+    },
+  };
+}

@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import express, { type Request, type Response, type Router } from 'express';
+import type { AccountStore } from '../accounts/account-store';
+import { verifyPassword } from '../accounts/passwords';
+import type { DecoyFor } from '../auth/decoys';
+import { asyncRoute } from '../http/async-route';
+import { fromThisMachine } from '../http/playground-page';
+import { bodyParameters, checkAuthorizationRequest, queryParameters, type AuthorizationRequest, type Checked } from './authorization-request';
+import { redirectWith } from './clients';
+import type { CodeStore } from './codes';
+import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, csrfTokensMatch, PROVIDER_COOKIE_PATH, readCookie, setCsrfCookie } from './csrf';
+import { renderErrorPage, renderLoginPage } from './login-page';
+import { AUTHORIZE_PATH } from './paths';
+import { PROVIDER_SESSION_COOKIE, type ProviderSession, type ProviderSessions } from './provider-sessions';
+
+export interface AuthorizeRoutesOptions {
+  accounts: AccountStore;
+  codes: CodeStore;
+  providerSessions: ProviderSessions;
+  /** The hash checked when the email is unknown, as /auth/login does (auth/decoys.ts). */
+  decoyFor: DecoyFor;
+  /** The issuer, sent back as `iss` with every answer (RFC 9207). */
+  issuer: (req: Request) => string;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+}
+
+const WRONG_CREDENTIALS = 'The email or password is incorrect.';
+
+/**
+ * The page may only post forms to this server, and follow the redirect that answers one to the client: Chromium
+ * checks form-action against redirects too. CSP has no syntax for an IPv6 literal, so [::1] gets its scheme.
+ */
+function formTargets(redirectUrl: URL | undefined): string {
+  if (!redirectUrl) return "'self'";
+  return `'self' ${isIP(redirectUrl.hostname.replace(/^\[|\]$/g, '')) === 6 ? redirectUrl.protocol : redirectUrl.origin}`;
+}
+
+/**
+ * Every answer of the endpoint: not cached (it carries codes), not framed (clickjacking), no Referer to another site.
+ * `same-origin`, not `no-referrer`: under `no-referrer` a browser sends the form's POST with `Origin: null`, which
+ * the auth origin gate refuses (Fetch, "append a request Origin header").
+ */
+function secureHeaders(res: Response, redirectUrl?: URL): string {
+  const nonce = randomBytes(16).toString('base64');
+  // A navigation, never a fetch: no other site may read the page and its CSRF token, whatever CORS allows the API.
+  for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']) res.removeHeader(header);
+  res.set({
+    'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action ${formTargets(redirectUrl)}; frame-ancestors 'none'`,
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+    'Referrer-Policy': 'same-origin',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  return nonce;
+}
+
+function sendErrorPage(res: Response, title: string, message: string): void {
+  const nonce = secureHeaders(res);
+  res
+    .status(400)
+    .type('html')
+    .send(renderErrorPage(title, message, nonce));
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : '');
+
+/** RFC 6749 §4.1.2 and RFC 9207: back to the client, with `iss` so it knows which provider answered. */
+function redirectBack(options: AuthorizeRoutesOptions, req: Request, res: Response, redirectUrl: URL, parameters: Record<string, string | undefined>): void {
+  secureHeaders(res, redirectUrl);
+  res
+    .status(302)
+    .location(redirectWith(redirectUrl, { ...parameters, iss: options.issuer(req) }))
+    .end();
+}
+
+/** Answers a request that is not valid; false when it is (then the caller goes on with it). */
+function answerInvalid(options: AuthorizeRoutesOptions, req: Request, res: Response, checked: Checked): checked is Exclude<Checked, { outcome: 'valid' }> {
+  if (checked.outcome === 'refused') {
+    sendErrorPage(res, 'This sign-in request cannot go back to its app', `${checked.problem} The app that sent you here is misconfigured.`);
+    return true;
+  }
+  if (checked.outcome === 'redirect-error') {
+    redirectBack(options, req, res, checked.redirectUrl, { error: checked.error, error_description: checked.description, state: checked.state });
+    return true;
+  }
+  return false;
+}
+
+/** The provider session of the request's cookie, if its account still is the one that signed in. */
+async function currentSession({ accounts, providerSessions }: AuthorizeRoutesOptions, req: Request): Promise<ProviderSession | undefined> {
+  const cookieValue = readCookie(req, PROVIDER_SESSION_COOKIE);
+  const session = providerSessions.find(cookieValue);
+  if (!session) return undefined;
+  await accounts.reloadIfChangedOnDisk();
+  if (accounts.identityOf(session.accountId) === session.accountIdentity) return session;
+  providerSessions.end(cookieValue); // deleted, or its email now another person's
+  return undefined;
+}
+
+/** Whether a session may answer without the form: not when prompt=login, nor when older than max_age. */
+function satisfies(now: () => number, session: ProviderSession, request: AuthorizationRequest): boolean {
+  if (request.prompt === 'login') return false;
+  if (request.maxAge === undefined) return true;
+  // OIDC Core §3.1.2.1: max_age=0 is prompt=login.
+  return request.maxAge > 0 && Math.floor(now() / 1000) - session.authTime <= request.maxAge;
+}
+
+function issueCode(options: AuthorizeRoutesOptions, req: Request, res: Response, request: AuthorizationRequest, session: ProviderSession): void {
+  const { clientId, redirectUri, codeChallenge, nonce, scopes, redirectUrl, state } = request;
+  const code = options.codes.issue({ clientId, redirectUri, codeChallenge, nonce, scopes, ...session });
+  redirectBack(options, req, res, redirectUrl, { code, state });
+}
+
+function showForm(accounts: AccountStore, req: Request, res: Response, request: AuthorizationRequest, failed?: { email: string }): void {
+  const nonce = secureHeaders(res, request.redirectUrl);
+  const csrfToken = csrfTokenFor(req);
+  setCsrfCookie(req, res, csrfToken);
+  // As the playground: the demo accounts are for the person at this machine's keyboard (--host 0.0.0.0).
+  const demoAccounts = fromThisMachine(req.socket.remoteAddress) ? accounts.demoAccounts() : [];
+  const email = failed ? failed.email : request.loginHint;
+  const error = failed ? WRONG_CREDENTIALS : undefined;
+  res
+    .status(failed ? 401 : 200)
+    .type('html')
+    .send(renderLoginPage({ request, csrfToken, email, error, demoAccounts }, nonce));
+}
+
+/** GET and POST on AUTHORIZE_PATH: the authorization request, and the login form that posts it back with credentials. */
+export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
+  const { accounts, providerSessions, decoyFor, now } = options;
+  const router = express.Router();
+
+  const authorize = asyncRoute(async (req, res) => {
+    const checked = checkAuthorizationRequest(queryParameters(req.url)); // req.url: as routes.json rewrote it
+    if (answerInvalid(options, req, res, checked)) return;
+    const { request } = checked;
+    const session = await currentSession(options, req);
+    if (session && satisfies(now, session, request)) return issueCode(options, req, res, request, session);
+    if (request.prompt !== 'none') return showForm(accounts, req, res, request);
+    const reason = session ? 'The sign-in is older than max_age allows' : 'Nobody is signed in at this provider';
+    const error_description = `${reason}, and prompt=none forbids asking.`;
+    redirectBack(options, req, res, request.redirectUrl, { error: 'login_required', error_description, state: request.state });
+  });
+
+  const signIn = asyncRoute(async (req, res) => {
+    const fields = bodyParameters(req.body);
+    const checked = checkAuthorizationRequest(fields);
+    // Before anything the form says is believed (but for where it may go back): only a form this server gave this
+    // browser may sign it in.
+    if (checked.outcome !== 'refused' && !csrfTokensMatch(readCookie(req, CSRF_COOKIE), fields(CSRF_FIELD))) {
+      const message = 'The form was not sent from a sign-in page of this server, or that page is too old. Go back to the app and sign in again.';
+      return sendErrorPage(res, 'This sign-in form cannot be trusted', message);
+    }
+    if (answerInvalid(options, req, res, checked)) return;
+    const { request } = checked;
+    const email = text(fields('email'));
+    const account = await accounts.findByEmail(email);
+    // An unknown email costs what a wrong password costs, and gets the same page: no hint that it exists.
+    const matches = await verifyPassword(text(fields('password')), account?.password ?? decoyFor(email));
+    if (!account || !matches) return showForm(accounts, req, res, request, { email });
+    providerSessions.end(readCookie(req, PROVIDER_SESSION_COOKIE)); // a new login, a new id (session fixation)
+    const cookieValue = providerSessions.start(account);
+    res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path: PROVIDER_COOKIE_PATH, secure: req.secure });
+    issueCode(options, req, res, request, providerSessions.find(cookieValue)!);
+  });
+
+  router.get(AUTHORIZE_PATH, authorize);
+  router.post(AUTHORIZE_PATH, signIn);
+  return router;
+}

@@ -1,0 +1,56 @@
+/**
+ * The clients of this slice: any client_id is a public client whose redirect URI is a loopback URL, what a
+ * developer's dev server uses. A request failing these checks is answered with an error page and never redirected
+ * (RFC 6749 §4.1.2.1): the redirect URI is not known to be the client's.
+ */
+
+/** RFC 6749 Appendix A.1: client_id is VSCHAR (%x20-7E); 200 is more than any real id needs. */
+const CLIENT_ID = /^[\x20-\x7e]{1,200}$/;
+/** Exactly these names: `localhost.evil.com`, `127.0.0.1.nip.io` and `*.localhost` are not this machine's for sure. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+// Printable ASCII without `\`: URL parsers drop tabs and newlines and read `\` as `/`, so a raw string carrying one
+// would be compared (at the token endpoint) as one URL and followed (by the browser) as another.
+const PLAIN_URL = /^[\x21-\x5b\x5d-\x7e]+$/;
+
+export type ClientCheck = { ok: true; redirectUrl: URL } | { ok: false; problem: string };
+
+export const isClientId = (value: unknown): value is string => typeof value === 'string' && CLIENT_ID.test(value);
+
+/** Why `redirectUri` may not receive this server's answers, or the URL it stands for. */
+export function checkRedirectUri(redirectUri: unknown): ClientCheck {
+  if (typeof redirectUri !== 'string' || redirectUri === '') return { ok: false, problem: 'The request has no redirect_uri.' };
+  if (!PLAIN_URL.test(redirectUri)) return { ok: false, problem: 'The redirect_uri holds spaces, backslashes or characters outside printable ASCII.' };
+  let url: URL;
+  try {
+    url = new URL(redirectUri);
+  } catch {
+    return { ok: false, problem: 'The redirect_uri is not an absolute URL.' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, problem: 'The redirect_uri must be an http: or https: URL.' };
+  // RFC 6749 §3.1.2: no fragment; `#` alone leaves url.hash empty, hence the raw test.
+  if (redirectUri.includes('#')) return { ok: false, problem: 'The redirect_uri must not have a fragment (#).' };
+  // `http://@localhost/` has an empty user name: the raw authority tells.
+  const authority = redirectUri.slice(redirectUri.indexOf('//') + 2).split(/[/?]/)[0];
+  if (url.username !== '' || url.password !== '' || authority.includes('@')) {
+    return { ok: false, problem: 'The redirect_uri must not carry a user name or password (user@host).' };
+  }
+  if (!LOOPBACK_HOSTS.has(url.hostname)) {
+    return { ok: false, problem: 'The redirect_uri must be on this machine: http://localhost, http://127.0.0.1 or http://[::1], any port and path.' };
+  }
+  return { ok: true, redirectUrl: url };
+}
+
+/** The client and redirect URI checks, in the order a developer would fix them. */
+export function checkClient(clientId: unknown, redirectUri: unknown): ClientCheck {
+  if (clientId === undefined || clientId === '') return { ok: false, problem: 'The request has no client_id.' };
+  if (!isClientId(clientId)) return { ok: false, problem: 'The client_id must be 1 to 200 printable ASCII characters, given once.' };
+  return checkRedirectUri(redirectUri);
+}
+
+/** `redirectUrl` with the response parameters added to its query, the query it already has kept as it is. */
+export function redirectWith(redirectUrl: URL, parameters: Record<string, string | undefined>): string {
+  const added = new URLSearchParams(Object.entries(parameters).filter((entry): entry is [string, string] => entry[1] !== undefined)).toString();
+  const { href } = redirectUrl;
+  const separator = redirectUrl.search !== '' ? '&' : href.endsWith('?') ? '' : '?';
+  return href + separator + added;
+}

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import { toPublicUser, type Account } from '../accounts/accounts-file';
+import { signEdDSA } from '../auth/eddsa';
+import type { SigningAlgorithm } from '../auth/key-pairs';
+import type { SigningKeys } from '../auth/signing-keys';
+
+/** What an ID token says, besides its times and the access token it travels with (OIDC Core §2). */
+export interface IdTokenInput {
+  /** The access token's `iss`: one issuer for both tokens. */
+  issuer: string;
+  account: Account;
+  clientId: string;
+  /** The granted scopes: `email` and `profile` decide which claims of the account go in. */
+  scopes: readonly string[];
+  sessionId: string;
+  /** Seconds since the epoch: when the user last typed a password. */
+  authTime: number;
+  /** The authorization request's nonce; never on a token from a refresh (OIDC Core §12.2). */
+  nonce?: string;
+}
+
+export interface IdTokenSigner {
+  sign(input: IdTokenInput, accessToken: string): string;
+}
+
+export interface IdTokenSignerOptions {
+  keys: SigningKeys;
+  ttlSeconds: number;
+  /** Milliseconds since the epoch, the server's clock. */
+  now: () => number;
+}
+
+/**
+ * Claims an account's profile field may never stand in for: the token's own (RFC 7519 §4.1, OIDC Core §2, §5.1)
+ * and the ones this server sets from the account itself.
+ */
+const RESERVED_CLAIMS = new Set([
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'nbf',
+  'iat',
+  'jti',
+  'auth_time',
+  'nonce',
+  'acr',
+  'amr',
+  'azp',
+  'at_hash',
+  'c_hash',
+  'sid',
+  'id',
+  'email',
+  'email_verified',
+  'password',
+]);
+
+/**
+ * The `profile` scope's claims: every field of the account but the password and the reserved ones, `name` among
+ * them when the account has one. accounts-file.ts toPublicUser is the one place that drops the password.
+ */
+export function profileClaims(account: Account): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(toPublicUser(account)).filter(([field]) => !RESERVED_CLAIMS.has(field)));
+}
+
+/** OIDC Core §3.1.3.6: at_hash is hashed with the hash of the token's alg; Ed25519's is SHA-512. */
+const HASH_OF: Record<SigningAlgorithm, string> = { RS256: 'sha256', ES256: 'sha256', HS256: 'sha256', EdDSA: 'sha512' };
+
+/** The left half of the hash of the access token's ASCII, base64url (OIDC Core §3.1.3.6). */
+export function accessTokenHash(accessToken: string, alg: SigningAlgorithm): string {
+  const digest = createHash(HASH_OF[alg]).update(accessToken, 'ascii').digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}
+
+/** The claims the granted scopes add: email (the server's own accounts are verified by definition), profile. */
+function scopedClaims(account: Account, scopes: readonly string[]): Record<string, unknown> {
+  return {
+    ...(scopes.includes('profile') ? profileClaims(account) : {}),
+    ...(scopes.includes('email') ? { email: account.email, email_verified: true } : {}),
+  };
+}
+
+/** ID tokens, signed with the key that signs access tokens (same kid and alg), `typ: JWT`. */
+export function makeIdTokenSigner({ keys, ttlSeconds, now }: IdTokenSignerOptions): IdTokenSigner {
+  return {
+    sign(input, accessToken) {
+      const { key, alg, kid } = keys.signer();
+      const iat = Math.floor(now() / 1000);
+      const claims = {
+        ...scopedClaims(input.account, input.scopes),
+        iss: input.issuer,
+        sub: String(input.account.id),
+        aud: input.clientId,
+        exp: iat + ttlSeconds,
+        iat,
+        auth_time: input.authTime,
+        ...(input.nonce === undefined ? {} : { nonce: input.nonce }),
+        at_hash: accessTokenHash(accessToken, alg),
+        sid: input.sessionId,
+      };
+      const header = { alg, typ: 'JWT', ...(kid === undefined ? {} : { kid }) };
+      return alg === 'EdDSA' ? signEdDSA(claims, key, header) : jwt.sign(claims, key, { algorithm: alg, header });
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import { AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH } from './paths';
+import { KNOWN_SCOPES } from './authorization-request';
+
+/**
+ * What discovery (OpenID Connect Discovery 1.0 §3, RFC 8414 §2) says of the provider's endpoints and what they
+ * support; the JWKS, the issuer and the signing algorithms are auth/well-known-routes.ts's.
+ */
+export function providerMetadata(origin: string): Record<string, unknown> {
+  return {
+    authorization_endpoint: `${origin}${AUTHORIZE_PATH}`,
+    token_endpoint: `${origin}${TOKEN_PATH}`,
+    userinfo_endpoint: `${origin}${USERINFO_PATH}`,
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token'],
+    code_challenge_methods_supported: ['S256'],
+    scopes_supported: [...KNOWN_SCOPES],
+    // Public clients: the client_id is all a client sends (a secret, when one comes, is ignored).
+    token_endpoint_auth_methods_supported: ['none'],
+    claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'email', 'email_verified', 'name'],
+    prompt_values_supported: ['none', 'login'],
+    authorization_response_iss_parameter_supported: true,
+  };
+}

@@ -1,0 +1,220 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { accountIdentity, roleOf, type Account } from '../accounts/accounts-file';
+import type { AccountStore } from '../accounts/account-store';
+import { ACCOUNT_GONE, sessionAccount } from '../auth/session-account';
+import type { TokenService } from '../auth/tokens';
+import { asyncRoute } from '../http/async-route';
+import type { Session, SessionStore } from '../sessions/session-store';
+import { isClientId } from './clients';
+import type { CodeStore } from './codes';
+import type { IdTokenSigner } from './id-token';
+import { TOKEN_PATH } from './paths';
+import { isPkceText, verifierMatches } from './pkce';
+import { noStore, tokenError, tokenErrorHandler } from './token-errors';
+
+/** What a session started at the token endpoint was granted: a refresh needs it to answer as the first answer did. */
+export interface SessionGrant {
+  clientId: string;
+  scopes: readonly string[];
+  /** Seconds since the epoch: a refreshed ID token keeps the `auth_time` of the login (OIDC Core §12.2). */
+  authTime: number;
+}
+
+/**
+ * The grants of the sessions the token endpoint started, in memory. A session it does not know (one of
+ * /auth/login, or one from before a restart) still refreshes here, answered without an ID token (OIDC Core §12.2
+ * makes it optional) and without `scope`; its refresh token was handed out already, so a new one always comes back.
+ */
+export interface SessionGrants {
+  remember(sessionId: string, grant: SessionGrant): void;
+  get(sessionId: string): SessionGrant | undefined;
+  clear(): void;
+}
+
+// As many as the codes that could start them; the oldest go first (a Map keeps insertion order).
+const MAX_SESSION_GRANTS = 10_000;
+
+export function makeSessionGrants(): SessionGrants {
+  const grants = new Map<string, SessionGrant>();
+  return {
+    remember(sessionId, grant) {
+      for (const oldest of grants.keys()) {
+        if (grants.size < MAX_SESSION_GRANTS) break;
+        grants.delete(oldest);
+      }
+      grants.set(sessionId, grant);
+    },
+    get: (sessionId) => grants.get(sessionId),
+    clear: () => grants.clear(),
+  };
+}
+
+export interface ProviderTokenRoutesOptions {
+  accounts: AccountStore;
+  sessions: SessionStore;
+  tokens: TokenService;
+  codes: CodeStore;
+  idTokens: IdTokenSigner;
+  /** --single-session: a code exchanged ends the account's other sessions, as a login does. */
+  singleSession: boolean;
+  /** Give the one the app clears on reset; a fresh one otherwise. */
+  sessionGrants?: SessionGrants;
+}
+
+type Body = Record<string, unknown>;
+
+function bodyOf(req: Request): Body {
+  const body: unknown = req.body;
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    throw tokenError('invalid_request', 'Send the parameters as an application/x-www-form-urlencoded (or JSON object) body.');
+  return body as Body;
+}
+
+/** A parameter given once, as text (RFC 6749 §3.2: never repeated); undefined when absent and not required. */
+function parameter(body: Body, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === '') return undefined;
+  if (typeof value !== 'string') throw tokenError('invalid_request', `"${name}" must be given once, as text.`);
+  return value;
+}
+
+function required(body: Body, name: string): string {
+  const value = parameter(body, name);
+  if (value === undefined) throw tokenError('invalid_request', `"${name}" is required.`);
+  return value;
+}
+
+/** The client_id of HTTP Basic authentication (RFC 6749 §2.3.1): its secret is not checked, every client is public. */
+function basicClientId(req: Request): string | undefined {
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.get('authorization') ?? '');
+  if (!match) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return decodeURIComponent((colon < 0 ? decoded : decoded.slice(0, colon)).replace(/\+/g, ' '));
+}
+
+/** The client of the request, from the body or from Basic authentication (whose secret is ignored). */
+function clientIdOf(req: Request, body: Body): string | undefined {
+  const fromBody = parameter(body, 'client_id');
+  let fromBasic: string | undefined;
+  try {
+    fromBasic = basicClientId(req);
+  } catch {
+    throw tokenError('invalid_client', 'The Authorization header names no client this server can read.');
+  }
+  if (fromBody !== undefined && fromBasic !== undefined && fromBody !== fromBasic)
+    throw tokenError('invalid_request', 'The body and the Authorization header name different clients.');
+  const clientId = fromBody ?? fromBasic;
+  if (clientId === undefined) return undefined;
+  if (!isClientId(clientId)) throw tokenError('invalid_client', '"client_id" must be 1 to 200 printable ASCII characters.');
+  return clientId;
+}
+
+/** Why a refresh token is refused, as /auth/refresh says it (auth/session-routes.ts). */
+const REFUSED_REFRESH = {
+  unknown: 'the refresh token is not one this server issued, or it is long expired',
+  reused: 'the refresh token was already used, so its session has been ended as a precaution',
+  raced: 'another request refreshed with it a moment ago; use the refresh token that request received',
+  expired: 'the refresh token has expired',
+  ended: 'the session of the refresh token has ended',
+};
+
+/** An account as the access token names it. */
+const subjectOf = (account: Account) => ({ id: account.id, email: account.email, role: roleOf(account) });
+
+type Parts = Required<ProviderTokenRoutesOptions>;
+
+/** RFC 6749 §5.1 (and OIDC Core §3.1.3.3): the tokens of a session, with an ID token when `openid` was granted. */
+function answer({ tokens, idTokens, sessionGrants }: Parts, res: Response, account: Account, session: Session, refreshToken: string, nonce?: string): void {
+  const req = res.req;
+  const issued = tokens.issueAccessToken(subjectOf(account), session.id, req);
+  const grant = sessionGrants.get(session.id);
+  const idToken =
+    grant?.scopes.includes('openid') &&
+    idTokens.sign(
+      { issuer: issued.claims.iss, account, clientId: grant.clientId, scopes: grant.scopes, sessionId: session.id, authTime: grant.authTime, nonce },
+      issued.token,
+    );
+  // OIDC Core §11: a refresh token only for offline_access; a session this endpoint did not start already had one.
+  const givesRefresh = grant === undefined || grant.scopes.includes('offline_access');
+  res.json({
+    access_token: issued.token,
+    token_type: 'Bearer',
+    expires_in: issued.expiresIn,
+    ...(idToken ? { id_token: idToken } : {}),
+    ...(grant ? { scope: grant.scopes.join(' ') } : {}),
+    ...(givesRefresh ? { refresh_token: refreshToken } : {}),
+  });
+}
+
+/** RFC 6749 §4.1.3, RFC 7636 §4.6: a code, spent once, by the client it was issued to, with the verifier of its challenge. */
+async function exchangeCode(parts: Parts, req: Request, res: Response, body: Body): Promise<void> {
+  const { accounts, sessions, codes, singleSession, sessionGrants } = parts;
+  const code = required(body, 'code');
+  const redirectUri = required(body, 'redirect_uri');
+  const clientId = clientIdOf(req, body);
+  if (clientId === undefined) throw tokenError('invalid_request', '"client_id" is required (RFC 6749 §4.1.3).');
+  const verifier = required(body, 'code_verifier');
+  if (!isPkceText(verifier)) throw tokenError('invalid_request', '"code_verifier" must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1).');
+  // Read users.json first: between spending the code and starting the session nothing else waits.
+  await accounts.reloadIfChangedOnDisk();
+  const redemption = codes.redeem(code);
+  if (redemption.outcome === 'reused') {
+    // RFC 6749 §4.1.2: a code used twice was stolen or replayed; what its first use got dies with it.
+    if (redemption.sessionId !== undefined) await sessions.end({ sessionId: redemption.sessionId }, 'authorization code reused');
+    throw tokenError('invalid_grant', 'The code was already used; the tokens issued for it have been revoked.');
+  }
+  if (redemption.outcome !== 'granted') throw tokenError('invalid_grant', `The code is ${redemption.outcome === 'expired' ? 'expired' : 'unknown'}.`);
+  const { grant } = redemption;
+  if (grant.clientId !== clientId) throw tokenError('invalid_grant', 'The code was issued to another client.');
+  if (grant.redirectUri !== redirectUri) throw tokenError('invalid_grant', '"redirect_uri" is not exactly the one of the authorization request.');
+  if (!verifierMatches(verifier, grant.codeChallenge)) throw tokenError('invalid_grant', '"code_verifier" does not match the code_challenge.');
+  const account = accounts.loadedById(grant.accountId);
+  if (!account || accountIdentity(account) !== grant.accountIdentity) throw tokenError('invalid_grant', `The code is worthless: ${ACCOUNT_GONE}.`);
+  const userAgent = req.get('user-agent'); // for GET /auth/sessions: which device this is
+  const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), { endOthers: singleSession, userAgent });
+  codes.startedSession(code, session.id);
+  sessionGrants.remember(session.id, { clientId, scopes: grant.scopes, authTime: grant.authTime });
+  answer(parts, res, account, session, refreshToken, grant.nonce);
+}
+
+/** RFC 6749 §6: the rotation and reuse detection of /auth/refresh, over the same sessions. */
+async function refresh(parts: Parts, req: Request, res: Response, body: Body): Promise<void> {
+  const { accounts, sessions, sessionGrants } = parts;
+  const token = required(body, 'refresh_token');
+  const clientId = clientIdOf(req, body);
+  // A token this endpoint gave one client is refused to another before anything is spent.
+  const found = sessions.lookupRefreshToken(token);
+  const grant = found.state === 'unknown' ? undefined : sessionGrants.get(found.session.id);
+  if (clientId !== undefined && grant !== undefined && grant.clientId !== clientId)
+    throw tokenError('invalid_grant', 'The refresh token was issued to another client.');
+  await accounts.reloadIfChangedOnDisk();
+  const rotation = await sessions.rotate(token, req.get('user-agent'));
+  if (rotation.outcome !== 'rotated') throw tokenError('invalid_grant', `${REFUSED_REFRESH[rotation.outcome]}.`);
+  const { session, refreshToken } = rotation;
+  const account = sessionAccount(accounts, session);
+  if (!account) {
+    await sessions.end({ sessionId: session.id }, 'account deleted or replaced');
+    throw tokenError('invalid_grant', `${ACCOUNT_GONE}.`);
+  }
+  answer(parts, res, account, session, refreshToken);
+}
+
+export function makeProviderTokenRoutes(options: ProviderTokenRoutesOptions): Router {
+  const parts: Parts = { ...options, sessionGrants: options.sessionGrants ?? makeSessionGrants() };
+  const router = express.Router();
+  router.post(
+    TOKEN_PATH,
+    asyncRoute(async (req, res) => {
+      noStore(res);
+      const body = bodyOf(req);
+      const grantType = required(body, 'grant_type');
+      if (grantType === 'authorization_code') return exchangeCode(parts, req, res, body);
+      if (grantType === 'refresh_token') return refresh(parts, req, res, body);
+      throw tokenError('unsupported_grant_type', 'The grant_type must be authorization_code or refresh_token.');
+    }),
+  );
+  router.use(TOKEN_PATH, tokenErrorHandler);
+
+  return router;
+}
