@@ -46,7 +46,7 @@ export function makeProvider(options: ResolvedOptions, { accounts, sessions }: S
   const idTokens = makeIdTokenSigner({ keys: auth.signingKeys, ttlSeconds: options.accessTtlSeconds, now });
   const issuer = (req: Request) => auth.tokenIssuer.issuerFor(req);
   const routes = express.Router();
-  routes.use(makeAuthorizeRoutes({ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now }));
+  routes.use(makeAuthorizeRoutes({ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now, redirectUris: options.redirectUris }));
   routes.use(makeProviderTokenRoutes({ accounts, sessions, tokens: auth.tokens, codes, idTokens, singleSession: options.singleSession, sessionGrants }));
   routes.use(makeUserinfoRoutes({ accounts, sessions }));
   return {

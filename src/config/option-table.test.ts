@@ -61,6 +61,7 @@ const EXAMPLES: Record<OptionName, { value?: string; resolved?: Partial<Resolved
   alg: { value: 'ES256', resolved: { alg: 'ES256' } },
   issuer: { value: 'shop', resolved: { issuer: 'shop' } },
   audience: { value: 'shop-app', resolved: { audience: 'shop-app' } },
+  redirectUris: { value: 'https://app.example/callback', resolved: { redirectUris: ['https://app.example/callback'] } },
   trust: { value: 'https://idp.example/', resolved: { trust: { issuers: [{ issuer: 'https://idp.example/' }], emailClaim: 'email', roleClaim: 'role' } } },
   trustJwks: { value: 'https://idp.example/jwks', flags: { trustJwks: ['https://idp.example/jwks'] } },
   trustAudience: { value: 'api,other', flags: { trustAudience: ['api', 'other'] } },

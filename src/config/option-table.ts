@@ -146,6 +146,12 @@ export const OPTION_TABLE = {
     help: "the iss claim of tokens (default: the server's URL, like http://localhost:3000; fake-jwt-api with HS256)",
   },
   audience: { flag: '--audience', value: '<aud>', help: 'the aud claim of tokens, checked when set' },
+  redirectUris: {
+    flag: '--redirect-uri',
+    value: '<url>',
+    help: 'a redirect URI the OpenID provider accepts besides loopback ones (a LAN name, a tunnel), exactly as written; repeatable',
+    parse: repeatedList,
+  },
   trust: {
     flag: '--trust',
     value: '<issuer-urls>',

@@ -1,5 +1,6 @@
 import { resolveAccess, type ResolvedAccess } from './resolve-access';
 import { resolvePlaces, type ResolvedPlaces } from './resolve-places';
+import { resolveProvider, type ResolvedProvider } from './resolve-provider';
 import { resolveReach, type ResolvedReach } from './resolve-reach';
 import { resolveServing, type ResolvedServing } from './resolve-serving';
 import { resolveTokens, type ResolvedTokens } from './resolve-tokens';
@@ -9,7 +10,7 @@ import type { ServerOptions } from './server-options';
 export type { ServerOptions } from './server-options';
 
 /** ServerOptions with every default filled in and every value checked: what the server is built from. */
-export interface ResolvedOptions extends ResolvedPlaces, ResolvedServing, ResolvedAccess, ResolvedTokens, ResolvedReach, ResolvedTrust {
+export interface ResolvedOptions extends ResolvedPlaces, ResolvedServing, ResolvedAccess, ResolvedTokens, ResolvedReach, ResolvedTrust, ResolvedProvider {
   now: () => number;
   keepExternalEdits: boolean;
   watchUsers: boolean;
@@ -24,6 +25,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     ...resolveTokens(options),
     ...resolveReach(options),
     ...resolveTrust(options),
+    ...resolveProvider(options),
     now: options.now ?? Date.now,
     keepExternalEdits: options.keepExternalEdits ?? false,
     watchUsers: options.watchUsers ?? false,

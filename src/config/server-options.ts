@@ -69,6 +69,8 @@ export interface ServerOptions {
   allowedHosts?: readonly string[] | 'all' | true;
   issuer?: string;
   audience?: string;
+  /** Redirect URIs the OpenID provider accepts, exactly as written, besides any loopback URL (--redirect-uri). */
+  redirectUris?: readonly string[];
   /**
    * Identity providers whose access tokens are accepted too (README "Use your own identity provider"): each an
    * issuer URL, exactly as its tokens' `iss` says. Their keys come from the issuer's discovery document.

@@ -144,10 +144,10 @@ function readRequest(source: ParameterSource, redirectUrl: URL): AuthorizationRe
 
 /**
  * Checks an authorization request (OIDC Core §3.1.2.1, RFC 6749 §4.1.1, RFC 7636 §4.3) from the query of a GET or
- * the body of the login form's POST, the same way for both.
+ * the body of the login form's POST, the same way for both. `redirectUris`: those --redirect-uri allows besides loopback.
  */
-export function checkAuthorizationRequest(source: ParameterSource): Checked {
-  const client = checkClient(source('client_id'), source('redirect_uri'));
+export function checkAuthorizationRequest(source: ParameterSource, redirectUris: readonly string[] = []): Checked {
+  const client = checkClient(source('client_id'), source('redirect_uri'), redirectUris);
   if (!client.ok) return { outcome: 'refused', problem: client.problem };
   try {
     return { outcome: 'valid', request: readRequest(source, client.redirectUrl) };

@@ -24,6 +24,8 @@ export interface AuthorizeRoutesOptions {
   issuer: (req: Request) => string;
   /** Milliseconds since the epoch. */
   now: () => number;
+  /** --redirect-uri: redirect URIs accepted exactly as written, besides loopback ones. */
+  redirectUris?: readonly string[];
 }
 
 const WRONG_CREDENTIALS = 'The email or password is incorrect.';
@@ -134,7 +136,7 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
   const router = express.Router();
 
   const authorize = asyncRoute(async (req, res) => {
-    const checked = checkAuthorizationRequest(queryParameters(req.url)); // req.url: as routes.json rewrote it
+    const checked = checkAuthorizationRequest(queryParameters(req.url), options.redirectUris); // req.url: as routes.json rewrote it
     if (answerInvalid(options, req, res, checked)) return;
     const { request } = checked;
     const session = await currentSession(options, req);
@@ -147,7 +149,7 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
 
   const signIn = asyncRoute(async (req, res) => {
     const fields = bodyParameters(req.body);
-    const checked = checkAuthorizationRequest(fields);
+    const checked = checkAuthorizationRequest(fields, options.redirectUris);
     // Before anything the form says is believed (but for where it may go back): only a form this server gave this
     // browser may sign it in.
     if (checked.outcome !== 'refused' && !csrfTokensMatch(readCookie(req, CSRF_COOKIE), fields(CSRF_FIELD))) {

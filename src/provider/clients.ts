@@ -1,6 +1,6 @@
 /**
  * The clients of this slice: any client_id is a public client whose redirect URI is a loopback URL, what a
- * developer's dev server uses. A request failing these checks is answered with an error page and never redirected
+ * developer's dev server uses, or one given with --redirect-uri. A request failing these checks is answered with an error page and never redirected
  * (RFC 6749 §4.1.2.1): the redirect URI is not known to be the client's.
  */
 
@@ -16,8 +16,11 @@ export type ClientCheck = { ok: true; redirectUrl: URL } | { ok: false; problem:
 
 export const isClientId = (value: unknown): value is string => typeof value === 'string' && CLIENT_ID.test(value);
 
-/** Why `redirectUri` may not receive this server's answers, or the URL it stands for. */
-export function checkRedirectUri(redirectUri: unknown): ClientCheck {
+/**
+ * Why `redirectUri` may not receive this server's answers, or the URL it stands for. `allowed`: the --redirect-uri
+ * URLs, accepted as written, exactly (a LAN name, a tunnel), besides any loopback URL.
+ */
+export function checkRedirectUri(redirectUri: unknown, allowed: readonly string[] = []): ClientCheck {
   if (typeof redirectUri !== 'string' || redirectUri === '') return { ok: false, problem: 'The request has no redirect_uri.' };
   if (!PLAIN_URL.test(redirectUri)) return { ok: false, problem: 'The redirect_uri holds spaces, backslashes or characters outside printable ASCII.' };
   let url: URL;
@@ -34,17 +37,21 @@ export function checkRedirectUri(redirectUri: unknown): ClientCheck {
   if (url.username !== '' || url.password !== '' || authority.includes('@')) {
     return { ok: false, problem: 'The redirect_uri must not carry a user name or password (user@host).' };
   }
-  if (!LOOPBACK_HOSTS.has(url.hostname)) {
-    return { ok: false, problem: 'The redirect_uri must be on this machine: http://localhost, http://127.0.0.1 or http://[::1], any port and path.' };
+  if (!LOOPBACK_HOSTS.has(url.hostname) && !allowed.includes(redirectUri)) {
+    return {
+      ok: false,
+      problem:
+        'The redirect_uri must be on this machine (http://localhost, http://127.0.0.1 or http://[::1], any port and path), or given to the server with --redirect-uri.',
+    };
   }
   return { ok: true, redirectUrl: url };
 }
 
 /** The client and redirect URI checks, in the order a developer would fix them. */
-export function checkClient(clientId: unknown, redirectUri: unknown): ClientCheck {
+export function checkClient(clientId: unknown, redirectUri: unknown, allowed: readonly string[] = []): ClientCheck {
   if (clientId === undefined || clientId === '') return { ok: false, problem: 'The request has no client_id.' };
   if (!isClientId(clientId)) return { ok: false, problem: 'The client_id must be 1 to 200 printable ASCII characters, given once.' };
-  return checkRedirectUri(redirectUri);
+  return checkRedirectUri(redirectUri, allowed);
 }
 
 /** `redirectUrl` with the response parameters added to its query, the query it already has kept as it is. */

@@ -95,3 +95,29 @@ it('with HS256 the endpoints answer 404 saying the provider needs a key pair, an
   }
   expect((await request(app).get('/.well-known/openid-configuration').expect(200)).body.authorization_endpoint).toBeUndefined();
 });
+
+describe('--redirect-uri', () => {
+  const asking = (redirectUri: string) => AUTHORIZE.replace(encodeURIComponent(REDIRECT), encodeURIComponent(redirectUri));
+
+  it('accepts that URI exactly as written, besides loopback ones, and nothing near it', async () => {
+    const { app } = await serve({ redirectUris: ['https://myapp.test/callback'] });
+    expect((await request(app).get(asking('https://myapp.test/callback'))).status).toBe(200);
+    for (const near of ['https://myapp.test/callback/', 'https://myapp.test/callback2', 'http://myapp.test/callback', 'https://myapp.test:444/callback']) {
+      const response = await request(app).get(asking(near));
+      expect({ status: response.status, location: response.headers.location }).toEqual({ status: 400, location: undefined });
+    }
+    expect((await request(app).get(AUTHORIZE)).status).toBe(200);
+  });
+
+  it('without it, a URI off this machine is refused with a page that names the flag', async () => {
+    const { app } = await serve();
+    const response = await request(app).get(asking('https://myapp.test/callback'));
+    expect({ status: response.status, location: response.headers.location }).toEqual({ status: 400, location: undefined });
+    expect(response.text).toContain('--redirect-uri');
+  });
+
+  it('must be an http(s) URL without a fragment, or the server does not start', async () => {
+    for (const bad of ['myapp.test/callback', 'ftp://myapp.test/', 'https://myapp.test/cb#x'])
+      await expect(serve({ redirectUris: [bad] })).rejects.toMatchObject({ code: 'ERR_OPTION' });
+  });
+});
