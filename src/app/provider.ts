@@ -3,9 +3,10 @@ import { ApiError } from '../errors';
 import type { ResolvedOptions } from '../config/options';
 import { makeAuthorizeRoutes } from '../provider/authorize-routes';
 import { makeCodeStore } from '../provider/codes';
+import { makeEndSessionRoutes } from '../provider/end-session-routes';
 import { makeIdTokenSigner } from '../provider/id-token';
 import { providerMetadata } from '../provider/metadata';
-import { AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH } from '../provider/paths';
+import { AUTHORIZE_PATH, END_SESSION_PATH, TOKEN_PATH, USERINFO_PATH } from '../provider/paths';
 import { makeProviderSessions } from '../provider/provider-sessions';
 import { makeProviderTokenRoutes, makeSessionGrants } from '../provider/token-routes';
 import { makeUserinfoRoutes } from '../provider/userinfo-routes';
@@ -24,7 +25,7 @@ export interface ProviderParts {
 /** With HS256 there is no public key, so no ID token a client could verify: the endpoints say what to do instead. */
 function providerOff(): ProviderParts {
   const routes = express.Router();
-  routes.all([AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH], (_req, _res, next) =>
+  routes.all([AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH, END_SESSION_PATH], (_req, _res, next) =>
     next(
       new ApiError(
         404,
@@ -42,6 +43,8 @@ export function makeProvider(options: ResolvedOptions, { accounts, sessions }: S
   const { now } = options;
   const codes = makeCodeStore(now);
   const providerSessions = makeProviderSessions(now);
+  // Logout everywhere and a password change end the browsers' provider sessions too: a stolen sign-in must not outlive them.
+  sessions.onUserSessionsEnded((userId) => providerSessions.endAllOf(userId));
   const sessionGrants = makeSessionGrants();
   const idTokens = makeIdTokenSigner({ keys: auth.signingKeys, ttlSeconds: options.accessTtlSeconds, now });
   const issuer = (req: Request) => auth.tokenIssuer.issuerFor(req);
@@ -49,6 +52,7 @@ export function makeProvider(options: ResolvedOptions, { accounts, sessions }: S
   routes.use(makeAuthorizeRoutes({ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now, redirectUris: options.redirectUris }));
   routes.use(makeProviderTokenRoutes({ accounts, sessions, tokens: auth.tokens, codes, idTokens, singleSession: options.singleSession, sessionGrants }));
   routes.use(makeUserinfoRoutes({ accounts, sessions }));
+  routes.use(makeEndSessionRoutes({ sessions, providerSessions, keys: auth.signingKeys, issuer: auth.tokenIssuer, now, redirectUris: options.redirectUris }));
   return {
     routes,
     metadata: providerMetadata,

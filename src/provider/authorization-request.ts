@@ -108,13 +108,20 @@ function readMaxAge(maxAge: string | undefined): number | undefined {
   return Number(maxAge);
 }
 
-/** Every parameter once at most (RFC 6749 §3.1), as strings. */
+/**
+ * Longer than any real state, nonce or hint (a state carrying a return URL included): a code keeps its nonce for
+ * 60 s, so a megabyte nonce would be memory anyone could fill.
+ */
+export const MAX_PARAMETER_LENGTH = 2048;
+
+/** Every parameter once at most (RFC 6749 §3.1), as strings of a bounded length. */
 function readParameters(source: ParameterSource): Partial<Record<RequestParameter, string>> {
   const parameters: Partial<Record<RequestParameter, string>> = {};
   for (const name of REQUEST_PARAMETERS) {
     const value = source(name);
     if (value === undefined) continue;
     if (typeof value !== 'string') throw invalid(`The ${name} parameter must be given once.`);
+    if (value.length > MAX_PARAMETER_LENGTH) throw invalid(`The ${name} parameter is longer than ${MAX_PARAMETER_LENGTH} characters.`);
     parameters[name] = value;
   }
   return parameters;
@@ -159,7 +166,8 @@ export function checkAuthorizationRequest(source: ParameterSource, redirectUris:
       redirectUrl: client.redirectUrl,
       error: error.error,
       description: error.description,
-      state: typeof state === 'string' ? state : undefined,
+      // A state too long to send back is not sent back: the error says why.
+      state: typeof state === 'string' && state.length <= MAX_PARAMETER_LENGTH ? state : undefined,
     };
   }
 }

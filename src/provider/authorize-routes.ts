@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
 import express, { type Request, type Response, type Router } from 'express';
 import type { AccountStore } from '../accounts/account-store';
 import { verifyPassword } from '../accounts/passwords';
 import type { DecoyFor } from '../auth/decoys';
 import { asyncRoute } from '../http/async-route';
 import { fromThisMachine } from '../http/playground-page';
+import { serverOrigin } from '../auth/issuer-policy';
+import { securePageHeaders as secureHeaders } from './page-headers';
 import { bodyParameters, checkAuthorizationRequest, queryParameters, type AuthorizationRequest, type Checked } from './authorization-request';
 import { redirectWith } from './clients';
 import type { CodeStore } from './codes';
@@ -29,35 +29,6 @@ export interface AuthorizeRoutesOptions {
 }
 
 const WRONG_CREDENTIALS = 'The email or password is incorrect.';
-
-/**
- * The page may only post forms to this server, and follow the redirect that answers one to the client: Chromium
- * checks form-action against redirects too. CSP has no syntax for an IPv6 literal, so [::1] gets its scheme.
- */
-function formTargets(redirectUrl: URL | undefined): string {
-  if (!redirectUrl) return "'self'";
-  return `'self' ${isIP(redirectUrl.hostname.replace(/^\[|\]$/g, '')) === 6 ? redirectUrl.protocol : redirectUrl.origin}`;
-}
-
-/**
- * Every answer of the endpoint: not cached (it carries codes), not framed (clickjacking), no Referer to another site.
- * `same-origin`, not `no-referrer`: under `no-referrer` a browser sends the form's POST with `Origin: null`, which
- * the auth origin gate refuses (Fetch, "append a request Origin header").
- */
-function secureHeaders(res: Response, redirectUrl?: URL): string {
-  const nonce = randomBytes(16).toString('base64');
-  // A navigation, never a fetch: no other site may read the page and its CSRF token, whatever CORS allows the API.
-  for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']) res.removeHeader(header);
-  res.set({
-    'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action ${formTargets(redirectUrl)}; frame-ancestors 'none'`,
-    'X-Frame-Options': 'DENY',
-    'Cache-Control': 'no-store',
-    Pragma: 'no-cache',
-    'Referrer-Policy': 'same-origin',
-    'X-Content-Type-Options': 'nosniff',
-  });
-  return nonce;
-}
 
 function sendErrorPage(res: Response, title: string, message: string): void {
   const nonce = secureHeaders(res);
@@ -152,7 +123,10 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
     const checked = checkAuthorizationRequest(fields, options.redirectUris);
     // Before anything the form says is believed (but for where it may go back): only a form this server gave this
     // browser may sign it in.
-    if (checked.outcome !== 'refused' && !csrfTokensMatch(readCookie(req, CSRF_COOKIE), fields(CSRF_FIELD))) {
+    // The form is this server's page: a post from any other origin, even another port of localhost (whose pages may
+    // plant cookies for this host, CSRF cookie included), is a login CSRF attempt, not a sign-in.
+    const fromOwnPage = req.get('origin') === serverOrigin(req, '');
+    if (checked.outcome !== 'refused' && (!fromOwnPage || !csrfTokensMatch(readCookie(req, CSRF_COOKIE), fields(CSRF_FIELD)))) {
       const message = 'The form was not sent from a sign-in page of this server, or that page is too old. Go back to the app and sign in again.';
       return sendErrorPage(res, 'This sign-in form cannot be trusted', message);
     }

@@ -21,7 +21,9 @@ export const isClientId = (value: unknown): value is string => typeof value === 
  * URLs, accepted as written, exactly (a LAN name, a tunnel), besides any loopback URL.
  */
 export function checkRedirectUri(redirectUri: unknown, allowed: readonly string[] = []): ClientCheck {
-  if (typeof redirectUri !== 'string' || redirectUri === '') return { ok: false, problem: 'The request has no redirect_uri.' };
+  if (redirectUri === undefined || redirectUri === '') return { ok: false, problem: 'The request has no redirect_uri.' };
+  if (typeof redirectUri !== 'string') return { ok: false, problem: 'The redirect_uri must be given once.' };
+  if (redirectUri.length > 2048) return { ok: false, problem: 'The redirect_uri is longer than 2048 characters.' };
   if (!PLAIN_URL.test(redirectUri)) return { ok: false, problem: 'The redirect_uri holds spaces, backslashes or characters outside printable ASCII.' };
   let url: URL;
   try {

@@ -25,8 +25,11 @@ export interface CodeStore {
   issue(grant: Grant): string;
   /** Spends the code: its grant the first time; `reused` after (with the session its first use started). */
   redeem(code: string): Redemption;
-  /** Remembers the session a granted code started, so a second use can end it (RFC 6749 §4.1.2). */
-  startedSession(code: string, sessionId: string): void;
+  /**
+   * Remembers the session a granted code started, so a second use can end it (RFC 6749 §4.1.2). True when a second
+   * use came while that session was being started: the caller ends it at once.
+   */
+  startedSession(code: string, sessionId: string): boolean;
   clear(): void;
 }
 
@@ -35,6 +38,8 @@ interface Entry {
   expiresAt: number;
   spent: boolean;
   sessionId?: string;
+  /** A second use came before the first one's session was known. */
+  reusedEarly?: boolean;
 }
 
 export function makeCodeStore(now: () => number): CodeStore {
@@ -63,13 +68,17 @@ export function makeCodeStore(now: () => number): CodeStore {
         // A spent code stays known until it expires; after that a repeat is merely unknown.
         return { outcome: entry ? 'expired' : 'unknown' };
       }
-      if (entry.spent) return { outcome: 'reused', sessionId: entry.sessionId };
+      if (entry.spent) {
+        if (entry.sessionId === undefined) entry.reusedEarly = true;
+        return { outcome: 'reused', sessionId: entry.sessionId };
+      }
       entry.spent = true;
       return { outcome: 'granted', grant: entry.grant };
     },
     startedSession(code, sessionId) {
       const entry = entries.get(code);
       if (entry) entry.sessionId = sessionId;
+      return entry?.reusedEarly ?? false;
     },
     clear() {
       entries.clear();

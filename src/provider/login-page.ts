@@ -42,7 +42,8 @@ button { padding: .4rem .9rem; font: inherit; color: #fff; background: var(--acc
 .error { color: var(--bad); font-weight: 600; }
 `;
 
-function page(title: string, nonce: string, body: string): string {
+/** `body` in the provider's frame: the playground's look, the style under the page's CSP nonce. */
+export function page(title: string, nonce: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,4 +1,4 @@
-import { AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH } from './paths';
+import { AUTHORIZE_PATH, END_SESSION_PATH, TOKEN_PATH, USERINFO_PATH } from './paths';
 import { KNOWN_SCOPES } from './authorization-request';
 
 /**
@@ -10,6 +10,7 @@ export function providerMetadata(origin: string): Record<string, unknown> {
     authorization_endpoint: `${origin}${AUTHORIZE_PATH}`,
     token_endpoint: `${origin}${TOKEN_PATH}`,
     userinfo_endpoint: `${origin}${USERINFO_PATH}`,
+    end_session_endpoint: `${origin}${END_SESSION_PATH}`,
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
     grant_types_supported: ['authorization_code', 'refresh_token'],

@@ -2,3 +2,4 @@
 export const AUTHORIZE_PATH = '/auth/authorize';
 export const TOKEN_PATH = '/auth/token';
 export const USERINFO_PATH = '/auth/userinfo';
+export const END_SESSION_PATH = '/auth/end-session';

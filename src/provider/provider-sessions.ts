@@ -21,6 +21,8 @@ export interface ProviderSessions {
   /** The login a cookie value stands for. The caller checks the account still has the recorded identity. */
   find(cookieValue: string | undefined): ProviderSession | undefined;
   end(cookieValue: string | undefined): void;
+  /** Ends every provider session of an account: its password changed, or it logged out everywhere. */
+  endAllOf(accountId: string): void;
   clear(): void;
 }
 
@@ -45,6 +47,9 @@ export function makeProviderSessions(now: () => number): ProviderSessions {
     },
     end(cookieValue) {
       if (cookieValue) sessions.delete(keyOf(cookieValue));
+    },
+    endAllOf(accountId) {
+      for (const [key, session] of sessions) if (session.accountId === accountId) sessions.delete(key);
     },
     clear() {
       sessions.clear();

@@ -173,7 +173,11 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
   if (!account || accountIdentity(account) !== grant.accountIdentity) throw tokenError('invalid_grant', `The code is worthless: ${ACCOUNT_GONE}.`);
   const userAgent = req.get('user-agent'); // for GET /auth/sessions: which device this is
   const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), { endOthers: singleSession, userAgent });
-  codes.startedSession(code, session.id);
+  // A second use of the code that came while this session was being saved: what this use got dies as well.
+  if (codes.startedSession(code, session.id)) {
+    await sessions.end({ sessionId: session.id }, 'authorization code reused');
+    throw tokenError('invalid_grant', 'The code was used twice at once; the tokens issued for it have been revoked.');
+  }
   sessionGrants.remember(session.id, { clientId, scopes: grant.scopes, authTime: grant.authTime });
   answer(parts, res, account, session, refreshToken, grant.nonce);
 }
@@ -186,8 +190,9 @@ async function refresh(parts: Parts, req: Request, res: Response, body: Body): P
   // A token this endpoint gave one client is refused to another before anything is spent.
   const found = sessions.lookupRefreshToken(token);
   const grant = found.state === 'unknown' ? undefined : sessionGrants.get(found.session.id);
-  if (clientId !== undefined && grant !== undefined && grant.clientId !== clientId)
-    throw tokenError('invalid_grant', 'The refresh token was issued to another client.');
+  // RFC 6749 §3.2.1: a public client names itself; a token this endpoint gave a client is that client's only.
+  if (grant !== undefined && clientId === undefined) throw tokenError('invalid_request', '"client_id" is required: the refresh token was issued to a client.');
+  if (grant !== undefined && grant.clientId !== clientId) throw tokenError('invalid_grant', 'The refresh token was issued to another client.');
   await accounts.reloadIfChangedOnDisk();
   const rotation = await sessions.rotate(token, req.get('user-agent'));
   if (rotation.outcome !== 'rotated') throw tokenError('invalid_grant', `${REFUSED_REFRESH[rotation.outcome]}.`);

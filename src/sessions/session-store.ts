@@ -51,6 +51,7 @@ export class SessionStore {
   /** The latest successor of each session, in clear for the reuse interval only (successors.ts). */
   private readonly successors = new RecentSuccessors();
   private reuseIntervalMs = DEFAULT_REUSE_INTERVAL_MS;
+  private readonly userEndListeners: Array<(userId: string) => void> = [];
 
   /** `lockHeld`: the caller holds the file's lock for the store's whole life (the `token` command). */
   private constructor(
@@ -262,6 +263,16 @@ export class SessionStore {
   /** Ends sessions: one, or every session of a user but the one kept. Saves only when something changed. */
   async end(select: SessionSelection, because: string): Promise<void> {
     await this.endWhere(selectedBy(select), because);
+    // Sign-ins that are not sessions of this store (the OpenID provider's) end with "every session of a user" too.
+    if ('userId' in select) for (const listener of this.userEndListeners) listener(select.userId);
+  }
+
+  /**
+   * Calls `listener` with the user id whenever every session of a user ends (logout everywhere, a password change,
+   * an admin's deletion): the OpenID provider ends that user's provider sessions with them.
+   */
+  onUserSessionsEnded(listener: (userId: string) => void): void {
+    this.userEndListeners.push(listener);
   }
 
   /** Ends every session (a reset for a test suite). */

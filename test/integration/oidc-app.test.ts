@@ -27,12 +27,13 @@ const hiddenFields = (html: string) =>
   );
 
 /** The login form of the authorization request, posted with alice's password: the redirect, and the provider cookie. */
-async function signIn(app: Parameters<typeof request>[0], origin = 'http://127.0.0.1') {
-  const page = await request(app).get(AUTHORIZE).expect(200);
+async function signIn(app: Parameters<typeof request>[0], origin = 'http://localhost:3000') {
+  const page = await request(app).get(AUTHORIZE).set('Host', 'localhost:3000').expect(200);
   const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
   const { email, password } = SAMPLE_LOGINS.alice;
   return request(app)
     .post('/auth/authorize')
+    .set('Host', 'localhost:3000')
     .set('Cookie', cookies.join('; '))
     .set('Origin', origin)
     .type('form')

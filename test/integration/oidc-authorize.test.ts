@@ -84,8 +84,9 @@ async function loginPage(app: express.Express, parameters: Record<string, string
   return { page, form: formsOf(page.text)[0], csrfCookie: cookieOf(page, 'fake_jwt_api_csrf')?.pair ?? '' };
 }
 
-const postForm = (app: express.Express, fields: Record<string, string>, cookie: string) =>
-  request(app).post(AUTHORIZE_PATH).type('form').set('Cookie', cookie).send(fields);
+/** The form as the browser posts it from the login page: with that page's origin (the host the app is asked by). */
+const postForm = (app: express.Express, fields: Record<string, string>, cookie: string, origin = 'http://localhost:3000') =>
+  request(app).post(AUTHORIZE_PATH).type('form').set('Host', 'localhost:3000').set('Origin', origin).set('Cookie', cookie).send(fields);
 
 /** Signs in through the form; the 302 and the provider session cookie. */
 async function signIn(app: express.Express, login = SAMPLE_LOGINS.alice, parameters: Record<string, string | undefined> = VALID) {

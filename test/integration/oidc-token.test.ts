@@ -177,7 +177,9 @@ describe('the authorization_code grant', () => {
     const second = await post(op.app, exchange).expect(400);
     expect(second.body.error).toBe('invalid_grant');
     expect(await meStatus(op.api, first.body.access_token)).toBe(401);
-    expect((await post(op.app, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token }).expect(400)).body.error).toBe('invalid_grant');
+    expect((await post(op.app, { grant_type: 'refresh_token', refresh_token: first.body.refresh_token, client_id: CLIENT }).expect(400)).body.error).toBe(
+      'invalid_grant',
+    );
   });
 
   it('refuses an expired code, by the server clock', async () => {
@@ -262,17 +264,19 @@ describe('the refresh_token grant', () => {
   it('ends the session when a spent refresh token comes back (reuse detection of /auth/refresh)', async () => {
     const op = await provider();
     const first = await loggedIn(op);
-    const next = (await post(op.app, { grant_type: 'refresh_token', refresh_token: first.refresh_token }).expect(200)).body;
+    const next = (await post(op.app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: CLIENT }).expect(200)).body;
     clock += 10_000; // past the reuse interval
-    const reuse = await post(op.app, { grant_type: 'refresh_token', refresh_token: first.refresh_token }).expect(400);
+    const reuse = await post(op.app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: CLIENT }).expect(400);
     expect(reuse.body.error).toBe('invalid_grant');
     expect(await meStatus(op.api, next.access_token)).toBe(401);
-    await post(op.app, { grant_type: 'refresh_token', refresh_token: next.refresh_token }).expect(400);
+    await post(op.app, { grant_type: 'refresh_token', refresh_token: next.refresh_token, client_id: CLIENT }).expect(400);
   });
 
   it("refuses another client's refresh token without spending it, and an unknown one", async () => {
     const op = await provider();
     const first = await loggedIn(op);
+    // A token this endpoint gave a client needs that client's id (RFC 6749 §3.2.1), and is not spent without it.
+    expect((await post(op.app, { grant_type: 'refresh_token', refresh_token: first.refresh_token }).expect(400)).body.error).toBe('invalid_request');
     const other = await post(op.app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: 'other-spa' }).expect(400);
     expect(other.body.error).toBe('invalid_grant');
     await post(op.app, { grant_type: 'refresh_token', refresh_token: first.refresh_token, client_id: CLIENT }).expect(200);

@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
+import type { Response } from 'express';
+
+/**
+ * The headers of every page the provider shows a person (login, error, end session), so that they look and defend
+ * alike.
+ */
+
+/**
+ * The page may only post forms to this server, and follow the redirect that answers one to the client: Chromium
+ * checks form-action against redirects too. CSP has no syntax for an IPv6 literal, so [::1] gets its scheme.
+ */
+export function formTargets(redirectUrl: URL | undefined): string {
+  if (!redirectUrl) return "'self'";
+  return `'self' ${isIP(redirectUrl.hostname.replace(/^\[|\]$/g, '')) === 6 ? redirectUrl.protocol : redirectUrl.origin}`;
+}
+
+/**
+ * Not cached (it may carry codes or a CSRF token), not framed (clickjacking), no Referer to another site. Returns the
+ * nonce of the page's <style>. `same-origin`, not `no-referrer`: under `no-referrer` a browser sends a form's POST
+ * with `Origin: null`, which the auth origin gate refuses (Fetch, "append a request Origin header").
+ */
+export function securePageHeaders(res: Response, redirectUrl?: URL): string {
+  const nonce = randomBytes(16).toString('base64');
+  // A navigation, never a fetch: no other site may read the page and its CSRF token, whatever CORS allows the API.
+  for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']) res.removeHeader(header);
+  res.set({
+    'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action ${formTargets(redirectUrl)}; frame-ancestors 'none'`,
+    'X-Frame-Options': 'DENY',
+    'Cache-Control': 'no-store',
+    Pragma: 'no-cache',
+    'Referrer-Policy': 'same-origin',
+    'X-Content-Type-Options': 'nosniff',
+  });
+  return nonce;
+}

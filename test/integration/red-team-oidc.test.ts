@@ -1,0 +1,142 @@
+/**
+ * What the red team found in the OpenID provider, each as several shapes: a provider sign-in that outlived the
+ * account's logout everywhere and password change, parameters big enough to fill the memory through codes, a login
+ * CSRF from another port of localhost (whose pages may plant this host's cookies), and a code used twice at once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import request from 'supertest';
+import { SAMPLE_LOGINS, useServer } from '../support';
+
+const { serve } = useServer();
+const HOST = 'localhost:3000';
+const OWN_ORIGIN = `http://${HOST}`;
+const REDIRECT = 'http://localhost:5173/callback';
+const verifier = randomBytes(32).toString('base64url');
+const authorizeQuery = (extra: Record<string, string> = {}) =>
+  `/auth/authorize?${new URLSearchParams({
+    response_type: 'code',
+    client_id: 'my-spa',
+    redirect_uri: REDIRECT,
+    scope: 'openid email offline_access',
+    state: 's1',
+    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+    code_challenge_method: 'S256',
+    ...extra,
+  })}`;
+
+type App = Parameters<typeof request>[0];
+const cookiesOf = (response: request.Response) => ([] as string[]).concat(response.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
+const hiddenFields = (html: string) =>
+  Object.fromEntries(
+    [...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
+  );
+
+/** The login form posted with alice's password from `origin`: the answer, and the cookies the browser then holds. */
+async function postLogin(app: App, origin: string | undefined, query = authorizeQuery()) {
+  const page = await request(app).get(query).set('Host', HOST).expect(200);
+  const cookies = cookiesOf(page);
+  let post = request(app).post('/auth/authorize').set('Host', HOST).set('Cookie', cookies.join('; ')).type('form');
+  if (origin !== undefined) post = post.set('Origin', origin);
+  const response = await post.send({ ...hiddenFields(page.text), ...SAMPLE_LOGINS.alice });
+  return { response, cookies: [...cookies, ...cookiesOf(response)] };
+}
+
+const codeOf = (response: request.Response) => new URL(response.headers.location).searchParams.get('code')!;
+const exchange = (app: App, code: string) =>
+  request(app)
+    .post('/auth/token')
+    .type('form')
+    .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'my-spa', code_verifier: verifier });
+/** Whether the browser's provider session still skips the form: a 302 with a code, or the form again. */
+const skipsTheForm = async (app: App, cookies: string[]) =>
+  (await request(app).get(authorizeQuery()).set('Host', HOST).set('Cookie', cookies.join('; '))).status === 302;
+
+describe('a provider sign-in ends with the account’s sessions', () => {
+  it.each([
+    ['logout everywhere', (app: App, token: string) => request(app).post('/auth/logout-all').set('Authorization', `Bearer ${token}`).expect(204)],
+    [
+      'a password change',
+      (app: App, token: string) =>
+        request(app)
+          .post('/auth/password')
+          .set('Authorization', `Bearer ${token}`)
+          .send({ currentPassword: SAMPLE_LOGINS.alice.password, newPassword: 'a-new-password-1' })
+          .expect(204),
+    ],
+  ])('%s (from another device) signs the browser out of the provider', async (_, endEverywhere) => {
+    const { app } = await serve();
+    const stolen = await postLogin(app, OWN_ORIGIN);
+    expect(stolen.response.status).toBe(302);
+    expect(await skipsTheForm(app, stolen.cookies)).toBe(true);
+    const victim = (await request(app).post('/auth/login').send(SAMPLE_LOGINS.alice).expect(200)).body.accessToken as string;
+    await endEverywhere(app, victim);
+    expect(await skipsTheForm(app, stolen.cookies)).toBe(false);
+  });
+});
+
+describe('the login form is this server’s page: a post from any other origin signs nobody in', () => {
+  it.each([
+    ['another port of localhost', 'http://localhost:5173'],
+    ['127.0.0.1 for localhost', 'http://127.0.0.1:3000'],
+    ['another scheme', 'https://localhost:3000'],
+    ['Origin null', 'null'],
+    ['no Origin at all', undefined],
+  ])('%s', async (_, origin) => {
+    const { app } = await serve();
+    const { response } = await postLogin(app, origin);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.headers.location).toBeUndefined();
+    expect(cookiesOf(response).some((cookie) => cookie.startsWith('fake_jwt_api_op='))).toBe(false);
+  });
+
+  it('a planted CSRF cookie with a longer path does not help a post from another port', async () => {
+    const { app } = await serve();
+    const page = await request(app).get(authorizeQuery()).set('Host', HOST).expect(200);
+    const planted = 'A'.repeat(43);
+    const response = await request(app)
+      .post('/auth/authorize')
+      .set('Host', HOST)
+      .set('Origin', 'http://localhost:5173')
+      .set('Cookie', `fake_jwt_api_csrf=${planted}`)
+      .type('form')
+      .send({ ...hiddenFields(page.text), csrf_token: planted, ...SAMPLE_LOGINS.alice });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.headers.location).toBeUndefined();
+  });
+});
+
+describe('parameters are bounded', () => {
+  it.each(['nonce', 'state', 'login_hint', 'scope'])('a %s over 2048 characters is an error sent back, without the code', async (name) => {
+    const { app } = await serve();
+    const response = await request(app)
+      .get(authorizeQuery({ [name]: `openid ${'x'.repeat(2100)}` }))
+      .set('Host', HOST);
+    expect(response.status).toBe(302);
+    const location = new URL(response.headers.location);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
+    expect(location.searchParams.get('code')).toBeNull();
+    expect(response.headers.location.length).toBeLessThan(3000);
+  });
+
+  it('a huge nonce in a JSON post of the form issues no code', async () => {
+    const { app } = await serve();
+    const page = await request(app).get(authorizeQuery()).set('Host', HOST).expect(200);
+    const response = await request(app)
+      .post('/auth/authorize')
+      .set('Host', HOST)
+      .set('Origin', OWN_ORIGIN)
+      .set('Cookie', cookiesOf(page).join('; '))
+      .send({ ...hiddenFields(page.text), nonce: 'n'.repeat(1_000_000), ...SAMPLE_LOGINS.alice });
+    expect(response.headers.location ? new URL(response.headers.location).searchParams.get('code') : null).toBeNull();
+  });
+});
+
+it('a code used twice at once: one exchange wins, and what it got is revoked', async () => {
+  const { app } = await serve();
+  const { response } = await postLogin(app, OWN_ORIGIN);
+  const code = codeOf(response);
+  const [first, second] = await Promise.all([exchange(app, code), exchange(app, code)]);
+  const winner = [first, second].find((each) => each.status === 200);
+  expect([first.status, second.status].sort()).toEqual(winner ? [200, 400] : [400, 400]);
+  if (winner) await request(app).get('/auth/me').set('Authorization', `Bearer ${winner.body.access_token}`).expect(401);
+});
