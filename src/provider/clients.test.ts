@@ -7,6 +7,8 @@ describe('checkRedirectUri', () => {
     'https://127.0.0.1:8443/cb',
     'http://[::1]:3000/',
     'http://LOCALHOST:3000/cb',
+    'http://127.0.0.2:5173/cb',
+    'http://127.255.255.254/cb',
   ])('accepts the loopback URL %s', (uri) => {
     expect(checkRedirectUri(uri)).toMatchObject({ ok: true });
   });
@@ -26,7 +28,8 @@ describe('checkRedirectUri', () => {
     ['a loopback name as userinfo', 'http://localhost@evil.example/cb'],
     ['a name under localhost. of another domain', 'http://localhost.evil.com/cb'],
     ['a wildcard DNS name for 127.0.0.1', 'http://127.0.0.1.nip.io/cb'],
-    ['another loopback address', 'http://127.0.0.2/cb'],
+    ['a name that only starts like 127/8', 'http://127.0.0.1.evil.example/cb'],
+    ['an address outside 127/8', 'http://128.0.0.1/cb'],
     ['a subdomain of localhost', 'http://app.localhost/cb'],
     ['a foreign host', 'https://evil.example/cb'],
     ['a backslash', 'http://localhost\\@evil.example/cb'],

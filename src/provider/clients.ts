@@ -12,6 +12,9 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 // would be compared (at the token endpoint) as one URL and followed (by the browser) as another.
 const PLAIN_URL = /^[\x21-\x5b\x5d-\x7e]+$/;
 
+/** This machine for sure: localhost, [::1], or any address of 127.0.0.0/8 (several clients on 127.0.0.x, as CORS allows). */
+const isLoopbackHost = (hostname: string) => LOOPBACK_HOSTS.has(hostname) || /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(hostname);
+
 export type ClientCheck = { ok: true; redirectUrl: URL } | { ok: false; problem: string };
 
 export const isClientId = (value: unknown): value is string => typeof value === 'string' && CLIENT_ID.test(value);
@@ -39,11 +42,11 @@ export function checkRedirectUri(redirectUri: unknown, allowed: readonly string[
   if (url.username !== '' || url.password !== '' || authority.includes('@')) {
     return { ok: false, problem: 'The redirect_uri must not carry a user name or password (user@host).' };
   }
-  if (!LOOPBACK_HOSTS.has(url.hostname) && !allowed.includes(redirectUri)) {
+  if (!isLoopbackHost(url.hostname) && !allowed.includes(redirectUri)) {
     return {
       ok: false,
       problem:
-        'The redirect_uri must be on this machine (http://localhost, http://127.0.0.1 or http://[::1], any port and path), or given to the server with --redirect-uri.',
+        'The redirect_uri must be on this machine (http://localhost, http://127.x.x.x or http://[::1], any port and path), or given to the server with --redirect-uri.',
     };
   }
   return { ok: true, redirectUrl: url };
