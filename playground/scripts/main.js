@@ -1,5 +1,5 @@
 // Wiring: the forms and buttons, then the first render.
-/* global byId, copyAsCurl, field, logIn, logOut, refresh, register, renderCountdown, renderDemoAccounts, renderQueryHints, renderResources, sendRequestBox, session, startTheBox */
+/* global byId, copyAsCurl, field, finishOpenIdRedirect, logIn, logOut, refresh, register, renderCountdown, renderDemoAccounts, renderQueryHints, renderOpenIdButton, renderResources, sendRequestBox, session, signOutAtProvider, startOpenIdSignIn, startTheBox */
 
 /** Runs an action, showing a failure (no network, a bad path) under the request box instead of losing it. */
 async function guarded(action) {
@@ -24,9 +24,13 @@ onSubmit('request-form', sendRequestBox);
 byId('curl-button').addEventListener('click', () => guarded(copyAsCurl));
 byId('refresh-button').addEventListener('click', () => guarded(refresh));
 byId('logout-button').addEventListener('click', () => guarded(logOut));
+byId('openid-button').addEventListener('click', () => guarded(startOpenIdSignIn));
+byId('openid-end-session').addEventListener('click', () => guarded(signOutAtProvider));
 byId('copy-button').addEventListener('click', () => guarded(() => navigator.clipboard.writeText(session.accessToken)));
 renderResources();
 renderDemoAccounts();
 renderQueryHints();
 startTheBox();
+renderOpenIdButton();
+guarded(finishOpenIdRedirect);
 setInterval(renderCountdown, 1000);

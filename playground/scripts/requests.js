@@ -1,7 +1,7 @@
 // Sending requests and showing their answers: every request shows in the response panel, and the box's go into the
 // history.
 /* global byId, element, parseBody, pretty, sendFromBox, session */
-/* exported requestHeaders, requestUrl, send, sendJson */
+/* exported requestHeaders, requestUrl, send, sendForm, sendJson */
 
 /** The URL of a path on this server; anything that would leave it is refused, so the token never goes elsewhere. */
 function requestUrl(path) {
@@ -21,11 +21,12 @@ function requestHeaders(withBody, withToken) {
 /**
  * Sends one request to this server; `bodyText` goes as it is, so malformed JSON shows the server's 400. A request
  * from the box is `replayable`: it goes into the history. The auth forms' requests are not kept there, as their
- * bodies hold a password or a refresh token.
+ * bodies hold a password or a refresh token. `contentType` replaces JSON's, for a body in another format.
  */
-async function send(method, path, bodyText, withToken, { replayable = false } = {}) {
+async function send(method, path, bodyText, withToken, { replayable = false, contentType } = {}) {
   const url = requestUrl(path);
   const headers = requestHeaders(bodyText !== undefined, withToken);
+  if (contentType) headers['Content-Type'] = contentType;
   const started = performance.now();
   const response = await fetch(url, { method, headers, body: bodyText, credentials: 'same-origin' });
   const result = {
@@ -45,6 +46,9 @@ async function send(method, path, bodyText, withToken, { replayable = false } = 
 }
 
 const sendJson = (method, path, value, withToken) => send(method, path, JSON.stringify(value), withToken);
+
+/** A POST of form fields, as OAuth's token endpoint takes them (RFC 6749 §4.1.3), without the access token. */
+const sendForm = (path, fields) => send('POST', path, new URLSearchParams(fields).toString(), false, { contentType: 'application/x-www-form-urlencoded' });
 
 let responsesShown = 0;
 

@@ -1,6 +1,6 @@
 // The session: log in, register, refresh, log out, and the token panel with its countdown.
 /* global base64urlBytes, byId, checkTokenSignature, field, pretty, sampleForAccount, sendJson, session */
-/* exported logIn, logOut, refresh, register, renderCountdown */
+/* exported decodePart, logIn, logOut, refresh, register, renderCountdown, useAuthResult */
 
 const decodePart = (part) => JSON.parse(new TextDecoder().decode(base64urlBytes(part)));
 

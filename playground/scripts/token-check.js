@@ -1,7 +1,7 @@
 // The "verified against the JWKS" mark: the token's signature checked here, in the browser, with Web Crypto and
 // the public key the server publishes at /.well-known/jwks.json, as any other service would check it.
 /* global base64urlBytes, byId, session */
-/* exported checkTokenSignature */
+/* exported checkTokenSignature, signatureCheck */
 
 const JWKS_PATH = '/.well-known/jwks.json';
 

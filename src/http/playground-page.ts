@@ -35,7 +35,17 @@ let template: string | undefined;
  * `global` comment), joined in this order into one function: the page runs as one script, by nonce, and leaves
  * nothing on `window`.
  */
-export const SCRIPT_FILES = ['page.js', 'requests.js', 'session.js', 'token-check.js', 'lists.js', 'request-box.js', 'sample-body.js', 'main.js'];
+export const SCRIPT_FILES = [
+  'page.js',
+  'requests.js',
+  'session.js',
+  'token-check.js',
+  'oidc-login.js',
+  'lists.js',
+  'request-box.js',
+  'sample-body.js',
+  'main.js',
+];
 
 function pageScript(read: (name: string) => string): string {
   const parts = SCRIPT_FILES.map((name) => read(path.join('scripts', name)));
