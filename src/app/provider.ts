@@ -1,7 +1,10 @@
 import express, { type Request, type Router } from 'express';
-import { ApiError } from '../errors';
+import { makeTokenService, type TokenService } from '../auth/tokens';
+import { parseDuration } from '../config/duration';
+import { ApiError, ConfigError } from '../errors';
 import type { ResolvedOptions } from '../config/options';
 import { makeAuthorizeRoutes } from '../provider/authorize-routes';
+import { makeClientRegistry, parseClients, type ClientRegistry } from '../provider/client-registry';
 import { makeCodeStore } from '../provider/codes';
 import { makeEndSessionRoutes } from '../provider/end-session-routes';
 import { makeIdTokenSigner } from '../provider/id-token';
@@ -37,8 +40,30 @@ function providerOff(): ProviderParts {
   return { routes, clear: () => undefined };
 }
 
+/** The clients list, checked (a bad entry stops the start, HS256 or not). */
+function clientRegistryOf(options: ResolvedOptions): ClientRegistry {
+  const parsed = parseClients(options.clients, parseDuration);
+  if (!parsed.ok) throw new ConfigError('ERR_OPTION', `clients: ${parsed.problem}`);
+  return makeClientRegistry(parsed.clients);
+}
+
+/** The access tokens of each client: the server's, or, for a client with its own accessTtl, the same ones living that long. */
+function tokensByClient(options: ResolvedOptions, clients: ClientRegistry, auth: AuthParts): (clientId: string | undefined) => TokenService {
+  const { audience, now } = options;
+  const own = new Map(
+    clients.clients
+      .filter((client) => client.accessTtlSeconds !== undefined)
+      .map((client) => [
+        client.id,
+        makeTokenService({ keys: auth.signingKeys, issuer: auth.tokenIssuer, audience, accessTtlSeconds: client.accessTtlSeconds!, now }),
+      ]),
+  );
+  return (clientId) => (clientId === undefined ? undefined : own.get(clientId)) ?? auth.tokens;
+}
+
 /** README "Use it as your OpenID provider": the code flow with PKCE over the same accounts and sessions. */
 export function makeProvider(options: ResolvedOptions, { accounts, sessions }: Stores, auth: AuthParts): ProviderParts {
+  const clients = clientRegistryOf(options);
   if (options.alg === 'HS256') return providerOff();
   const { now } = options;
   const codes = makeCodeStore(now);
@@ -49,13 +74,16 @@ export function makeProvider(options: ResolvedOptions, { accounts, sessions }: S
   const idTokens = makeIdTokenSigner({ keys: auth.signingKeys, ttlSeconds: options.accessTtlSeconds, now });
   const issuer = (req: Request) => auth.tokenIssuer.issuerFor(req);
   const routes = express.Router();
-  routes.use(makeAuthorizeRoutes({ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now, redirectUris: options.redirectUris }));
-  routes.use(makeProviderTokenRoutes({ accounts, sessions, tokens: auth.tokens, codes, idTokens, singleSession: options.singleSession, sessionGrants }));
-  routes.use(makeUserinfoRoutes({ accounts, sessions }));
-  routes.use(makeEndSessionRoutes({ sessions, providerSessions, keys: auth.signingKeys, issuer: auth.tokenIssuer, now, redirectUris: options.redirectUris }));
+  const { redirectUris } = options;
+  routes.use(makeAuthorizeRoutes({ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now, redirectUris, clients }));
+  const tokensFor = tokensByClient(options, clients, auth);
+  const { singleSession } = options;
+  routes.use(makeProviderTokenRoutes({ accounts, sessions, tokens: auth.tokens, tokensFor, codes, idTokens, singleSession, sessionGrants, clients }));
+  routes.use(makeUserinfoRoutes({ accounts, sessions, sessionGrants, clients }));
+  routes.use(makeEndSessionRoutes({ sessions, providerSessions, keys: auth.signingKeys, issuer: auth.tokenIssuer, now, redirectUris, clients }));
   return {
     routes,
-    metadata: providerMetadata,
+    metadata: (origin) => providerMetadata(origin, { confidentialClients: clients.hasConfidential }),
     clear() {
       codes.clear();
       providerSessions.clear();

@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import type { Command, Option } from 'commander';
+import { parseDuration } from '../config/duration';
 import { OPTION_NAMES, specOf, type OptionName } from '../config/option-table';
+import type { ServerOptions } from '../config/server-options';
 import { ConfigError } from '../errors';
 import { readJsonFileSync } from '../files/json-file';
+import { parseClients } from '../provider/client-registry';
 
 const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
@@ -28,16 +31,28 @@ export function configFileKeys(): ReadonlyMap<string, ConfigKey> {
   return keys;
 }
 
+/** Keys of the config file that are no flag: a list of objects has no command-line form. */
+export type FileOnlyOptions = Pick<ServerOptions, 'clients'>;
+
+/** The `clients` list, checked here so a bad entry is the config file's error, naming the file. */
+function fileOnlyOptions(file: string, content: Record<string, unknown>): FileOnlyOptions {
+  if (content.clients === undefined) return {};
+  const parsed = parseClients(content.clients, parseDuration);
+  if (!parsed.ok) throw new ConfigError('ERR_CONFIG_FILE', `${file}: "clients": ${parsed.problem}`);
+  return { clients: content.clients as FileOnlyOptions['clients'] };
+}
+
 /**
  * Applies a JSON config file (json-server's `-c`, default json-server.json) to options the command line left at
- * their defaults: flags win over the file. A missing default file is fine; a missing named file is not.
+ * their defaults: flags win over the file. A missing default file is fine; a missing named file is not. Returns
+ * the options only a config file sets (`clients`).
  */
-export function applyConfigFile(program: Command): void {
+export function applyConfigFile(program: Command): FileOnlyOptions {
   const file = program.opts().config as string;
   const named = program.getOptionValueSource('config') !== 'default';
   if (!existsSync(file)) {
     if (named) throw new ConfigError('ERR_CONFIG_FILE', `${file}: the config file does not exist`);
-    return;
+    return {};
   }
   const content = readJsonFileSync(file, (message) => new ConfigError('ERR_CONFIG_FILE', message));
   if (content === null || typeof content !== 'object' || Array.isArray(content))
@@ -45,6 +60,7 @@ export function applyConfigFile(program: Command): void {
 
   const keys = configFileKeys();
   for (const [key, value] of Object.entries(content)) {
+    if (key === 'clients') continue;
     const entry = keys.get(key);
     if (!entry) throw new ConfigError('ERR_CONFIG_FILE', `${file}: "${key}" is not an option (see fake-jwt-api --help)`);
     const option = program.options.find((each) => each.long === specOf(entry.name).flag) as Option;
@@ -52,6 +68,7 @@ export function applyConfigFile(program: Command): void {
     if (program.getOptionValueSource(attribute) === 'cli' || program.getOptionValueSource(attribute) === 'env') continue;
     program.setOptionValueWithSource(attribute, configValue(file, key, option, entry.negated, value), 'config');
   }
+  return fileOnlyOptions(file, content as Record<string, unknown>);
 }
 
 function configValue(file: string, key: string, option: Option, negated: boolean, value: unknown): unknown {

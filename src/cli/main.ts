@@ -77,8 +77,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   addTokenCommand(program);
   addKeysCommand(program);
   program.action(async (db: string) => {
-    applyConfigFile(program);
-    running = await serve(db, serveFlagsOf(program));
+    const fileOnly = applyConfigFile(program);
+    running = await serve(db, serveFlagsOf(program), fileOnly);
   });
   // `--help | head` closes the pipe early: that is the reader's choice, not a crash.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {

@@ -45,6 +45,13 @@ export const OPTION_TABLE = {
   },
   host: { flag: '--host', short: '-H', value: '<host>', help: 'host to listen on', default: 'localhost', commandLineOnly: true },
   watch: { flag: '--watch', short: '-w', help: 'reload when the db or routes file changes', commandLineOnly: true },
+  https: {
+    flag: '--https',
+    help: 'serve over HTTPS with a self-signed certificate made once and kept in .fake-jwt-api/ (browsers allow PKCE on a LAN address only over HTTPS)',
+    commandLineOnly: true,
+  },
+  cert: { flag: '--cert', value: '<file>', help: 'serve over HTTPS with this certificate (PEM; with --key)', commandLineOnly: true },
+  key: { flag: '--key', value: '<file>', help: 'the private key of --cert (PEM, no passphrase)', commandLineOnly: true },
   routes: {
     flag: '--routes',
     short: '-r',

@@ -1,10 +1,12 @@
 import { ConfigError } from '../errors';
-import type { ServerOptions } from './server-options';
+import type { ClientConfig, ServerOptions } from './server-options';
 
 /** README "Use it as your OpenID provider": what the provider accepts besides its defaults. */
 export interface ResolvedProvider {
   /** --redirect-uri: redirect URIs accepted exactly as written, besides loopback ones. */
   redirectUris: readonly string[];
+  /** The clients list as given: app/provider.ts checks it (provider/client-registry.ts parseClients). */
+  clients: readonly ClientConfig[];
 }
 
 /** An absolute http(s) URL without a fragment (RFC 6749 §3.1.2), kept as written: it is compared exactly. */
@@ -24,5 +26,5 @@ function redirectUri(text: string): string {
 }
 
 export function resolveProvider(options: ServerOptions): ResolvedProvider {
-  return { redirectUris: (options.redirectUris ?? []).map(redirectUri) };
+  return { redirectUris: (options.redirectUris ?? []).map(redirectUri), clients: options.clients ?? [] };
 }

@@ -2,6 +2,26 @@ import type { RequestHandler } from 'express';
 import type { DefaultAccess } from '../access/guard';
 import type { Data } from '../json-server/database';
 
+/** One client of ServerOptions.clients. */
+export interface ClientConfig {
+  /** Its client_id. */
+  id: string;
+  /** Shown on the login page instead of the id. */
+  name?: string;
+  /** Makes it confidential: the token endpoint wants the secret (client_secret_basic or client_secret_post). */
+  secret?: string;
+  /** Its only redirect URIs, exactly as it sends them (loopback ones included); default: any loopback URL. */
+  redirectUris?: readonly string[];
+  /** Its only post_logout_redirect_uri values, exactly; default: any loopback URL. */
+  postLogoutRedirectUris?: readonly string[];
+  /** Default both; without refresh_token there is no refresh token, offline_access or not. */
+  grants?: ReadonlyArray<'authorization_code' | 'refresh_token'>;
+  /** Its access tokens' lifetime: seconds, or `15m`, `1h`; default the server's accessTtl. */
+  accessTtl?: string | number;
+  /** The account fields that become `profile` claims (ID token, userinfo); default all. */
+  claims?: readonly string[];
+}
+
 /** What createServer() takes. The command line's flags set these by the same names (config/option-table.ts). */
 export interface ServerOptions {
   /** A db.json path, a .js/.cjs file exporting data (or a function returning it), or the data itself. */
@@ -71,6 +91,11 @@ export interface ServerOptions {
   audience?: string;
   /** Redirect URIs the OpenID provider accepts, exactly as written, besides any loopback URL (--redirect-uri). */
   redirectUris?: readonly string[];
+  /**
+   * The OpenID provider's registered clients (the config file's `clients`; README "Use it as your OpenID
+   * provider"). A client_id not listed is a public client with loopback redirect URIs.
+   */
+  clients?: readonly ClientConfig[];
   /**
    * Identity providers whose access tokens are accepted too (README "Use your own identity provider"): each an
    * issuer URL, exactly as its tokens' `iss` says. Their keys come from the issuer's discovery document.

@@ -1,10 +1,12 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { RequestListener, ServerResponse } from 'node:http';
 import { RuntimeError } from '../errors';
 
 export interface Listening {
-  server: http.Server;
+  /** An https.Server (a tls.Server) with `tls`: its certificate is set once known (listen-first.ts). */
+  server: http.Server | https.Server;
   port: number;
   url: string;
   /**
@@ -19,7 +21,7 @@ export interface Listening {
  * all of them. Returns what stop() calls: from then on each answer closes its connection once sent, the answers
  * in flight included.
  */
-function closeConnectionsWhenAnswered(server: http.Server): () => void {
+function closeConnectionsWhenAnswered(server: http.Server | https.Server): () => void {
   const inFlight = new Set<ServerResponse>();
   let stopping = false;
   const closeAfter = (res: ServerResponse) => {
@@ -39,9 +41,12 @@ function closeConnectionsWhenAnswered(server: http.Server): () => void {
   };
 }
 
-/** Listens with `handler` on host:port (0: a free port); a port in use is a RuntimeError with what to do. */
-export function listen(handler: RequestListener, port: number, host: string): Promise<Listening> {
-  const server = http.createServer(handler);
+/**
+ * Listens with `handler` on host:port (0: a free port); a port in use is a RuntimeError with what to do. With
+ * `tls` it is an HTTPS server, still without a certificate: the caller sets one (server.setSecureContext).
+ */
+export function listen(handler: RequestListener, port: number, host: string, tls = false): Promise<Listening> {
+  const server = tls ? https.createServer(handler) : http.createServer(handler);
   const closeWhenAnswered = closeConnectionsWhenAnswered(server);
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
@@ -57,7 +62,7 @@ export function listen(handler: RequestListener, port: number, host: string): Pr
       resolve({
         server,
         port: actual,
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${actual}`,
+        url: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${actual}`,
         stop: () =>
           new Promise<void>((done) => {
             // A request still unanswered after 3 s (a client still sending, a long --delay) must not hold the shutdown forever.

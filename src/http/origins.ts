@@ -53,6 +53,16 @@ export function isAllowedOrigin(req: Request, origin: string, corsOrigins: reado
   return corsOrigins.some((allowed) => normalizeOrigin(allowed) === normalized);
 }
 
+/**
+ * Whether `origin` is this server's own page, as the request addressed it: its host and port are the Host header's.
+ * By host, not scheme, as above: behind a TLS-terminating proxy or tunnel the page is https, the server http.
+ */
+export function isOwnPageOrigin(req: Request, origin: string | undefined): boolean {
+  const normalized = origin === undefined ? undefined : normalizeOrigin(origin);
+  const host = hostOf(req.get('host'));
+  return normalized !== undefined && host !== undefined && new URL(normalized).host === host;
+}
+
 /** A JSON 403 for a request whose Origin may not use the auth endpoints; it says which flag allows it. */
 export function refuseForeignOrigin(req: Request, corsOrigins: readonly string[]): void {
   const origin = req.headers.origin;

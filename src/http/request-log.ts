@@ -24,6 +24,9 @@ const logText = (text: string) =>
     ? text
     : JSON.stringify(text).replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 
+/** An ID token in a URL (end session's id_token_hint) is a credential and a profile: the log shows that one came, not it. */
+const withoutCredentials = (url: string) => url.replace(/([?&]id_token_hint=)[^&]*/gi, '$1…');
+
 /**
  * Who asked: the caller the authenticate step found (req.auth), else the one a valid token names. A request refused
  * before that step (a body that is not JSON, an Origin refused) still had a caller.
@@ -49,7 +52,7 @@ export function makeRequestLog(options: RequestLogOptions = {}): RequestHandler 
     const { method, originalUrl } = req;
     res.on('finish', () => {
       const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-      write(`${method} ${originalUrl} ${res.statusCode} ${milliseconds.toFixed(1)} ms ${callerOf(req, identify)}`);
+      write(`${method} ${withoutCredentials(originalUrl)} ${res.statusCode} ${milliseconds.toFixed(1)} ms ${callerOf(req, identify)}`);
     });
     next();
   };

@@ -1,5 +1,5 @@
 import { isPkceText } from './pkce';
-import { checkClient } from './clients';
+import { checkClient, type ClientRules } from './clients';
 
 /** The scopes this provider knows (OIDC Core §5.4, §11); others are ignored, as RFC 6749 §3.3 lets a server do. */
 export const KNOWN_SCOPES = ['openid', 'profile', 'email', 'offline_access'] as const;
@@ -151,10 +151,10 @@ function readRequest(source: ParameterSource, redirectUrl: URL): AuthorizationRe
 
 /**
  * Checks an authorization request (OIDC Core §3.1.2.1, RFC 6749 §4.1.1, RFC 7636 §4.3) from the query of a GET or
- * the body of the login form's POST, the same way for both. `redirectUris`: those --redirect-uri allows besides loopback.
+ * the body of the login form's POST, the same way for both. `rules`: --redirect-uri's URLs and the clients list.
  */
-export function checkAuthorizationRequest(source: ParameterSource, redirectUris: readonly string[] = []): Checked {
-  const client = checkClient(source('client_id'), source('redirect_uri'), redirectUris);
+export function checkAuthorizationRequest(source: ParameterSource, rules: ClientRules = {}): Checked {
+  const client = checkClient(source('client_id'), source('redirect_uri'), rules);
   if (!client.ok) return { outcome: 'refused', problem: client.problem };
   try {
     return { outcome: 'valid', request: readRequest(source, client.redirectUrl) };

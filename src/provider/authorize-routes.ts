@@ -4,9 +4,10 @@ import { verifyPassword } from '../accounts/passwords';
 import type { DecoyFor } from '../auth/decoys';
 import { asyncRoute } from '../http/async-route';
 import { fromThisMachine } from '../http/playground-page';
-import { serverOrigin } from '../auth/issuer-policy';
+import { isOwnPageOrigin } from '../http/origins';
 import { securePageHeaders as secureHeaders } from './page-headers';
 import { bodyParameters, checkAuthorizationRequest, queryParameters, type AuthorizationRequest, type Checked } from './authorization-request';
+import type { ClientRegistry } from './client-registry';
 import { redirectWith } from './clients';
 import type { CodeStore } from './codes';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, csrfTokensMatch, PROVIDER_COOKIE_PATH, readCookie, setCsrfCookie } from './csrf';
@@ -26,6 +27,8 @@ export interface AuthorizeRoutesOptions {
   now: () => number;
   /** --redirect-uri: redirect URIs accepted exactly as written, besides loopback ones. */
   redirectUris?: readonly string[];
+  /** The clients list: exact redirect URIs, and the name the login page shows. */
+  clients?: ClientRegistry;
 }
 
 const WRONG_CREDENTIALS = 'The email or password is incorrect.';
@@ -38,7 +41,8 @@ function sendErrorPage(res: Response, title: string, message: string): void {
     .send(renderErrorPage(title, message, nonce));
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value : '');
+// An email or a password longer than any real one is none (and a 9 MB "email" is not echoed into the page).
+const text = (value: unknown) => (typeof value === 'string' && value.length <= 1024 ? value : '');
 
 /** RFC 6749 §4.1.2 and RFC 9207: back to the client, with `iss` so it knows which provider answered. */
 function redirectBack(options: AuthorizeRoutesOptions, req: Request, res: Response, redirectUrl: URL, parameters: Record<string, string | undefined>): void {
@@ -87,7 +91,7 @@ function issueCode(options: AuthorizeRoutesOptions, req: Request, res: Response,
   redirectBack(options, req, res, redirectUrl, { code, state });
 }
 
-function showForm(accounts: AccountStore, req: Request, res: Response, request: AuthorizationRequest, failed?: { email: string }): void {
+function showForm({ accounts, clients }: AuthorizeRoutesOptions, req: Request, res: Response, request: AuthorizationRequest, failed?: { email: string }): void {
   const nonce = secureHeaders(res, request.redirectUrl);
   const csrfToken = csrfTokenFor(req);
   setCsrfCookie(req, res, csrfToken);
@@ -98,21 +102,22 @@ function showForm(accounts: AccountStore, req: Request, res: Response, request: 
   res
     .status(failed ? 401 : 200)
     .type('html')
-    .send(renderLoginPage({ request, csrfToken, email, error, demoAccounts }, nonce));
+    .send(renderLoginPage({ request, clientName: clients?.find(request.clientId)?.name, csrfToken, email, error, demoAccounts }, nonce));
 }
 
 /** GET and POST on AUTHORIZE_PATH: the authorization request, and the login form that posts it back with credentials. */
 export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
   const { accounts, providerSessions, decoyFor, now } = options;
+  const rules = { redirectUris: options.redirectUris, clients: options.clients };
   const router = express.Router();
 
   const authorize = asyncRoute(async (req, res) => {
-    const checked = checkAuthorizationRequest(queryParameters(req.url), options.redirectUris); // req.url: as routes.json rewrote it
+    const checked = checkAuthorizationRequest(queryParameters(req.url), rules); // req.url: as routes.json rewrote it
     if (answerInvalid(options, req, res, checked)) return;
     const { request } = checked;
     const session = await currentSession(options, req);
     if (session && satisfies(now, session, request)) return issueCode(options, req, res, request, session);
-    if (request.prompt !== 'none') return showForm(accounts, req, res, request);
+    if (request.prompt !== 'none') return showForm(options, req, res, request);
     const reason = session ? 'The sign-in is older than max_age allows' : 'Nobody is signed in at this provider';
     const error_description = `${reason}, and prompt=none forbids asking.`;
     redirectBack(options, req, res, request.redirectUrl, { error: 'login_required', error_description, state: request.state });
@@ -120,12 +125,12 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
 
   const signIn = asyncRoute(async (req, res) => {
     const fields = bodyParameters(req.body);
-    const checked = checkAuthorizationRequest(fields, options.redirectUris);
+    const checked = checkAuthorizationRequest(fields, rules);
     // Before anything the form says is believed (but for where it may go back): only a form this server gave this
     // browser may sign it in.
     // The form is this server's page: a post from any other origin, even another port of localhost (whose pages may
     // plant cookies for this host, CSRF cookie included), is a login CSRF attempt, not a sign-in.
-    const fromOwnPage = req.get('origin') === serverOrigin(req, '');
+    const fromOwnPage = isOwnPageOrigin(req, req.get('origin'));
     if (checked.outcome !== 'refused' && (!fromOwnPage || !csrfTokensMatch(readCookie(req, CSRF_COOKIE), fields(CSRF_FIELD)))) {
       const message = 'The form was not sent from a sign-in page of this server, or that page is too old. Go back to the app and sign in again.';
       return sendErrorPage(res, 'This sign-in form cannot be trusted', message);
@@ -136,7 +141,7 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
     const account = await accounts.findByEmail(email);
     // An unknown email costs what a wrong password costs, and gets the same page: no hint that it exists.
     const matches = await verifyPassword(text(fields('password')), account?.password ?? decoyFor(email));
-    if (!account || !matches) return showForm(accounts, req, res, request, { email });
+    if (!account || !matches) return showForm(options, req, res, request, { email });
     providerSessions.end(readCookie(req, PROVIDER_SESSION_COOKIE)); // a new login, a new id (session fixation)
     const cookieValue = providerSessions.start(account);
     res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path: PROVIDER_COOKIE_PATH, secure: req.secure });

@@ -67,3 +67,22 @@ describe('redirectWith', () => {
     expect(redirectWith(new URL('http://localhost:3000/cb?'), { code: 'c' })).toBe('http://localhost:3000/cb?code=c');
   });
 });
+
+describe('registered redirect URIs', () => {
+  const registered = ['https://app.example/cb', 'http://localhost:5173/cb'];
+
+  it('accept exactly the registered ones', () => {
+    for (const uri of registered) expect(checkRedirectUri(uri, { registered })).toMatchObject({ ok: true });
+  });
+
+  it.each(['http://localhost:5173/other', 'https://app.example/cb/', 'https://app.example/cb?x=1', 'HTTPS://app.example/cb'])(
+    'refuse %s, loopback or an --redirect-uri URL included',
+    (uri) => {
+      expect(checkRedirectUri(uri, { registered, allowed: [uri] })).toMatchObject({ ok: false, problem: expect.stringContaining('registered') });
+    },
+  );
+
+  it('still refuse what no redirect URI may be, even when registered', () => {
+    expect(checkRedirectUri('http://localhost:5173/cb#x', { registered: ['http://localhost:5173/cb#x'] })).toMatchObject({ ok: false });
+  });
+});

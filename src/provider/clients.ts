@@ -1,11 +1,12 @@
+import { isClientId, type ClientRegistry } from './client-registry';
+
 /**
- * The clients of this slice: any client_id is a public client whose redirect URI is a loopback URL, what a
- * developer's dev server uses, or one given with --redirect-uri. A request failing these checks is answered with an error page and never redirected
- * (RFC 6749 §4.1.2.1): the redirect URI is not known to be the client's.
+ * The redirect rules: a client of the `clients` list that registered redirect URIs may use those only, exactly as
+ * written; any other client_id is a public client whose redirect URI is a loopback URL, what a developer's dev server
+ * uses, or one given with --redirect-uri. A request failing these checks is answered with an error page and never
+ * redirected (RFC 6749 §4.1.2.1): the redirect URI is not known to be the client's.
  */
 
-/** RFC 6749 Appendix A.1: client_id is VSCHAR (%x20-7E); 200 is more than any real id needs. */
-const CLIENT_ID = /^[\x20-\x7e]{1,200}$/;
 /** Exactly these names: `localhost.evil.com`, `127.0.0.1.nip.io` and `*.localhost` are not this machine's for sure. */
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 // Printable ASCII without `\`: URL parsers drop tabs and newlines and read `\` as `/`, so a raw string carrying one
@@ -17,13 +18,16 @@ const isLoopbackHost = (hostname: string) => LOOPBACK_HOSTS.has(hostname) || /^1
 
 export type ClientCheck = { ok: true; redirectUrl: URL } | { ok: false; problem: string };
 
-export const isClientId = (value: unknown): value is string => typeof value === 'string' && CLIENT_ID.test(value);
+/** Where a client may be sent back: `registered`, its exact list, when it has one; otherwise loopback or `allowed`. */
+export interface RedirectRule {
+  /** The --redirect-uri URLs, accepted as written, exactly (a LAN name, a tunnel), besides any loopback URL. */
+  allowed?: readonly string[];
+  /** The client's registered URIs (client-registry.ts): these and no others, loopback ones included. */
+  registered?: readonly string[];
+}
 
-/**
- * Why `redirectUri` may not receive this server's answers, or the URL it stands for. `allowed`: the --redirect-uri
- * URLs, accepted as written, exactly (a LAN name, a tunnel), besides any loopback URL.
- */
-export function checkRedirectUri(redirectUri: unknown, allowed: readonly string[] = []): ClientCheck {
+/** Why `redirectUri` may not receive this server's answers, or the URL it stands for. */
+export function checkRedirectUri(redirectUri: unknown, { allowed = [], registered }: RedirectRule = {}): ClientCheck {
   if (redirectUri === undefined || redirectUri === '') return { ok: false, problem: 'The request has no redirect_uri.' };
   if (typeof redirectUri !== 'string') return { ok: false, problem: 'The redirect_uri must be given once.' };
   if (redirectUri.length > 2048) return { ok: false, problem: 'The redirect_uri is longer than 2048 characters.' };
@@ -42,6 +46,10 @@ export function checkRedirectUri(redirectUri: unknown, allowed: readonly string[
   if (url.username !== '' || url.password !== '' || authority.includes('@')) {
     return { ok: false, problem: 'The redirect_uri must not carry a user name or password (user@host).' };
   }
+  if (registered !== undefined) {
+    if (registered.includes(redirectUri)) return { ok: true, redirectUrl: url };
+    return { ok: false, problem: 'The redirect_uri is not one of those registered for this client (the clients list of the config file), exactly as written.' };
+  }
   if (!isLoopbackHost(url.hostname) && !allowed.includes(redirectUri)) {
     return {
       ok: false,
@@ -52,11 +60,17 @@ export function checkRedirectUri(redirectUri: unknown, allowed: readonly string[
   return { ok: true, redirectUrl: url };
 }
 
+/** What the redirect checks know: --redirect-uri's URLs and the clients list. */
+export interface ClientRules {
+  redirectUris?: readonly string[];
+  clients?: ClientRegistry;
+}
+
 /** The client and redirect URI checks, in the order a developer would fix them. */
-export function checkClient(clientId: unknown, redirectUri: unknown, allowed: readonly string[] = []): ClientCheck {
+export function checkClient(clientId: unknown, redirectUri: unknown, { redirectUris, clients }: ClientRules = {}): ClientCheck {
   if (clientId === undefined || clientId === '') return { ok: false, problem: 'The request has no client_id.' };
   if (!isClientId(clientId)) return { ok: false, problem: 'The client_id must be 1 to 200 printable ASCII characters, given once.' };
-  return checkRedirectUri(redirectUri, allowed);
+  return checkRedirectUri(redirectUri, { allowed: redirectUris, registered: clients?.find(clientId)?.redirectUris });
 }
 
 /** `redirectUrl` with the response parameters added to its query, the query it already has kept as it is. */

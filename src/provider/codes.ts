@@ -4,6 +4,9 @@ import { randomBytes } from 'node:crypto';
 export const CODE_LIFETIME_MS = 60_000;
 // Enough for every tab of every developer: a flood of authorizations cannot grow the map without end.
 const MAX_CODES = 10_000;
+// Pending codes of one account: more than any person's open tabs. One signed-in account cannot push the others'
+// codes out of the map by minting thousands (its own oldest go first).
+const MAX_CODES_PER_ACCOUNT = 20;
 
 /** What an authorization code stands for, from the request that made it. */
 export interface Grant {
@@ -58,6 +61,8 @@ export function makeCodeStore(now: () => number): CodeStore {
   return {
     issue(grant) {
       sweep();
+      const own = [...entries].filter(([, entry]) => entry.grant.accountId === grant.accountId);
+      for (const [code] of own.slice(0, Math.max(0, own.length - MAX_CODES_PER_ACCOUNT + 1))) entries.delete(code);
       const code = randomBytes(32).toString('base64url');
       entries.set(code, { grant, expiresAt: now() + CODE_LIFETIME_MS, spent: false });
       return code;

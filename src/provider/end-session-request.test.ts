@@ -61,7 +61,8 @@ describe('readIdTokenHint', () => {
 });
 
 describe('checkEndSessionRequest', () => {
-  const check = (query: string, hint?: IdTokenHint, allowed?: string[]) => checkEndSessionRequest(queryParameters(`/auth/end-session?${query}`), hint, allowed);
+  const check = (query: string, hint?: IdTokenHint, allowed?: string[]) =>
+    checkEndSessionRequest(queryParameters(`/auth/end-session?${query}`), hint, { redirectUris: allowed });
 
   it('reads the redirect, the state and the client', () => {
     const checked = check('post_logout_redirect_uri=http%3A%2F%2F127.0.0.1%3A4200%2Fbye&state=s&client_id=spa&logout_hint=x&ui_locales=fr', EXPECTED);

@@ -1,8 +1,9 @@
 import type { IssuerPolicy } from '../auth/issuer-policy';
 import { decodeUnverified, verifySigned } from '../auth/signature-check';
 import type { SigningKeys } from '../auth/signing-keys';
-import type { ParameterSource } from './authorization-request';
-import { checkRedirectUri, isClientId } from './clients';
+import { MAX_PARAMETER_LENGTH, type ParameterSource } from './authorization-request';
+import { isClientId } from './client-registry';
+import { checkRedirectUri, type ClientRules } from './clients';
 
 /** What a valid id_token_hint says: whose session to end, and for which client it was issued. */
 export interface IdTokenHint {
@@ -62,14 +63,17 @@ export type EndSessionCheck = { ok: true; request: EndSessionRequest } | { ok: f
 /**
  * RP-Initiated Logout 1.0 §2 and §3: each parameter once; a client_id that agrees with the hint's `aud`; a
  * post_logout_redirect_uri that passes the redirect_uri rule (clients.ts), or the answer is an error page, never a
- * redirect. `redirectUris`: those --redirect-uri allows besides loopback.
+ * redirect. `rules`: --redirect-uri's URLs, and the clients list, whose postLogoutRedirectUris are a client's only ones.
  */
-export function checkEndSessionRequest(source: ParameterSource, hint: IdTokenHint | undefined, redirectUris: readonly string[] = []): EndSessionCheck {
+export function checkEndSessionRequest(source: ParameterSource, hint: IdTokenHint | undefined, { redirectUris, clients }: ClientRules = {}): EndSessionCheck {
   const values: Partial<Record<(typeof END_SESSION_PARAMETERS)[number], string>> = {};
   for (const name of END_SESSION_PARAMETERS) {
     const value = source(name);
     if (value === undefined || value === '') continue;
     if (typeof value !== 'string') return { ok: false, problem: `The ${name} parameter must be given once.` };
+    // An ID token with a profile may be long; nothing else need be (and a state is echoed into a header).
+    const limit = name === 'id_token_hint' ? 16 * MAX_PARAMETER_LENGTH : MAX_PARAMETER_LENGTH;
+    if (value.length > limit) return { ok: false, problem: `The ${name} parameter is longer than ${limit} characters.` };
     values[name] = value;
   }
   const { client_id: clientId, post_logout_redirect_uri: postLogoutRedirectUri, state } = values;
@@ -78,7 +82,9 @@ export function checkEndSessionRequest(source: ParameterSource, hint: IdTokenHin
   if (clientId !== undefined && hint && !hint.clientIds.includes(clientId))
     return { ok: false, problem: 'The client_id is not the client the id_token_hint was issued to.' };
   if (postLogoutRedirectUri === undefined) return { ok: true, request: { state, clientId } };
-  const checked = checkRedirectUri(postLogoutRedirectUri, redirectUris);
+  // The client is the one named, or the one the hint was issued to.
+  const client = clients?.find(clientId ?? hint?.clientIds[0]);
+  const checked = checkRedirectUri(postLogoutRedirectUri, { allowed: redirectUris, registered: client?.postLogoutRedirectUris });
   if (!checked.ok) return { ok: false, problem: checked.problem.replace(/\bredirect_uri\b/g, 'post_logout_redirect_uri') };
   return { ok: true, request: { redirectUrl: checked.redirectUrl, postLogoutRedirectUri, state, clientId } };
 }

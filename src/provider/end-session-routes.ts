@@ -1,9 +1,11 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { serverOrigin, type IssuerPolicy } from '../auth/issuer-policy';
+import type { IssuerPolicy } from '../auth/issuer-policy';
+import { isOwnPageOrigin } from '../http/origins';
 import type { SigningKeys } from '../auth/signing-keys';
 import { asyncRoute } from '../http/async-route';
 import type { SessionStore } from '../sessions/session-store';
 import { bodyParameters, queryParameters, type ParameterSource } from './authorization-request';
+import type { ClientRegistry } from './client-registry';
 import { redirectWith } from './clients';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, csrfTokensMatch, PROVIDER_COOKIE_PATH, readCookie, setCsrfCookie } from './csrf';
 import { CONFIRM_FIELD, renderConfirmationPage, renderSignedOutPage } from './end-session-page';
@@ -24,6 +26,8 @@ export interface EndSessionRoutesOptions {
   now: () => number;
   /** --redirect-uri: post-logout redirect URIs accepted exactly as written, besides loopback ones. */
   redirectUris?: readonly string[];
+  /** The clients list: a client's postLogoutRedirectUris are its only ones. */
+  clients?: ClientRegistry;
 }
 
 function sendErrorPage(res: Response, title: string, message: string): void {
@@ -76,7 +80,7 @@ function askToConfirm({ issuer }: EndSessionRoutesOptions, req: Request, res: Re
  */
 async function endSession(options: EndSessionRoutesOptions, req: Request, res: Response, source: ParameterSource): Promise<void> {
   const hint = readIdTokenHint(source('id_token_hint'), options);
-  const checked = checkEndSessionRequest(source, hint, options.redirectUris);
+  const checked = checkEndSessionRequest(source, hint, options);
   if (!checked.ok) return refuseRequest(res, checked.problem);
   if (!hint) return askToConfirm(options, req, res, checked.request);
   await options.sessions.end({ sessionId: hint.sessionId }, 'end session');
@@ -92,12 +96,12 @@ async function endSession(options: EndSessionRoutesOptions, req: Request, res: R
 function confirmEndSession(options: EndSessionRoutesOptions, req: Request, res: Response, source: ParameterSource): void {
   // As the login form (authorize-routes.ts): a page on another port of localhost may plant a CSRF cookie for this
   // host, so the form must also come from this server's own origin.
-  const fromOwnPage = req.get('origin') === serverOrigin(req, '');
+  const fromOwnPage = isOwnPageOrigin(req, req.get('origin'));
   if (!fromOwnPage || !csrfTokensMatch(readCookie(req, CSRF_COOKIE), source(CSRF_FIELD))) {
     const message = 'The form was not sent from a sign-out page of this server, or that page is too old. Nothing was signed out.';
     return sendErrorPage(res, 'This sign-out form cannot be trusted', message);
   }
-  const checked = checkEndSessionRequest(source, undefined, options.redirectUris);
+  const checked = checkEndSessionRequest(source, undefined, options);
   if (!checked.ok) return refuseRequest(res, checked.problem);
   endProviderSession(options, req, res);
   finish(res, checked.request);

@@ -18,6 +18,8 @@ export interface IdTokenInput {
   authTime: number;
   /** The authorization request's nonce; never on a token from a refresh (OIDC Core §12.2). */
   nonce?: string;
+  /** The account fields the client may get as `profile` claims (its `claims` in the clients list); undefined: all. */
+  profileFields?: readonly string[];
 }
 
 export interface IdTokenSigner {
@@ -74,10 +76,16 @@ export function accessTokenHash(accessToken: string, alg: SigningAlgorithm): str
   return digest.subarray(0, digest.length / 2).toString('base64url');
 }
 
+/** The `profile` claims, only the listed fields when a list is given. */
+export function allowedProfileClaims(account: Account, fields?: readonly string[]): Record<string, unknown> {
+  const claims = profileClaims(account);
+  return fields === undefined ? claims : Object.fromEntries(Object.entries(claims).filter(([field]) => fields.includes(field)));
+}
+
 /** The claims the granted scopes add: email (the server's own accounts are verified by definition), profile. */
-function scopedClaims(account: Account, scopes: readonly string[]): Record<string, unknown> {
+function scopedClaims(account: Account, scopes: readonly string[], fields?: readonly string[]): Record<string, unknown> {
   return {
-    ...(scopes.includes('profile') ? profileClaims(account) : {}),
+    ...(scopes.includes('profile') ? allowedProfileClaims(account, fields) : {}),
     ...(scopes.includes('email') ? { email: account.email, email_verified: true } : {}),
   };
 }
@@ -89,7 +97,7 @@ export function makeIdTokenSigner({ keys, ttlSeconds, now }: IdTokenSignerOption
       const { key, alg, kid } = keys.signer();
       const iat = Math.floor(now() / 1000);
       const claims = {
-        ...scopedClaims(input.account, input.scopes),
+        ...scopedClaims(input.account, input.scopes, input.profileFields),
         iss: input.issuer,
         sub: String(input.account.id),
         aud: input.clientId,

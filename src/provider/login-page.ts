@@ -6,6 +6,8 @@ import { AUTHORIZE_PATH } from './paths';
 /** What the login page shows. */
 export interface LoginView {
   request: AuthorizationRequest;
+  /** The name the clients list gives the client; its id otherwise. */
+  clientName?: string;
   csrfToken: string;
   /** The email field's value: the one typed before a failed attempt, or login_hint. */
   email?: string;
@@ -91,11 +93,12 @@ ${forms.join('\n')}
 }
 
 export function renderLoginPage(view: LoginView, nonce: string): string {
-  const { request, error, email } = view;
+  const { request, error, email, clientName } = view;
+  const client = clientName === undefined ? `<code>${escapeHtml(request.clientId)}</code>` : `<strong>${escapeHtml(clientName)}</strong>`;
   const errorLine = error === undefined ? '' : `<p class="error" role="alert">${escapeHtml(error)}</p>\n`;
   const body = `<section aria-labelledby="login-title">
 <h2 id="login-title">Sign in</h2>
-<p>to <code>${escapeHtml(request.clientId)}</code>, which gets the answer at <code>${escapeHtml(request.redirectUrl.origin)}</code></p>
+<p>to ${client}, which gets the answer at <code>${escapeHtml(request.redirectUrl.origin)}</code></p>
 ${errorLine}<form method="post" action="${AUTHORIZE_PATH}" class="stacked">
 ${requestFields(view)}
 <label>Email <input name="email" type="email" autocomplete="username" required${email === undefined ? ' autofocus' : ` value="${escapeHtml(email)}"`}></label>

@@ -5,7 +5,7 @@ import { KNOWN_SCOPES } from './authorization-request';
  * What discovery (OpenID Connect Discovery 1.0 §3, RFC 8414 §2) says of the provider's endpoints and what they
  * support; the JWKS, the issuer and the signing algorithms are auth/well-known-routes.ts's.
  */
-export function providerMetadata(origin: string): Record<string, unknown> {
+export function providerMetadata(origin: string, { confidentialClients = false }: { confidentialClients?: boolean } = {}): Record<string, unknown> {
   return {
     authorization_endpoint: `${origin}${AUTHORIZE_PATH}`,
     token_endpoint: `${origin}${TOKEN_PATH}`,
@@ -16,8 +16,9 @@ export function providerMetadata(origin: string): Record<string, unknown> {
     grant_types_supported: ['authorization_code', 'refresh_token'],
     code_challenge_methods_supported: ['S256'],
     scopes_supported: [...KNOWN_SCOPES],
-    // Public clients: the client_id is all a client sends (a secret, when one comes, is ignored).
-    token_endpoint_auth_methods_supported: ['none'],
+    // Public clients: the client_id is all a client sends (a secret, when one comes, is ignored); the confidential
+    // clients of the clients list send their secret (RFC 6749 §2.3.1).
+    token_endpoint_auth_methods_supported: confidentialClients ? ['none', 'client_secret_basic', 'client_secret_post'] : ['none'],
     claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'sid', 'email', 'email_verified', 'name'],
     prompt_values_supported: ['none', 'login'],
     authorization_response_iss_parameter_supported: true,

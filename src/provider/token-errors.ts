@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { REALM } from '../auth/challenge';
 
 /** RFC 6749 §5.2's error codes, those the token endpoint answers with. */
-export type TokenErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unsupported_grant_type';
+export type TokenErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type';
 
 /**
  * A refusal of the token endpoint, answered as RFC 6749 §5.2 says (`{ error, error_description }`), not with the

@@ -5,7 +5,7 @@ import { ACCOUNT_GONE, sessionAccount } from '../auth/session-account';
 import type { TokenService } from '../auth/tokens';
 import { asyncRoute } from '../http/async-route';
 import type { Session, SessionStore } from '../sessions/session-store';
-import { isClientId } from './clients';
+import { isClientId, makeClientRegistry, secretMatches, type ClientRegistry, type RegisteredClient } from './client-registry';
 import type { CodeStore } from './codes';
 import type { IdTokenSigner } from './id-token';
 import { TOKEN_PATH } from './paths';
@@ -59,6 +59,10 @@ export interface ProviderTokenRoutesOptions {
   singleSession: boolean;
   /** Give the one the app clears on reset; a fresh one otherwise. */
   sessionGrants?: SessionGrants;
+  /** The clients list: confidential clients, allowed grants, claims. */
+  clients?: ClientRegistry;
+  /** The access tokens of a client (its own accessTtl); `tokens` when not given. */
+  tokensFor?: (clientId: string | undefined) => TokenService;
 }
 
 type Body = Record<string, unknown>;
@@ -84,30 +88,56 @@ function required(body: Body, name: string): string {
   return value;
 }
 
-/** The client_id of HTTP Basic authentication (RFC 6749 §2.3.1): its secret is not checked, every client is public. */
-function basicClientId(req: Request): string | undefined {
+/** A client's credentials (RFC 6749 §2.3.1): id and secret, each form-urlencoded, then Basic. */
+interface Credentials {
+  clientId?: string;
+  secret?: string;
+}
+
+const formDecoded = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
+
+/** The credentials of HTTP Basic authentication, if the request has that header. */
+function basicCredentials(req: Request): Credentials | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.get('authorization') ?? '');
   if (!match) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return decodeURIComponent((colon < 0 ? decoded : decoded.slice(0, colon)).replace(/\+/g, ' '));
+  if (colon < 0) return { clientId: formDecoded(decoded) };
+  return { clientId: formDecoded(decoded.slice(0, colon)), secret: formDecoded(decoded.slice(colon + 1)) };
 }
 
-/** The client of the request, from the body or from Basic authentication (whose secret is ignored). */
-function clientIdOf(req: Request, body: Body): string | undefined {
+/** The client and its secret, from the body (client_secret_post) or from Basic authentication (client_secret_basic). */
+function credentialsOf(req: Request, body: Body): Credentials {
   const fromBody = parameter(body, 'client_id');
-  let fromBasic: string | undefined;
+  const bodySecret = parameter(body, 'client_secret');
+  let basic: Credentials | undefined;
   try {
-    fromBasic = basicClientId(req);
+    basic = basicCredentials(req);
   } catch {
     throw tokenError('invalid_client', 'The Authorization header names no client this server can read.');
   }
-  if (fromBody !== undefined && fromBasic !== undefined && fromBody !== fromBasic)
+  // RFC 6749 §2.3: one authentication method per request.
+  if (basic !== undefined && bodySecret !== undefined)
+    throw tokenError('invalid_request', 'Send the client secret once: in the Authorization header or in the body.');
+  if (fromBody !== undefined && basic?.clientId !== undefined && fromBody !== basic.clientId)
     throw tokenError('invalid_request', 'The body and the Authorization header name different clients.');
-  const clientId = fromBody ?? fromBasic;
-  if (clientId === undefined) return undefined;
-  if (!isClientId(clientId)) throw tokenError('invalid_client', '"client_id" must be 1 to 200 printable ASCII characters.');
-  return clientId;
+  const clientId = fromBody ?? basic?.clientId;
+  if (clientId !== undefined && !isClientId(clientId)) throw tokenError('invalid_client', '"client_id" must be 1 to 200 printable ASCII characters.');
+  return { clientId, secret: basic?.secret ?? bodySecret };
+}
+
+/**
+ * The client of the request (RFC 6749 §3.2.1): a confidential one of the clients list proves it is, with its secret;
+ * a public one only names itself (a secret it sends anyway is ignored, as libraries configured with one do).
+ */
+function authenticateClient({ clients }: Parts, req: Request, body: Body): { clientId?: string; client?: RegisteredClient } {
+  const { clientId, secret } = credentialsOf(req, body);
+  const client = clients.find(clientId);
+  if (client?.secret === undefined) return { clientId, client };
+  if (secret === undefined)
+    throw tokenError('invalid_client', `The client "${client.id}" is confidential: authenticate with its secret (client_secret_basic or client_secret_post).`);
+  if (!secretMatches(client, secret)) throw tokenError('invalid_client', `The secret of the client "${client.id}" is wrong.`);
+  return { clientId, client };
 }
 
 /** Why a refresh token is refused, as /auth/refresh says it (auth/session-routes.ts). */
@@ -125,18 +155,23 @@ const subjectOf = (account: Account) => ({ id: account.id, email: account.email,
 type Parts = Required<ProviderTokenRoutesOptions>;
 
 /** RFC 6749 §5.1 (and OIDC Core §3.1.3.3): the tokens of a session, with an ID token when `openid` was granted. */
-function answer({ tokens, idTokens, sessionGrants }: Parts, res: Response, account: Account, session: Session, refreshToken: string, nonce?: string): void {
+function answer(parts: Parts, res: Response, account: Account, session: Session, refreshToken: string, nonce?: string): void {
+  const { idTokens, sessionGrants, clients, tokensFor } = parts;
   const req = res.req;
-  const issued = tokens.issueAccessToken(subjectOf(account), session.id, req);
   const grant = sessionGrants.get(session.id);
+  const client = clients.find(grant?.clientId);
+  const issued = tokensFor(grant?.clientId).issueAccessToken(subjectOf(account), session.id, req);
+  const { clientId, scopes, authTime } = grant ?? {};
   const idToken =
-    grant?.scopes.includes('openid') &&
+    clientId !== undefined &&
+    scopes?.includes('openid') &&
     idTokens.sign(
-      { issuer: issued.claims.iss, account, clientId: grant.clientId, scopes: grant.scopes, sessionId: session.id, authTime: grant.authTime, nonce },
+      { issuer: issued.claims.iss, account, clientId, scopes, sessionId: session.id, authTime: authTime!, nonce, profileFields: client?.claims },
       issued.token,
     );
-  // OIDC Core §11: a refresh token only for offline_access; a session this endpoint did not start already had one.
-  const givesRefresh = grant === undefined || grant.scopes.includes('offline_access');
+  // OIDC Core §11: a refresh token only for offline_access (and a client allowed to refresh); a session this
+  // endpoint did not start already had one.
+  const givesRefresh = grant === undefined || (grant.scopes.includes('offline_access') && (client?.grants.includes('refresh_token') ?? true));
   res.json({
     access_token: issued.token,
     token_type: 'Bearer',
@@ -152,7 +187,7 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
   const { accounts, sessions, codes, singleSession, sessionGrants } = parts;
   const code = required(body, 'code');
   const redirectUri = required(body, 'redirect_uri');
-  const clientId = clientIdOf(req, body);
+  const { clientId } = authenticateClient(parts, req, body);
   if (clientId === undefined) throw tokenError('invalid_request', '"client_id" is required (RFC 6749 §4.1.3).');
   const verifier = required(body, 'code_verifier');
   if (!isPkceText(verifier)) throw tokenError('invalid_request', '"code_verifier" must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1).');
@@ -186,7 +221,9 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
 async function refresh(parts: Parts, req: Request, res: Response, body: Body): Promise<void> {
   const { accounts, sessions, sessionGrants } = parts;
   const token = required(body, 'refresh_token');
-  const clientId = clientIdOf(req, body);
+  const { clientId, client } = authenticateClient(parts, req, body);
+  if (client && !client.grants.includes('refresh_token'))
+    throw tokenError('unauthorized_client', `The client "${client.id}" may not use the refresh_token grant (its grants in the clients list).`);
   // A token this endpoint gave one client is refused to another before anything is spent.
   const found = sessions.lookupRefreshToken(token);
   const grant = found.state === 'unknown' ? undefined : sessionGrants.get(found.session.id);
@@ -206,7 +243,12 @@ async function refresh(parts: Parts, req: Request, res: Response, body: Body): P
 }
 
 export function makeProviderTokenRoutes(options: ProviderTokenRoutesOptions): Router {
-  const parts: Parts = { ...options, sessionGrants: options.sessionGrants ?? makeSessionGrants() };
+  const parts: Parts = {
+    clients: makeClientRegistry(),
+    tokensFor: () => options.tokens,
+    ...options,
+    sessionGrants: options.sessionGrants ?? makeSessionGrants(),
+  };
   const router = express.Router();
   router.post(
     TOKEN_PATH,

@@ -7,12 +7,17 @@ import { ACCOUNT_GONE, callerAccount } from '../auth/session-account';
 import { forbidden } from '../errors';
 import { asyncRoute } from '../http/async-route';
 import type { SessionStore } from '../sessions/session-store';
-import { profileClaims } from './id-token';
+import type { ClientRegistry } from './client-registry';
+import { allowedProfileClaims } from './id-token';
+import type { SessionGrants } from './token-routes';
 import { USERINFO_PATH } from './paths';
 
 export interface UserinfoRoutesOptions {
   accounts: AccountStore;
   sessions: SessionStore;
+  /** Which client each session of the token endpoint is for, and the clients list: a client's `claims` limit the answer. */
+  sessionGrants?: SessionGrants;
+  clients?: ClientRegistry;
 }
 
 /**
@@ -38,8 +43,11 @@ export function makeUserinfoRoutes(options: UserinfoRoutesOptions): Router {
   const router = express.Router();
   const userinfo = asyncRoute(async (req, res) => {
     const account = await accountOf(options, req);
+    const sessionId = req.auth?.sid;
+    const clientId = sessionId === undefined ? undefined : options.sessionGrants?.get(sessionId)?.clientId;
+    const fields = options.clients?.find(clientId)?.claims;
     res.set('Cache-Control', 'no-store');
-    res.json({ ...profileClaims(account), sub: String(account.id), email: account.email, email_verified: true });
+    res.json({ ...allowedProfileClaims(account, fields), sub: String(account.id), email: account.email, email_verified: true });
   });
   router.get(USERINFO_PATH, userinfo);
   router.post(USERINFO_PATH, userinfo);

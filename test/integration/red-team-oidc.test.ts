@@ -78,7 +78,6 @@ describe('the login form is this server’s page: a post from any other origin s
   it.each([
     ['another port of localhost', 'http://localhost:5173'],
     ['127.0.0.1 for localhost', 'http://127.0.0.1:3000'],
-    ['another scheme', 'https://localhost:3000'],
     ['Origin null', 'null'],
     ['no Origin at all', undefined],
   ])('%s', async (_, origin) => {
@@ -102,6 +101,55 @@ describe('the login form is this server’s page: a post from any other origin s
       .send({ ...hiddenFields(page.text), csrf_token: planted, ...SAMPLE_LOGINS.alice });
     expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.headers.location).toBeUndefined();
+  });
+});
+
+describe('round two', () => {
+  it('the login form posted through a TLS-terminating proxy or tunnel (an https page, an http server) signs in', async () => {
+    const { app } = await serve();
+    const { response } = await postLogin(app, 'https://localhost:3000');
+    expect(response.status).toBe(302);
+    expect(codeOf(response)).toEqual(expect.any(String));
+  });
+
+  it('one account minting thousands of codes cannot push out another account’s pending code', async () => {
+    const { app } = await serve();
+    const admin = (await postLogin(app, OWN_ORIGIN, authorizeQuery())).response;
+    const adminCode = codeOf(admin);
+    // alice signs in, then her provider session mints codes without a password
+    const alice = await (async () => {
+      const page = await request(app).get(authorizeQuery()).set('Host', HOST).expect(200);
+      const cookies = cookiesOf(page);
+      const posted = await request(app)
+        .post('/auth/authorize')
+        .set('Host', HOST)
+        .set('Origin', OWN_ORIGIN)
+        .set('Cookie', cookies.join('; '))
+        .type('form')
+        .send({ ...hiddenFields(page.text), ...SAMPLE_LOGINS.bob });
+      return [...cookies, ...cookiesOf(posted)];
+    })();
+    for (let minted = 0; minted < 60; minted++) await request(app).get(authorizeQuery()).set('Host', HOST).set('Cookie', alice.join('; ')).expect(302);
+    expect((await exchange(app, adminCode)).status).toBe(200);
+  });
+
+  it('end session parameters and the login email are bounded too', async () => {
+    const { app } = await serve();
+    const endSession = await request(app)
+      .get(`/auth/end-session?${new URLSearchParams({ state: 's'.repeat(3000), post_logout_redirect_uri: REDIRECT })}`)
+      .set('Host', HOST);
+    expect(endSession.status).toBe(400);
+    expect(endSession.text.length).toBeLessThan(10_000);
+    const page = await request(app).get(authorizeQuery()).set('Host', HOST).expect(200);
+    const login = await request(app)
+      .post('/auth/authorize')
+      .set('Host', HOST)
+      .set('Origin', OWN_ORIGIN)
+      .set('Cookie', cookiesOf(page).join('; '))
+      .type('form')
+      .send({ ...hiddenFields(page.text), email: `${'e'.repeat(50_000)}@example.com`, password: 'x' });
+    expect(login.status).toBe(401);
+    expect(login.text.length).toBeLessThan(20_000);
   });
 });
 

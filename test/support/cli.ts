@@ -22,7 +22,7 @@ export function startCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {
     const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 20000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /·\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      const match = /·\s+(https?:\/\/127\.0\.0\.1:\d+)/.exec(output);
       if (!match) return;
       clearTimeout(timer);
       resolve({

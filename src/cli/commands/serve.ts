@@ -14,6 +14,8 @@ import { parseJson } from '../../files/json-file';
 import { toJsonText } from '../../files/atomic';
 import { currentKey, readKeyPairs } from '../../auth/key-pairs';
 import { statePaths } from '../../state/state-dir';
+import { resolvePlaces } from '../../config/resolve-places';
+import { httpsPlanOf } from '../https-credentials';
 import { renderBanner } from '../banner';
 import { refuseUnlikelyNewDb, withStarterFiles } from '../new-db';
 
@@ -121,13 +123,15 @@ function reloadOnEdits(live: LiveApp, serverOptions: ServerOptions, dbFile: stri
   });
 }
 
-export async function serve(db: string, flags: ServeFlags): Promise<RunningServer> {
+/** `fileOnly`: what the config file sets that no flag does (the clients list). */
+export async function serve(db: string, flags: ServeFlags, fileOnly: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const log = flags.quiet ? () => undefined : (line: string) => console.log(line);
   const dbFile = path.resolve(db);
   const isNew = !existsSync(dbFile);
   if (isNew) refuseUnlikelyNewDb(db); // a typo of an existing file's name, or a missing script
   const serverOptions: ServerOptions = {
     ...serverOptionsFromFlags(flags),
+    ...fileOnly,
     db: dbFile,
     // The name the server was told to listen on is one it answers to (a --host of an address is answered anyway).
     allowedHosts: [...(flags.allowedHosts ?? []), flags.host],
@@ -136,6 +140,7 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
     watchUsers: true,
   };
   if (!existsSync(flags.snapshots)) throw new ConfigError('ERR_OPTION', `--snapshots: the folder ${flags.snapshots} does not exist`);
+  const https = httpsPlanOf(flags, () => resolvePlaces(serverOptions).stateDir);
 
   const live = {} as LiveApp;
   let created: string[] = [];
@@ -149,8 +154,11 @@ export async function serve(db: string, flags: ServeFlags): Promise<RunningServe
         live.api = await createServer(serverOptions);
       });
     },
+    https?.credentials,
   );
-  log(bannerOf(live.api, listening.url, created, flags));
+  // One write: a reader that waits for the banner (a test, a script) gets the HTTPS lines with it.
+  const banner = bannerOf(live.api, listening.url, created, flags);
+  log(https ? `${banner}\n${https.bannerLines().join('\n')}\n` : banner);
   // --quiet keeps the banner out of the way, not what went wrong at start (a rule's near miss, an unreachable --trust issuer).
   if (flags.quiet) for (const warning of live.api.warnings) console.error(`fake-jwt-api: warning: ${warning}`);
   listenForSnapshots(() => live.api, flags.snapshots, log);
