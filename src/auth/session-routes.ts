@@ -86,6 +86,11 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       if (token === undefined && cookie)
         throw invalidGrant('no refresh cookie came with the request (logout clears it; it is sent only to /auth, and only over https with --cookie-secure)');
       if (token === undefined) throw badRequest('Send "refreshToken" in the body.');
+      // A refresh token the OpenID provider gave a client is that client's, refreshed at /auth/token as it (a
+      // confidential client with its secret): here it would skip the client's authentication, grants and lifetime.
+      const found = sessions.lookupRefreshToken(token);
+      if (found.state !== 'unknown' && found.session.clientId !== undefined)
+        throw invalidGrant(`it was issued to the OpenID client "${found.session.clientId}": refresh it at /auth/token as that client`);
       // Read users.json first: between looking the token up and spending it nothing may wait (see rotate).
       await accounts.reloadIfChangedOnDisk();
       const rotation = await sessions.rotate(token, req.get('user-agent'));

@@ -84,7 +84,7 @@ export function checkEndSessionRequest(source: ParameterSource, hint: IdTokenHin
   if (postLogoutRedirectUri === undefined) return { ok: true, request: { state, clientId } };
   // The client is the one named, or the one the hint was issued to.
   const client = clients?.find(clientId ?? hint?.clientIds[0]);
-  const checked = checkRedirectUri(postLogoutRedirectUri, { allowed: redirectUris, registered: client?.postLogoutRedirectUris });
+  const checked = checkRedirectUri(postLogoutRedirectUri, { allowed: redirectUris, registered: client?.postLogoutRedirectUris ?? client?.redirectUris });
   if (!checked.ok) return { ok: false, problem: checked.problem.replace(/\bredirect_uri\b/g, 'post_logout_redirect_uri') };
   return { ok: true, request: { redirectUrl: checked.redirectUrl, postLogoutRedirectUri, state, clientId } };
 }

@@ -159,8 +159,9 @@ function answer(parts: Parts, res: Response, account: Account, session: Session,
   const { idTokens, sessionGrants, clients, tokensFor } = parts;
   const req = res.req;
   const grant = sessionGrants.get(session.id);
-  const client = clients.find(grant?.clientId);
-  const issued = tokensFor(grant?.clientId).issueAccessToken(subjectOf(account), session.id, req);
+  // The session keeps its client (sessions.json): a restart forgets the scopes, never whose tokens these are.
+  const client = clients.find(grant?.clientId ?? session.clientId);
+  const issued = tokensFor(grant?.clientId ?? session.clientId).issueAccessToken(subjectOf(account), session.id, req);
   const { clientId, scopes, authTime } = grant ?? {};
   const idToken =
     clientId !== undefined &&
@@ -207,7 +208,7 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
   const account = accounts.loadedById(grant.accountId);
   if (!account || accountIdentity(account) !== grant.accountIdentity) throw tokenError('invalid_grant', `The code is worthless: ${ACCOUNT_GONE}.`);
   const userAgent = req.get('user-agent'); // for GET /auth/sessions: which device this is
-  const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), { endOthers: singleSession, userAgent });
+  const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), { endOthers: singleSession, userAgent, clientId });
   // A second use of the code that came while this session was being saved: what this use got dies as well.
   if (codes.startedSession(code, session.id)) {
     await sessions.end({ sessionId: session.id }, 'authorization code reused');
@@ -226,10 +227,11 @@ async function refresh(parts: Parts, req: Request, res: Response, body: Body): P
     throw tokenError('unauthorized_client', `The client "${client.id}" may not use the refresh_token grant (its grants in the clients list).`);
   // A token this endpoint gave one client is refused to another before anything is spent.
   const found = sessions.lookupRefreshToken(token);
-  const grant = found.state === 'unknown' ? undefined : sessionGrants.get(found.session.id);
+  const boundTo = found.state === 'unknown' ? undefined : (sessionGrants.get(found.session.id)?.clientId ?? found.session.clientId);
   // RFC 6749 §3.2.1: a public client names itself; a token this endpoint gave a client is that client's only.
-  if (grant !== undefined && clientId === undefined) throw tokenError('invalid_request', '"client_id" is required: the refresh token was issued to a client.');
-  if (grant !== undefined && grant.clientId !== clientId) throw tokenError('invalid_grant', 'The refresh token was issued to another client.');
+  if (boundTo !== undefined && clientId === undefined)
+    throw tokenError('invalid_request', '"client_id" is required: the refresh token was issued to a client.');
+  if (boundTo !== undefined && boundTo !== clientId) throw tokenError('invalid_grant', 'The refresh token was issued to another client.');
   await accounts.reloadIfChangedOnDisk();
   const rotation = await sessions.rotate(token, req.get('user-agent'));
   if (rotation.outcome !== 'rotated') throw tokenError('invalid_grant', `${REFUSED_REFRESH[rotation.outcome]}.`);

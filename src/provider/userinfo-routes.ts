@@ -44,7 +44,8 @@ export function makeUserinfoRoutes(options: UserinfoRoutesOptions): Router {
   const userinfo = asyncRoute(async (req, res) => {
     const account = await accountOf(options, req);
     const sessionId = req.auth?.sid;
-    const clientId = sessionId === undefined ? undefined : options.sessionGrants?.get(sessionId)?.clientId;
+    const clientId =
+      sessionId === undefined ? undefined : (options.sessionGrants?.get(sessionId)?.clientId ?? options.sessions.activeSession(sessionId)?.clientId);
     const fields = options.clients?.find(clientId)?.claims;
     res.set('Cache-Control', 'no-store');
     res.json({ ...allowedProfileClaims(account, fields), sub: String(account.id), email: account.email, email_verified: true });

@@ -138,12 +138,12 @@ export class SessionStore {
   async start(
     userId: string,
     accountIdentity: string,
-    { endOthers = false, userAgent }: { endOthers?: boolean; userAgent?: string } = {},
+    { endOthers = false, userAgent, clientId }: { endOthers?: boolean; userAgent?: string; clientId?: string } = {},
   ): Promise<{ session: Session; refreshToken: string }> {
     const refreshToken = newRefreshToken();
     const now = this.options.now();
     const refreshHash = hashRefreshToken(refreshToken);
-    const session = newSession({ id: randomUUID(), userId, accountIdentity, refreshHash, now, userAgent }, this.options);
+    const session = newSession({ id: randomUUID(), userId, accountIdentity, refreshHash, now, userAgent, clientId }, this.options);
     if (endOthers) {
       await this.catchUp(); // sessions the `token` command started count too
       this.markEnded((other) => other.userId === userId, ENDED_BECAUSE.newerLogin);

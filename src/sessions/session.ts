@@ -22,6 +22,11 @@ export interface Session {
    * it in memory only, written with the next change of the file). Absent in older files: createdAt or rotatedAt.
    */
   lastUsedAt?: number;
+  /**
+   * The OpenID client its tokens were issued to, for a session the provider's token endpoint started: its refresh
+   * token is that client's only (at /auth/token, authenticated as the client), never /auth/refresh's.
+   */
+  clientId?: string;
   /** The `User-Agent` of its login, then of its latest refresh, cut to USER_AGENT_MAX_LENGTH; absent when none came. */
   userAgent?: string;
   /** When it was ended (logout, reuse, password change...); its access tokens die with it. */
@@ -63,7 +68,8 @@ export function isSession(value: unknown): value is Session {
     session.spent.every((hash) => typeof hash === 'string') &&
     (session.endedAt === undefined || typeof session.endedAt === 'number') &&
     (session.lastUsedAt === undefined || typeof session.lastUsedAt === 'number') &&
-    (session.userAgent === undefined || typeof session.userAgent === 'string')
+    (session.userAgent === undefined || typeof session.userAgent === 'string') &&
+    (session.clientId === undefined || typeof session.clientId === 'string')
   );
 }
 
@@ -96,7 +102,7 @@ export function keptUserAgent(userAgent: string | undefined): string | undefined
 
 /** A session started at `now`, whose first refresh token has the hash `refreshHash`. */
 export function newSession(
-  start: { id: string; userId: string; accountIdentity: string; refreshHash: string; now: number; userAgent?: string },
+  start: { id: string; userId: string; accountIdentity: string; refreshHash: string; now: number; userAgent?: string; clientId?: string },
   lifetimes: SessionLifetimes,
 ): Session {
   const { id, userId, accountIdentity, refreshHash, now } = start;
@@ -112,6 +118,7 @@ export function newSession(
     refreshExpiresAt: refreshExpiry(now, expiresAt, lifetimes),
     spent: [],
     lastUsedAt: now,
+    ...(start.clientId === undefined ? {} : { clientId: start.clientId }),
     ...(userAgent === undefined ? {} : { userAgent }),
   };
 }

@@ -3,9 +3,9 @@
  * state folder, or with --cert and --key. Every request here trusts that one certificate as its only CA, so a
  * certificate that did not name the address, or a server that presented another, fails the test.
  */
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -175,8 +175,17 @@ describe('--cert and --key', () => {
     ['--key without --cert', (files: typeof own) => ['--key', files.key]],
     ['a key that is not the certificate’s', (files: typeof own) => ['--cert', files.cert, '--key', files.otherKey]],
     ['a certificate file that is missing', (files: typeof own) => ['--cert', path.join(files.dir, 'none.pem'), '--key', files.key]],
+    ['a certificate that is a FIFO (it would never end)', (files: typeof own) => ['--cert', path.join(files.dir, 'fifo.pem'), '--key', files.key]],
+    ['a certificate over 1 MiB', (files: typeof own) => ['--cert', path.join(files.dir, 'huge.pem'), '--key', files.key]],
+    ['a key inside the static folder, which would serve it', () => ['--cert', 'public/c.pem', '--key', 'public/k.pem']],
   ])('%s is a usage error (exit 2, ERR_OPTION)', async (_name, flags) => {
+    execFileSync('mkfifo', [path.join(own.dir, 'fifo.pem')], { stdio: 'ignore' });
+    writeFileSync(path.join(own.dir, 'huge.pem'), 'x'.repeat(1024 * 1024 + 1));
+    mkdirSync(path.join(project.dir, 'public'), { recursive: true });
+    copyFileSync(own.cert, path.join(project.dir, 'public', 'c.pem'));
+    copyFileSync(own.key, path.join(project.dir, 'public', 'k.pem'));
     const result = await runCli(['db.json', '--port', '0', ...flags(own)], project.dir);
+    rmSync(path.join(own.dir, 'fifo.pem'), { force: true });
     expect(result.code).toBe(2);
     expect(errorCodeOf(result.stderr)).toBe('ERR_OPTION');
   });

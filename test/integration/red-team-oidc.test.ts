@@ -8,6 +8,7 @@ import request from 'supertest';
 import { SAMPLE_LOGINS, useServer } from '../support';
 
 const { serve } = useServer();
+const CLIENTS = [{ id: 'bff', secret: 'a-long-client-secret-value', accessTtl: '60s' }];
 const HOST = 'localhost:3000';
 const OWN_ORIGIN = `http://${HOST}`;
 const REDIRECT = 'http://localhost:5173/callback';
@@ -150,6 +151,59 @@ describe('round two', () => {
       .send({ ...hiddenFields(page.text), email: `${'e'.repeat(50_000)}@example.com`, password: 'x' });
     expect(login.status).toBe(401);
     expect(login.text.length).toBeLessThan(20_000);
+  });
+});
+
+describe('round three: a provider refresh token is its client’s only', () => {
+  /** A code for `clientId` through the login form, exchanged (with the secret when given): the token answer. */
+  async function tokensFor(app: App, clientId: string, secret?: string) {
+    const { response } = await postLogin(app, OWN_ORIGIN, authorizeQuery({ client_id: clientId }));
+    const exchanged = request(app)
+      .post('/auth/token')
+      .type('form')
+      .send({
+        grant_type: 'authorization_code',
+        code: codeOf(response),
+        redirect_uri: REDIRECT,
+        client_id: clientId,
+        code_verifier: verifier,
+        ...(secret ? { client_secret: secret } : {}),
+      });
+    return (await exchanged.expect(200)).body as { refresh_token: string; expires_in: number };
+  }
+
+  it.each([
+    ['a confidential client', 'bff', CLIENTS[0].secret],
+    ['a public client', 'my-spa', undefined],
+  ])('of %s, /auth/refresh refuses it (no secret, grants or lifetime skipped)', async (_, clientId, secret) => {
+    const { app } = await serve({ clients: CLIENTS });
+    const tokens = await tokensFor(app, clientId, secret);
+    const refreshed = await request(app).post('/auth/refresh').send({ refreshToken: tokens.refresh_token });
+    expect({ status: refreshed.status, error: refreshed.body.error }).toEqual({ status: 401, error: 'invalid_grant' });
+    // not spent: the client itself still refreshes at /auth/token
+    await request(app)
+      .post('/auth/token')
+      .type('form')
+      .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: clientId, ...(secret ? { client_secret: secret } : {}) })
+      .expect(200);
+  });
+
+  it('after a restart, the session still knows its client: no client_id, another one, or no secret is refused', async () => {
+    const first = await serve({ clients: CLIENTS });
+    const tokens = await tokensFor(first.app, 'bff', CLIENTS[0].secret);
+    expect(tokens.expires_in).toBe(60);
+    await first.close();
+    const { app } = await serve({ clients: CLIENTS });
+    const refresh = (fields: Record<string, string>) =>
+      request(app)
+        .post('/auth/token')
+        .type('form')
+        .send({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token, ...fields });
+    expect((await refresh({})).body.error).toBe('invalid_request');
+    expect((await refresh({ client_id: 'my-spa' })).body.error).toBe('invalid_grant');
+    expect((await refresh({ client_id: 'bff' })).status).toBe(401);
+    const renewed = await refresh({ client_id: 'bff', client_secret: CLIENTS[0].secret }).expect(200);
+    expect(renewed.body.expires_in).toBe(60);
   });
 });
 

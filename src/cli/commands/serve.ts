@@ -140,7 +140,11 @@ export async function serve(db: string, flags: ServeFlags, fileOnly: Partial<Ser
     watchUsers: true,
   };
   if (!existsSync(flags.snapshots)) throw new ConfigError('ERR_OPTION', `--snapshots: the folder ${flags.snapshots} does not exist`);
-  const https = httpsPlanOf(flags, () => resolvePlaces(serverOptions).stateDir);
+  const https = httpsPlanOf(
+    flags,
+    () => resolvePlaces(serverOptions).stateDir,
+    () => resolvePlaces(serverOptions).static,
+  );
 
   const live = {} as LiveApp;
   let created: string[] = [];
