@@ -189,7 +189,12 @@ async function idTokenHolds(tokens, nonce, issuer) {
 function useOpenIdTokens(tokens) {
   const claims = decodePart(tokens.id_token.split('.')[1]);
   openId.idToken = tokens.id_token;
-  useAuthResult({ accessToken: tokens.access_token, refreshToken: tokens.refresh_token, user: { id: claims.sub, email: claims.email } });
+  useAuthResult({
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    user: { id: claims.sub, email: claims.email },
+    clientId: OPENID.clientId,
+  });
   byId('openid-end-session').hidden = false;
 }
 

@@ -1,12 +1,21 @@
 // The session: log in, register, refresh, log out, and the token panel with its countdown.
-/* global base64urlBytes, byId, checkTokenSignature, field, pretty, sampleForAccount, sendJson, session */
+/* global base64urlBytes, byId, checkTokenSignature, field, pretty, sampleForAccount, sendForm, sendJson, session */
 /* exported decodePart, logIn, logOut, refresh, register, renderCountdown, useAuthResult */
 
 const decodePart = (part) => JSON.parse(new TextDecoder().decode(base64urlBytes(part)));
 
 function useAuthResult(result) {
   const [header, claims] = result.accessToken.split('.').slice(0, 2).map(decodePart);
-  Object.assign(session, { accessToken: result.accessToken, refreshToken: result.refreshToken ?? null, user: result.user, header, claims, ended: null });
+  Object.assign(session, {
+    accessToken: result.accessToken,
+    refreshToken: result.refreshToken ?? null,
+    // The OpenID client whose tokens these are: its refresh token is refreshed at /auth/token, as that client.
+    clientId: result.clientId ?? null,
+    user: result.user,
+    header,
+    claims,
+    ended: null,
+  });
   renderSession();
   checkTokenSignature();
   sampleForAccount();
@@ -35,7 +44,17 @@ async function register(form) {
   }
 }
 
+/** An OpenID session's refresh: the token endpoint's refresh_token grant, as its client (the server refuses it at /auth/refresh). */
+async function refreshAtTokenEndpoint() {
+  const result = await sendForm('/auth/token', { grant_type: 'refresh_token', refresh_token: session.refreshToken ?? '', client_id: session.clientId });
+  if (result.status === 200) {
+    const { access_token: accessToken, refresh_token: refreshToken } = result.body;
+    useAuthResult({ accessToken, refreshToken: refreshToken ?? session.refreshToken, user: session.user, clientId: session.clientId });
+  } else if (result.status === 400 || result.status === 401) endSession('the refresh was refused; sign in again');
+}
+
 async function refresh() {
+  if (session.clientId) return refreshAtTokenEndpoint();
   // In --cookie mode the refresh token is in an HttpOnly cookie the browser sends by itself.
   const result = await sendJson('POST', '/auth/refresh', session.refreshToken ? { refreshToken: session.refreshToken } : {}, false);
   if (result.status === 200) useAuthResult(result.body);
