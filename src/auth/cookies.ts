@@ -27,14 +27,17 @@ export function clearRefreshCookie(res: Response, settings: CookieSettings): voi
   res.clearCookie(REFRESH_COOKIE, { httpOnly: true, path: COOKIE_PATH, sameSite: settings.sameSite.toLowerCase() as 'lax', secure: settings.secure });
 }
 
-export function readRefreshCookie(req: Request): string | undefined {
+/** The value of the cookie `name` in the request's Cookie header (the first, when it comes twice). */
+export function readCookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [name, ...value] = part.trim().split('=');
-    // Refresh tokens are base64url: nothing to decode, and a malformed %-escape cannot throw.
-    if (name === REFRESH_COOKIE) return value.join('=');
+    const [key, ...value] = part.trim().split('=');
+    // This server's cookie values are base64url: nothing to decode, and a malformed %-escape cannot throw.
+    if (key === name) return value.join('=');
   }
   return undefined;
 }
+
+export const readRefreshCookie = (req: Request): string | undefined => readCookie(req, REFRESH_COOKIE);
 
 /**
  * The cookie goes with every request to /auth, including a form another site submits, and login and registration

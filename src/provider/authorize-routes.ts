@@ -10,7 +10,8 @@ import { bodyParameters, checkAuthorizationRequest, queryParameters, type Author
 import type { ClientRegistry } from './client-registry';
 import { redirectWith } from './clients';
 import type { CodeStore } from './codes';
-import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, csrfTokensMatch, PROVIDER_COOKIE_PATH, readCookie, setCsrfCookie } from './csrf';
+import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, csrfTokensMatch, PROVIDER_COOKIE_PATH, setCsrfCookie } from './csrf';
+import { readCookie } from '../auth/cookies';
 import { renderErrorPage, renderLoginPage } from './login-page';
 import { AUTHORIZE_PATH } from './paths';
 import { PROVIDER_SESSION_COOKIE, type ProviderSession, type ProviderSessions } from './provider-sessions';

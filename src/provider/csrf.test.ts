@@ -1,5 +1,6 @@
 import type { Request } from 'express';
-import { csrfTokenFor, csrfTokensMatch, readCookie } from './csrf';
+import { readCookie } from '../auth/cookies';
+import { csrfTokenFor, csrfTokensMatch } from './csrf';
 
 const withCookie = (cookie?: string) => ({ headers: { cookie } }) as unknown as Request;
 const TOKEN = 'a'.repeat(43);

@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
+import { readCookie } from '../auth/cookies';
 
 /**
  * The login form's CSRF defence, a double submit: the same random token in a hidden field and in a cookie only this
@@ -12,16 +13,6 @@ export const CSRF_FIELD = 'csrf_token';
 export const PROVIDER_COOKIE_PATH = '/auth';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
-
-/** The value of the cookie `name` in the request's Cookie header. */
-export function readCookie(req: Request, name: string): string | undefined {
-  for (const part of (req.headers.cookie ?? '').split(';')) {
-    const [key, ...value] = part.trim().split('=');
-    // Our values are base64url: nothing to decode, and a malformed %-escape cannot throw.
-    if (key === name) return value.join('=');
-  }
-  return undefined;
-}
 
 /** The request's token when it has a well-formed one (several tabs then share it), else a new one. */
 export function csrfTokenFor(req: Request): string {
