@@ -5,14 +5,14 @@ import type { DecoyFor } from '../auth/decoys';
 import { asyncRoute } from '../http/async-route';
 import { fromThisMachine } from '../http/playground-page';
 import { isOwnPageOrigin } from '../http/origins';
-import { securePageHeaders as secureHeaders } from './page-headers';
+import { securePageHeaders as secureHeaders, sendErrorPage } from './page-headers';
 import { bodyParameters, checkAuthorizationRequest, queryParameters, type AuthorizationRequest, type Checked } from './authorization-request';
 import type { ClientRegistry } from './client-registry';
 import { redirectWith } from './clients';
 import type { CodeStore } from './codes';
 import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, csrfTokensMatch, PROVIDER_COOKIE_PATH, setCsrfCookie } from './csrf';
 import { readCookie } from '../auth/cookies';
-import { renderErrorPage, renderLoginPage } from './login-page';
+import { renderLoginPage } from './login-page';
 import { AUTHORIZE_PATH } from './paths';
 import { PROVIDER_SESSION_COOKIE, type ProviderSession, type ProviderSessions } from './provider-sessions';
 
@@ -33,14 +33,6 @@ export interface AuthorizeRoutesOptions {
 }
 
 const WRONG_CREDENTIALS = 'The email or password is incorrect.';
-
-function sendErrorPage(res: Response, title: string, message: string): void {
-  const nonce = secureHeaders(res);
-  res
-    .status(400)
-    .type('html')
-    .send(renderErrorPage(title, message, nonce));
-}
 
 // An email or a password longer than any real one is none (and a 9 MB "email" is not echoed into the page).
 const text = (value: unknown) => (typeof value === 'string' && value.length <= 1024 ? value : '');

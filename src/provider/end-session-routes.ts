@@ -11,8 +11,7 @@ import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, csrfTokensMatch, PROVIDER_COOKIE
 import { readCookie } from '../auth/cookies';
 import { CONFIRM_FIELD, renderConfirmationPage, renderSignedOutPage } from './end-session-page';
 import { checkEndSessionRequest, readIdTokenHint, type EndSessionRequest, type IdTokenHint } from './end-session-request';
-import { renderErrorPage } from './login-page';
-import { securePageHeaders } from './page-headers';
+import { securePageHeaders, sendErrorPage } from './page-headers';
 import { END_SESSION_PATH } from './paths';
 import { PROVIDER_SESSION_COOKIE, type ProviderSessions } from './provider-sessions';
 
@@ -29,14 +28,6 @@ export interface EndSessionRoutesOptions {
   redirectUris?: readonly string[];
   /** The clients list: a client's postLogoutRedirectUris are its only ones. */
   clients?: ClientRegistry;
-}
-
-function sendErrorPage(res: Response, title: string, message: string): void {
-  const nonce = securePageHeaders(res);
-  res
-    .status(400)
-    .type('html')
-    .send(renderErrorPage(title, message, nonce));
 }
 
 const refuseRequest = (res: Response, problem: string) =>

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Response } from 'express';
+import { renderErrorPage } from './login-page';
 
 /**
  * The headers of every page the provider shows a person (login, error, end session), so that they look and defend
@@ -34,4 +35,13 @@ export function securePageHeaders(res: Response, redirectUrl?: URL): string {
     'X-Content-Type-Options': 'nosniff',
   });
   return nonce;
+}
+
+/** A 400 page for a request the provider will not act on, never a redirect (RFC 6749 §4.1.2.1). */
+export function sendErrorPage(res: Response, title: string, message: string): void {
+  const nonce = securePageHeaders(res);
+  res
+    .status(400)
+    .type('html')
+    .send(renderErrorPage(title, message, nonce));
 }
