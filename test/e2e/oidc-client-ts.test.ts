@@ -4,16 +4,13 @@
  * signinRedirect → the login page, filled as a person would → signinRedirectCallback → a CORS request for an
  * owner-only resource with the access token → a refresh → signoutRedirect, after which the tokens are dead.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { ROOT, SAMPLE_USERS, useCliProject, type CliProcess } from '../support';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { launchChromium, ROOT, SAMPLE_USERS, useCliProject, type CliProcess } from '../support';
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
-  (candidate): candidate is string => candidate !== undefined && existsSync(candidate),
-);
 const APP = path.join(__dirname, 'oidc-client-ts-app');
 const LIBRARY = path.join(ROOT, 'node_modules', 'oidc-client-ts', 'dist', 'browser', 'oidc-client-ts.min.js');
 const STEP_TIMEOUT = 30_000;
@@ -79,11 +76,7 @@ describe('oidc-client-ts in Chromium, on another origin', () => {
   let grants: string[];
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('The browser test needs Chromium: apt-get install chromium (Debian), or set CHROMIUM_PATH to a Chrome or Chromium');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
   beforeEach(async () => {
     cli = await start(['db.json']);

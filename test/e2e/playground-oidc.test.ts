@@ -2,13 +2,9 @@
  * The playground's "Sign in with OpenID" (playground/scripts/oidc-login.js): the code flow with PKCE against the
  * server's own provider, in Debian's Chromium driven by playwright-core, as a learner clicks through it.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { makeProject, SAMPLE_USERS, startCli, type CliProcess, type Project } from '../support';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { launchChromium, makeProject, SAMPLE_USERS, startCli, type CliProcess, type Project } from '../support';
 
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
-  (candidate): candidate is string => candidate !== undefined && existsSync(candidate),
-);
 // Chrome reports every 4xx fetch on the console; those are the point of the page, not problems.
 const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (400|401|403)/;
 
@@ -32,8 +28,7 @@ describe('the playground signs in with OpenID (code flow with PKCE), in headless
   const open: Array<{ context: BrowserContext; server: CliProcess; project: Project }> = [];
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('The browser test needs Chromium: apt-get install chromium (Debian), or set CHROMIUM_PATH to a Chrome or Chromium');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+    browser = await launchChromium();
   });
   afterEach(async () => {
     for (const { context, server, project } of open.splice(0)) {

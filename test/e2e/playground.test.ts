@@ -1,17 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { makeProject, ROOT, runCli, startCli, type CliProcess, type Project } from '../support';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { launchChromium, makeProject, ROOT, runCli, startCli, type CliProcess, type Project } from '../support';
 
 // The playground as a person uses it: the real command line serving `init`'s starter files (or a shop's), and
 // Debian's chromium driven by playwright-core, clicking and typing. Screenshots land in test-output/, or with
 // UPDATE_SCREENSHOTS=1 in docs/, where the README shows them.
-const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find(
-  (candidate): candidate is string => candidate !== undefined && existsSync(candidate),
-);
 const SCREENSHOTS = path.join(ROOT, process.env.UPDATE_SCREENSHOTS ? 'docs' : 'test-output');
 // Chrome reports every 4xx fetch on the console; those are the point of the page, not problems.
 const EXPECTED_CONSOLE = /Failed to load resource: the server responded with a status of (400|401|403)/;
@@ -64,20 +61,7 @@ describe('the playground at GET /, in headless chromium', () => {
   const open: Array<{ context: BrowserContext; server: CliProcess; project: Project }> = [];
 
   beforeAll(async () => {
-    if (!CHROMIUM) throw new Error('The browser test needs Chromium: apt-get install chromium (Debian), or set CHROMIUM_PATH to a Chrome or Chromium');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-dev-shm-usage',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterEach(async () => {
     for (const { context, server, project } of open.splice(0)) {

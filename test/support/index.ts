@@ -6,3 +6,4 @@ export * from './cli';
 export * from './ports';
 export * from './rule-servers';
 export * from './mock-idp';
+export * from './chromium';
