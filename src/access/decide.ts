@@ -14,8 +14,9 @@ export function decide(who: readonly Who[], claims: AccessClaims | undefined): V
   if (who.some((each) => each.kind === 'public')) return { pass: 'full' };
   if (claims) {
     if (who.some((each) => each.kind === 'authenticated' || (each.kind === 'role' && hasRole(claims, each.role)))) return { pass: 'full' };
-    // README "Access rules": owner semantics apply only to a caller who passes as nothing else.
-    if (who.some((each) => each.kind === 'owner')) return { pass: 'owner', callerId: claims.sub };
+    // README "Access rules": owner semantics apply only to a caller who passes as nothing else. A service token
+    // (client_credentials) is a client, not an account: it owns no record.
+    if (!claims.service && who.some((each) => each.kind === 'owner')) return { pass: 'owner', callerId: claims.sub };
   }
   const roles = who.flatMap((each) => (each.kind === 'role' ? [each.role] : []));
   if (who.every((each) => each.kind === 'nobody')) return { pass: 'none', reason: 'nobody', roles };
@@ -27,5 +28,7 @@ export function decide(who: readonly Who[], claims: AccessClaims | undefined): V
 export function refusal(verdict: Extract<Verdict, { pass: 'none' }>, what: string): ApiError {
   if (verdict.reason === 'token') return missingToken();
   if (verdict.reason === 'nobody') return forbidden(`Nobody may ${what}: the rule in routes.json forbids it.`);
+  // No role named: only owners pass, and the caller is a service token, which owns no record (decide).
+  if (verdict.roles.length === 0) return insufficientRole(`Only the owner of a record may ${what}; a service token (client_credentials) owns none.`);
   return insufficientRole(`Only the role ${verdict.roles.join(' or ')} may ${what}.`);
 }

@@ -1,3 +1,4 @@
+import { providerPathsOf } from '../provider/paths';
 import type { Router } from 'express';
 import { makeAuthenticator, type Authenticator } from '../auth/authenticate';
 import type { CookieSettings } from '../auth/cookies';
@@ -8,7 +9,10 @@ import { fixedIssuer, originIssuer, type IssuerPolicy } from '../auth/issuer-pol
 import type { SigningKeys } from '../auth/signing-keys';
 import { makeTokenService, type TokenService } from '../auth/tokens';
 import { makeTrustedTokens, type TrustedTokens } from '../auth/trust/trusted-tokens';
+import { parseDuration } from '../config/duration';
 import type { ResolvedOptions } from '../config/options';
+import { ConfigError } from '../errors';
+import { makeClientRegistry, parseClients, type ClientRegistry } from '../provider/client-registry';
 import type { StartedStores, Stores } from './stores';
 
 export interface AuthParts {
@@ -28,6 +32,15 @@ export interface AuthParts {
   tokens: TokenService;
   /** The hash an unknown email's password is checked against, so a login takes as long either way. */
   decoyFor: DecoyFor;
+  /** The clients list, checked: the OpenID provider's clients, and those whose service tokens are accepted. */
+  clients: ClientRegistry;
+}
+
+/** The clients list, checked (a bad entry stops the start, HS256 or not); a client's service tokens get its role, or --default-role. */
+function clientRegistryOf(options: ResolvedOptions): ClientRegistry {
+  const parsed = parseClients(options.clients, parseDuration);
+  if (!parsed.ok) throw new ConfigError('ERR_OPTION', `clients: ${parsed.problem}`);
+  return makeClientRegistry(parsed.clients, options.defaultRole);
 }
 
 /** Tokens signed with the start's key, the sessions they belong to, and the routes that hand them out. */
@@ -39,11 +52,13 @@ export function makeAuth(
   const { audience, accessTtlSeconds, now } = options;
   const { signingKeys } = started;
   // README "Tokens": the server's origin as each request sees it, unless --issuer (or HS256) fixes one.
-  const tokenIssuer = options.issuer === undefined ? originIssuer(options.allowedHosts, 'http://localhost') : fixedIssuer(options.issuer);
+  const { issuerTrailingSlash: trailingSlash } = providerPathsOf(options.providerPaths);
+  const tokenIssuer = options.issuer === undefined ? originIssuer(options.allowedHosts, 'http://localhost', { trailingSlash }) : fixedIssuer(options.issuer);
   const tokens = makeTokenService({ keys: signingKeys, issuer: tokenIssuer, audience, accessTtlSeconds, now });
   const trustedTokens = options.trust && makeTrustedTokens(options.trust, now);
   const mapping = options.trust && { emailClaim: options.trust.emailClaim, roleClaim: options.trust.roleClaim, defaultRole: options.defaultRole };
-  const authenticator = makeAuthenticator(tokens, sessions, accounts, trustedTokens && mapping && { tokens: trustedTokens, mapping });
+  const clients = clientRegistryOf(options);
+  const authenticator = makeAuthenticator(tokens, sessions, accounts, trustedTokens && mapping && { tokens: trustedTokens, mapping }, clients);
   sessions.setReuseInterval(options.refreshReuseIntervalMs);
   const cookie: CookieSettings | undefined = options.cookie
     ? { secure: options.cookieSecure, sameSite: options.cookieSameSite, allowedOrigins: options.corsOrigins }
@@ -61,5 +76,5 @@ export function makeAuth(
     decoyFor,
     registerAtUsers: database.accountsCollection,
   });
-  return { authenticator, cookie, routes, signingKeys, tokenIssuer, trustedTokens: trustedTokens || undefined, tokens, decoyFor };
+  return { authenticator, cookie, routes, signingKeys, tokenIssuer, trustedTokens: trustedTokens || undefined, tokens, decoyFor, clients };
 }

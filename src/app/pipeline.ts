@@ -74,6 +74,7 @@ export function buildApp(parts: AppParts): Express {
   const app = jsonServer.createApp();
   app.disable('x-powered-by');
   app.use(makeHostCheck(options.allowedHosts)); // DNS rebinding: only names that cannot be pointed here by a stranger
+  if (parts.provider.aliases) app.use(parts.provider.aliases); // --provider-paths auth0: /authorize is /auth/authorize for every later step
   if (options.cors) app.use(makeCorsHeaders({ ...authOrigins, exposedHeaders: EXPOSED_HEADERS, preflightsWaitForRewrites: hasRewrites, isPublicDocument }));
   if (options.logger) app.use(makeRequestLog({ identify: auth.authenticator.callerForLog })); // a line once answered
   app.use(jsonServer.defaults); // gzip and no-cache headers; the rest of json-server's defaults are ours

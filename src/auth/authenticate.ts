@@ -6,8 +6,9 @@ import { ApiError, forbidden } from '../errors';
 import type { SessionStore } from '../sessions/session-store';
 import { readBearerToken } from './bearer';
 import { insufficientRole, invalidToken, missingToken } from './challenge';
+import { notAnAccount, serviceCaller, type ServiceClients } from './service-callers';
 import { ACCOUNT_GONE, SESSION_ENDED, sessionAccount } from './session-account';
-import type { AccessClaims, TokenService } from './tokens';
+import { isServiceToken, type AccessClaims, type TokenService, type VerifiedClaims } from './tokens';
 import { makeTrustedRequests, type TrustedRequests, type TrustedSources } from './trust/trusted-requests';
 
 declare module 'express-serve-static-core' {
@@ -44,28 +45,38 @@ interface AuthSources {
   tokens: TokenService;
   sessions: SessionStore;
   accounts: AccountStore;
+  /** The clients that may hold service tokens; none without a clients list. */
+  clients?: ServiceClients;
 }
 
 /**
  * The checks after the signature, every one a map lookup: the token was not revoked one by one, its session is
  * still on, and the account that logged in still has its id (sessionAccount). The role is the account's current
- * one: an admin's change takes effect on the next request, not at token expiry.
+ * one: an admin's change takes effect on the next request, not at token expiry. A service token: serviceCaller.
  */
-function liveClaims({ sessions, accounts }: AuthSources, claims: AccessClaims): AccessClaims {
+function liveClaims(sources: AuthSources, claims: VerifiedClaims): AccessClaims {
+  const { sessions, accounts } = sources;
+  if (isServiceToken(claims)) return serviceCaller(sessions, sources.clients, claims.client_id, claims);
   if (sessions.isRevoked(claims.jti)) throw invalidToken('the token has been revoked');
   const session = sessions.activeSession(claims.sid);
   if (!session || session.userId !== claims.sub) throw invalidToken(SESSION_ENDED);
   const account = sessionAccount(accounts, session);
   if (!account) throw invalidToken(ACCOUNT_GONE);
-  return { ...claims, role: roleOf(account) };
+  // The markers are the authenticate step's to set: one signed into a session's token is dropped.
+  const { service: _service, trusted: _trusted, ...own } = claims;
+  return { ...own, role: roleOf(account) };
 }
+
+/** A caller read again after a wait: its in-process `service` marker, set by serviceCaller only, says which check. */
+const recheckedClaims = (sources: AuthSources, caller: AccessClaims): AccessClaims =>
+  caller.service ? serviceCaller(sources.sessions, sources.clients, caller.service.clientId, caller) : liveClaims(sources, caller);
 
 /**
  * `fake-jwt-api token` starts sessions from another process, in the sessions file. A good token naming a session
  * this server has not seen makes it read that file (only when it changed, one read at a time); a forged token
- * never touches the disk.
+ * never touches the disk. A service token has no session.
  */
-const needsCatchUp = ({ sessions }: AuthSources, claims: AccessClaims) => !sessions.knows(claims.sid);
+const needsCatchUp = ({ sessions }: AuthSources, claims: VerifiedClaims) => !isServiceToken(claims) && !sessions.knows(claims.sid);
 
 /** Keeps a refusal for the step that needs the caller; anything but an ApiError is a bug, for the error handler. */
 function refuse(req: Request, error: unknown, next: NextFunction): void {
@@ -74,7 +85,7 @@ function refuse(req: Request, error: unknown, next: NextFunction): void {
   next();
 }
 
-function settle(sources: AuthSources, req: Request, claims: AccessClaims, next: NextFunction): void {
+function settle(sources: AuthSources, req: Request, claims: VerifiedClaims, next: NextFunction): void {
   try {
     req.auth = liveClaims(sources, claims);
   } catch (error) {
@@ -94,18 +105,41 @@ function authenticateTrusted(trustedRequests: TrustedRequests, req: Request, tok
   );
 }
 
+/** activeClaims: an access token's claims when it is one of ours and still good, else undefined. */
+async function activeClaimsOf(sources: AuthSources, token: string): Promise<AccessClaims | undefined> {
+  let claims: VerifiedClaims;
+  try {
+    claims = sources.tokens.verifyAccessToken(token);
+  } catch {
+    return undefined;
+  }
+  if (needsCatchUp(sources, claims)) await sources.sessions.catchUp();
+  try {
+    return liveClaims(sources, claims);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * A token is good when its signature and claims are, and its session is live (liveClaims); a trusted provider's,
- * when its signature and claims are (its sessions are the provider's), read into a caller (trustedCaller).
+ * A token is good when its signature and claims are, and its session is live (liveClaims); a service token, when
+ * its client still may have it (serviceCaller); a trusted provider's, when its signature and claims are (its
+ * sessions are the provider's), read into a caller (trustedCaller).
  */
-export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, accounts: AccountStore, trusted?: TrustedSources): Authenticator {
-  const sources: AuthSources = { tokens, sessions, accounts };
+export function makeAuthenticator(
+  tokens: TokenService,
+  sessions: SessionStore,
+  accounts: AccountStore,
+  trusted?: TrustedSources,
+  clients?: ServiceClients,
+): Authenticator {
+  const sources: AuthSources = { tokens, sessions, accounts, clients };
   const stepRan = new WeakSet<Request>();
   const trustedRequests = trusted && makeTrustedRequests(accounts, trusted);
 
   const authenticateRequest: RequestHandler = function authenticateRequest(req, _res, next) {
     stepRan.add(req);
-    let claims: AccessClaims;
+    let claims: VerifiedClaims;
     try {
       const token = readBearerToken(req);
       if (token === undefined) return next();
@@ -125,7 +159,7 @@ export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, 
     if (!req.auth) return;
     try {
       if (tokens.hasExpired(req.auth)) throw invalidToken('the token has expired');
-      req.auth = trustedRequests?.recheck(req) ?? liveClaims(sources, req.auth);
+      req.auth = trustedRequests?.recheck(req) ?? recheckedClaims(sources, req.auth);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       req.auth = undefined;
@@ -133,20 +167,7 @@ export function makeAuthenticator(tokens: TokenService, sessions: SessionStore, 
     }
   }
 
-  async function activeClaims(token: string): Promise<AccessClaims | undefined> {
-    let claims: AccessClaims;
-    try {
-      claims = tokens.verifyAccessToken(token);
-    } catch {
-      return undefined;
-    }
-    if (needsCatchUp(sources, claims)) await sessions.catchUp();
-    try {
-      return liveClaims(sources, claims);
-    } catch {
-      return undefined;
-    }
-  }
+  const activeClaims = (token: string) => activeClaimsOf(sources, token);
 
   function callerForLog(req: Request): AccessClaims | undefined {
     if (stepRan.has(req)) return req.auth;
@@ -170,10 +191,20 @@ export function callerClaims(req: Request): AccessClaims | undefined {
   return req.auth;
 }
 
-/** The caller's claims, or the 401 that asks for a token. */
-export function requireAuthentication(req: Request): AccessClaims {
+/** The caller's claims, whoever it is (a service token too), or the 401 that asks for a token. */
+function requireCaller(req: Request): AccessClaims {
   const claims = callerClaims(req);
   if (!claims) throw missingToken();
+  return claims;
+}
+
+/**
+ * The claims of a caller with an account, here or at a trusted provider (GET /auth/me, userinfo), or the 401 that
+ * asks for a token; a 403 for a service token, which is a client's, not an account's.
+ */
+export function requireAuthentication(req: Request): AccessClaims {
+  const claims = requireCaller(req);
+  if (claims.service) throw notAnAccount(claims, 'This endpoint');
   return claims;
 }
 
@@ -182,17 +213,19 @@ export const hasRole = (claims: AccessClaims, role: string): boolean => claims.r
 
 /** The claims of an admin caller; a 401 without a token, a 403 (insufficient_scope) for any other role. */
 export function requireAdmin(req: Request, what: string): AccessClaims {
-  const claims = requireAuthentication(req);
+  const claims = requireCaller(req);
   if (!hasRole(claims, ADMIN_ROLE)) throw insufficientRole(`${what} is for the admin role only.`);
   return claims;
 }
 
 /**
  * The caller of an endpoint about its session here (the profile's changes, the password, the session list, a
- * logout by access token): a 403 for a trusted provider's token, which has no session here to act on.
+ * logout by access token): a 403 for a trusted provider's token, which has no session here to act on, and for a
+ * service token, which has none at all.
  */
 export function requireOwnSession(req: Request, what: string): AccessClaims {
-  const claims = requireAuthentication(req);
+  const claims = requireCaller(req);
+  if (claims.service) throw notAnAccount(claims, what);
   if (claims.trusted)
     throw forbidden(`${what} is for accounts signed in here; this token was issued by ${claims.trusted.issuer}, which keeps its sessions and passwords.`);
   return claims;

@@ -58,21 +58,24 @@ const MINTED_LIMIT = 256;
  * literal nor any name the Host rule lets in (it guards against DNS rebinding, not issuers): a token of another
  * server that shares our key, or of a local identity provider, is not ours.
  */
-export function originIssuer(allowedHosts: AllowedHosts, fallback: string): IssuerPolicy {
+export function originIssuer(allowedHosts: AllowedHosts, fallback: string, { trailingSlash = false } = {}): IssuerPolicy {
   const machine = ownAddresses();
   const minted = new Set<string>();
   const listed = (hostname: string) => allowedHosts !== 'all' && isListedHost(hostname, allowedHosts);
   function issuerFor(origin?: RequestOrigin, options: { minting?: boolean } = {}): string {
     const iss = serverOrigin(origin, fallback);
     if (options.minting && minted.size < MINTED_LIMIT) minted.add(iss);
-    return iss;
+    return trailingSlash ? `${iss}/` : iss;
   }
   function accepts(iss: unknown): boolean {
     if (typeof iss !== 'string') return false;
-    const url = originOf(iss);
-    // Only the exact serialisation of an origin: `http://localhost:3000`, not `http://localhost:3000/` or `HTTP://...`.
-    if (!url || url.origin !== iss) return false;
-    return LOOPBACK_NAMES.has(url.hostname) || machine.has(url.hostname) || listed(url.hostname) || minted.has(iss);
+    // --provider-paths auth0 names the issuer `http://localhost:3000/`, as Auth0 does; the same origin without
+    // the slash (`fake-jwt-api token`, a token from before) is the same issuer.
+    const bare = trailingSlash && iss.endsWith('/') ? iss.slice(0, -1) : iss;
+    const url = originOf(bare);
+    // Only the exact serialisation of an origin: `http://localhost:3000`, not `http://localhost:3000/path` or `HTTP://...`.
+    if (!url || url.origin !== bare) return false;
+    return LOOPBACK_NAMES.has(url.hostname) || machine.has(url.hostname) || listed(url.hostname) || minted.has(bare);
   }
   return { issuerFor, accepts };
 }

@@ -68,7 +68,8 @@ async function sessionsToEnd({ accounts, sessions, cookie }: SessionRoutesOption
   const { session } = presented;
   const live = presented.outcome === 'current' && sessionAccount(accounts, session) !== undefined;
   if (live) named.push({ sessionId: session.id, userId: session.userId });
-  const claims = req.auth?.trusted ? undefined : req.auth; // a bad access token beside a good refresh token: the logout goes on
+  // A bad access token beside a good refresh token: the logout goes on. A trusted or service token names no session here.
+  const claims = req.auth?.trusted || req.auth?.service ? undefined : req.auth;
   if (claims && !(live && claims.sid === session.id)) named.push({ sessionId: claims.sid, userId: claims.sub });
   if (named.length === 0) throw invalidGrant(presented.outcome === 'current' ? ACCOUNT_GONE : REFUSED_REFRESH[presented.outcome]);
   return named;

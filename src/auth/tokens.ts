@@ -25,6 +25,40 @@ export interface AccessClaims {
   roles?: readonly string[];
   /** Set when a trusted identity provider issued the token (README "Use your own identity provider"); it has no session here. */
   trusted?: TrustedOrigin;
+  /** Set (by the authenticate step only) for a service token of a client: no account, no session (`sid` and `email` are ""). */
+  service?: { clientId: string };
+}
+
+/** The `sub` of a service token: `client:<client_id>`. */
+export const SERVICE_SUBJECT_PREFIX = 'client:';
+
+/**
+ * A service token as signed (the client_credentials grant, RFC 6749 §4.4): a client, no account, no session. What
+ * marks it is a shape only issueServiceToken writes: no `sid`, a `client_id` (RFC 9068 §2.2), and `sub` =
+ * `client:<client_id>`, so a backend reading the JWT sees a client, never an account id. A token with a `sid` is
+ * a session's whatever else it carries, so no claim added to an account's token turns it into a service token.
+ */
+export interface ServiceTokenClaims {
+  sub: string;
+  client_id: string;
+  /** What the client's role was at minting; the authenticate step reads the clients list's current one. */
+  role: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud?: string;
+}
+
+/** What a good signature carries: the claims of a session's token, or of a service token. */
+export type VerifiedClaims = AccessClaims | ServiceTokenClaims;
+
+export const isServiceToken = (claims: VerifiedClaims): claims is ServiceTokenClaims => !('sid' in claims) && 'client_id' in claims;
+
+/** The client a service token is minted for, and the role its tokens carry. */
+export interface ServiceSubject {
+  clientId: string;
+  role: string;
 }
 
 export interface TrustedOrigin {
@@ -50,32 +84,44 @@ export interface TokenServiceOptions {
   now: () => number;
 }
 
-export interface IssuedToken {
+export interface IssuedToken<Claims = AccessClaims> {
   token: string;
   expiresIn: number;
-  claims: AccessClaims;
+  claims: Claims;
 }
 
 export interface TokenService {
   /** `origin`: the request the token answers, whose origin is the `iss` when the issuer is the server's URL. */
   issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin): IssuedToken;
+  /** A service token (the client_credentials grant): the client's, with no session. */
+  issueServiceToken(subject: ServiceSubject, origin?: RequestOrigin): IssuedToken<ServiceTokenClaims>;
   /** The token's claims, or an `invalid_token` ApiError saying what is wrong with it. */
-  verifyAccessToken(token: string): AccessClaims;
+  verifyAccessToken(token: string): VerifiedClaims;
   /** Whether verified claims have expired since (by the same clock and tolerance as verifyAccessToken). */
-  hasExpired(claims: AccessClaims): boolean;
+  hasExpired(claims: { exp: number }): boolean;
 }
 
-function isAccessClaims(payload: JwtPayload | string): payload is JwtPayload & AccessClaims {
-  if (typeof payload === 'string') return false;
-  return (
-    typeof payload.sub === 'string' &&
-    typeof payload.email === 'string' &&
-    typeof payload.role === 'string' &&
-    typeof payload.sid === 'string' &&
-    typeof payload.jti === 'string' &&
-    typeof payload.iat === 'number' &&
-    typeof payload.exp === 'number'
-  );
+const hasCommonClaims = (payload: JwtPayload) =>
+  typeof payload.sub === 'string' &&
+  typeof payload.role === 'string' &&
+  typeof payload.jti === 'string' &&
+  typeof payload.iat === 'number' &&
+  typeof payload.exp === 'number';
+
+/** A session's token: an account (`sub`, `email`) and its session (`sid`). */
+const isSessionClaims = (payload: JwtPayload): payload is JwtPayload & AccessClaims =>
+  hasCommonClaims(payload) && typeof payload.email === 'string' && typeof payload.sid === 'string';
+
+/** A service token: exactly the shape issueServiceToken writes (ServiceTokenClaims says why). */
+const isServiceClaims = (payload: JwtPayload): payload is JwtPayload & ServiceTokenClaims =>
+  hasCommonClaims(payload) &&
+  payload.sid === undefined &&
+  typeof payload.client_id === 'string' &&
+  payload.sub === `${SERVICE_SUBJECT_PREFIX}${payload.client_id}`;
+
+function verifiedClaimsOf(payload: JwtPayload | string): VerifiedClaims {
+  if (typeof payload !== 'string' && (isSessionClaims(payload) || isServiceClaims(payload))) return payload;
+  throw invalidToken('the token lacks required claims');
 }
 
 /**
@@ -94,7 +140,7 @@ function verifyingKey(keys: SigningKeys, token: string) {
 
 /** What a verification found: the claims, and the key that checked them, which must still be ours on a cache hit. */
 interface Verified {
-  claims: AccessClaims;
+  claims: VerifiedClaims;
   kid: unknown;
   key: KeyObject;
 }
@@ -107,7 +153,7 @@ interface ClaimContext {
 }
 
 /** The signature with the key of ours the kid named, then the claims: the token's claims, or an invalid_token. */
-function verifySignatureAndClaims(token: string, key: KeyObject, alg: SigningAlgorithm, { issuer, audience, nowSeconds }: ClaimContext): AccessClaims {
+function verifySignatureAndClaims(token: string, key: KeyObject, alg: SigningAlgorithm, { issuer, audience, nowSeconds }: ClaimContext): VerifiedClaims {
   const decoded = verifySigned(token, key, alg, {
     ...(issuer.fixed === undefined ? {} : { issuer: issuer.fixed }),
     ...(audience === undefined ? {} : { audience }),
@@ -118,38 +164,41 @@ function verifySignatureAndClaims(token: string, key: KeyObject, alg: SigningAlg
   if (type !== ACCESS_TOKEN_TYPE && type !== `application/${ACCESS_TOKEN_TYPE}`) {
     throw invalidToken('the token is not an access token (its typ is not at+jwt)');
   }
-  if (!isAccessClaims(decoded.payload)) throw invalidToken('the token lacks required claims');
-  refuseFutureIat(decoded.payload.iat, nowSeconds());
-  return decoded.payload;
+  const claims = verifiedClaimsOf(decoded.payload);
+  refuseFutureIat(claims.iat, nowSeconds());
+  return claims;
 }
 
 export function makeTokenService(options: TokenServiceOptions): TokenService {
   const { keys, issuer, audience, accessTtlSeconds, now } = options;
   const nowSeconds = () => Math.floor(now() / 1000);
 
-  function issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin): IssuedToken {
+  /** The claims every access token has: a fresh jti, the times, the issuer and audience. */
+  function registeredClaims(origin: RequestOrigin | undefined) {
     const iat = nowSeconds();
-    const claims: AccessClaims = {
-      sub: String(subject.id),
-      email: subject.email,
-      role: subject.role,
-      sid: sessionId,
-      jti: randomUUID(),
-      iat,
-      exp: iat + accessTtlSeconds,
-      iss: issuer.issuerFor(origin, { minting: true }),
-      ...(audience === undefined ? {} : { aud: audience }),
-    };
+    const iss = issuer.issuerFor(origin, { minting: true });
+    return { jti: randomUUID(), iat, exp: iat + accessTtlSeconds, iss, ...(audience === undefined ? {} : { aud: audience }) };
+  }
+
+  function signed<Claims extends VerifiedClaims>(claims: Claims): IssuedToken<Claims> {
     const { key, alg, kid } = keys.signer();
     const header = { alg, typ: ACCESS_TOKEN_TYPE, ...(kid === undefined ? {} : { kid }) };
     const token = alg === 'EdDSA' ? signEdDSA(claims, key, header) : jwt.sign(claims, key, { algorithm: alg, header });
     return { token, expiresIn: accessTtlSeconds, claims };
   }
 
+  function issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin): IssuedToken {
+    return signed<AccessClaims>({ sub: String(subject.id), email: subject.email, role: subject.role, sid: sessionId, ...registeredClaims(origin) });
+  }
+
+  function issueServiceToken({ clientId, role }: ServiceSubject, origin?: RequestOrigin): IssuedToken<ServiceTokenClaims> {
+    return signed<ServiceTokenClaims>({ sub: `${SERVICE_SUBJECT_PREFIX}${clientId}`, client_id: clientId, role, ...registeredClaims(origin) });
+  }
+
   // README "Durability and speed": each token's signature is checked once; its session, on every request.
   const verified = makeVerifiedCache<Verified>();
 
-  function verifyAccessToken(token: string): AccessClaims {
+  function verifyAccessToken(token: string): VerifiedClaims {
     const hit = verified.get(token, nowSeconds());
     // The key that checked it must still verify (a retired key past its tokens' lifetime, a key gone from keys.json).
     if (hit !== undefined && keys.verifierFor(hit.kid)?.key === hit.key) return hit.claims;
@@ -165,7 +214,7 @@ export function makeTokenService(options: TokenServiceOptions): TokenService {
   }
 
   // As jsonwebtoken decides it: dead from `exp` plus the tolerance on.
-  const hasExpired = (claims: AccessClaims) => nowSeconds() >= claims.exp + CLOCK_TOLERANCE_SECONDS;
+  const hasExpired = (claims: { exp: number }) => nowSeconds() >= claims.exp + CLOCK_TOLERANCE_SECONDS;
 
-  return { issueAccessToken, verifyAccessToken, hasExpired };
+  return { issueAccessToken, issueServiceToken, verifyAccessToken, hasExpired };
 }

@@ -48,7 +48,6 @@ export function makeWellKnownRoutes({ keys, issuer, providerMetadata }: WellKnow
       introspection_endpoint: `${origin}/auth/introspect`,
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: algorithms,
-      token_endpoint_auth_signing_alg_values_supported: algorithms,
     };
   }
 

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { REFRESH_COOKIE } from '../auth/cookies';
 import { DISCOVERY_PATHS, JWKS_PATH } from '../auth/well-known-routes';
-import { AUTHORIZE_PATH, TOKEN_PATH, USERINFO_PATH } from '../provider/paths';
+import { providerPathsOf, type ProviderPaths } from '../provider/paths';
+import type { ProviderPathPreset } from '../config/server-options';
 import type { ApiDescription } from '../access/describe';
 import { ANY_ORIGIN } from '../http/origins';
 import type { DemoAccount } from '../accounts/account-store';
@@ -27,7 +28,7 @@ export interface BannerInput {
     cookie?: { sameSite: string; secure: boolean; corsOrigins: readonly string[]; cors: boolean };
   };
   /** The algorithm tokens are signed with, and the kid of the key pair that signs (none with the HS256 secret). */
-  signing?: { alg: string; kid?: string };
+  signing?: { alg: string; kid?: string; providerPaths?: ProviderPathPreset };
   /** --trust: the identity providers whose tokens are accepted too, and the audiences they must name (none: any). */
   trust?: { issuers: readonly string[]; audiences?: readonly string[] };
 }
@@ -93,8 +94,14 @@ function signingLines(url: string, { signing }: BannerInput): string[] {
     `  Signing    ${signing.alg}, key ${signing.kid}`,
     `  JWKS       ${url}${JWKS_PATH}`,
     `  Discovery  ${url}${DISCOVERY_PATHS[0]}`,
-    `  OpenID     issuer ${url}: ${url}${AUTHORIZE_PATH} (code flow with PKCE), ${TOKEN_PATH}, ${USERINFO_PATH}`,
+    openIdLine(url, providerPathsOf(signing.providerPaths)),
   ];
+}
+
+/** The issuer and the endpoints a library is configured with (the preset's, when --provider-paths names one). */
+function openIdLine(url: string, paths: ProviderPaths): string {
+  const issuer = paths.issuerTrailingSlash ? `${url}/` : url;
+  return `  OpenID     issuer ${issuer}: ${url}${paths.authorize} (code flow with PKCE), ${paths.token}, ${paths.userinfo}, ${paths.endSession}`;
 }
 
 /** The identity providers whose tokens count too (README "Use your own identity provider"). */

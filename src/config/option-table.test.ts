@@ -65,6 +65,7 @@ const EXAMPLES: Record<OptionName, { value?: string; resolved?: Partial<Resolved
   issuer: { value: 'shop', resolved: { issuer: 'shop' } },
   audience: { value: 'shop-app', resolved: { audience: 'shop-app' } },
   redirectUris: { value: 'https://app.example/callback', resolved: { redirectUris: ['https://app.example/callback'] } },
+  providerPaths: { value: 'auth0', resolved: { providerPaths: 'auth0' } },
   trust: { value: 'https://idp.example/', resolved: { trust: { issuers: [{ issuer: 'https://idp.example/' }], emailClaim: 'email', roleClaim: 'role' } } },
   trustJwks: { value: 'https://idp.example/jwks', flags: { trustJwks: ['https://idp.example/jwks'] } },
   trustAudience: { value: 'api,other', flags: { trustAudience: ['api', 'other'] } },

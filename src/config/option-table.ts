@@ -3,6 +3,7 @@ import type { RequestHandler } from 'express';
 import type { DefaultAccess } from '../access/guard';
 import { DEFAULT_ROLE } from '../accounts/accounts-file';
 import type { SigningAlgorithm } from '../auth/key-pairs';
+import type { ProviderPathPreset } from './server-options';
 import { commaList, durationText, repeatedList, wholeNumber } from './flag-values';
 import { loadMiddlewares } from './middleware-files';
 
@@ -158,6 +159,13 @@ export const OPTION_TABLE = {
     value: '<url>',
     help: 'a redirect URI the OpenID provider accepts besides loopback ones (a LAN name, a tunnel), exactly as written; repeatable',
     parse: repeatedList,
+  },
+  providerPaths: {
+    flag: '--provider-paths',
+    value: '<preset>',
+    help: "where the OpenID provider's endpoints also answer: auth0 adds /authorize, /oauth/token, /userinfo, /v2/logout and an issuer with a trailing slash, for @auth0/auth0-spa-js",
+    choices: ['standard', 'auth0'] satisfies ProviderPathPreset[],
+    default: 'standard',
   },
   trust: {
     flag: '--trust',

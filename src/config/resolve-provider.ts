@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors';
-import type { ClientConfig, ServerOptions } from './server-options';
+import type { ClientConfig, ProviderPathPreset, ServerOptions } from './server-options';
 
 /** README "Use it as your OpenID provider": what the provider accepts besides its defaults. */
 export interface ResolvedProvider {
@@ -7,6 +7,8 @@ export interface ResolvedProvider {
   redirectUris: readonly string[];
   /** The clients list as given: app/provider.ts checks it (provider/client-registry.ts parseClients). */
   clients: readonly ClientConfig[];
+  /** --provider-paths. */
+  providerPaths: ProviderPathPreset;
 }
 
 /** An absolute http(s) URL without a fragment (RFC 6749 §3.1.2), kept as written: it is compared exactly. */
@@ -26,5 +28,6 @@ function redirectUri(text: string): string {
 }
 
 export function resolveProvider(options: ServerOptions): ResolvedProvider {
-  return { redirectUris: (options.redirectUris ?? []).map(redirectUri), clients: options.clients ?? [] };
+  const providerPaths = options.providerPaths ?? 'standard';
+  return { redirectUris: (options.redirectUris ?? []).map(redirectUri), clients: options.clients ?? [], providerPaths };
 }

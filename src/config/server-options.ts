@@ -2,6 +2,9 @@ import type { RequestHandler } from 'express';
 import type { DefaultAccess } from '../access/guard';
 import type { Data } from '../json-server/database';
 
+/** Where the OpenID provider's endpoints also answer (provider/paths.ts has the paths of each). */
+export type ProviderPathPreset = 'standard' | 'auth0';
+
 /** One client of ServerOptions.clients. */
 export interface ClientConfig {
   /** Its client_id. */
@@ -14,12 +17,17 @@ export interface ClientConfig {
   redirectUris?: readonly string[];
   /** Its only post_logout_redirect_uri values, exactly; default: any loopback URL. */
   postLogoutRedirectUris?: readonly string[];
-  /** Default both; without refresh_token there is no refresh token, offline_access or not. */
-  grants?: ReadonlyArray<'authorization_code' | 'refresh_token'>;
+  /**
+   * Default authorization_code and refresh_token; without refresh_token there is no refresh token, offline_access or
+   * not. client_credentials (a client with a secret only): service tokens for a backend, with `role`.
+   */
+  grants?: ReadonlyArray<'authorization_code' | 'refresh_token' | 'client_credentials'>;
   /** Its access tokens' lifetime: seconds, or `15m`, `1h`; default the server's accessTtl. */
   accessTtl?: string | number;
   /** The account fields that become `profile` claims (ID token, userinfo); default all. */
   claims?: readonly string[];
+  /** The role of its client_credentials tokens, for the rules of routes.json; default the role of new accounts (defaultRole). */
+  role?: string;
 }
 
 /** What createServer() takes. The command line's flags set these by the same names (config/option-table.ts). */
@@ -91,6 +99,8 @@ export interface ServerOptions {
   audience?: string;
   /** Redirect URIs the OpenID provider accepts, exactly as written, besides any loopback URL (--redirect-uri). */
   redirectUris?: readonly string[];
+  /** --provider-paths: `auth0` also answers Auth0's paths, with an issuer ending in `/` (README "Use it as your OpenID provider"). */
+  providerPaths?: ProviderPathPreset;
   /**
    * The OpenID provider's registered clients (the config file's `clients`; README "Use it as your OpenID
    * provider"). A client_id not listed is a public client with loopback redirect URIs.

@@ -63,6 +63,7 @@ describe('checkAuthorizationRequest', () => {
     expect(check({ ...VALID, ...change })).toEqual({
       outcome: 'redirect-error',
       redirectUrl: new URL(VALID.redirect_uri),
+      responseMode: 'query',
       error,
       description: expect.stringMatching(/^[\x20\x21\x23-\x5b\x5d-\x7e]+$/), // RFC 6749 §4.1.2.1's character set
       state: 'st',
@@ -73,6 +74,14 @@ describe('checkAuthorizationRequest', () => {
     const query = new URLSearchParams({ ...VALID });
     query.append('state', 'other');
     expect(checkAuthorizationRequest(queryParameters(`/x?${query}`))).toMatchObject({ outcome: 'redirect-error', error: 'invalid_request', state: undefined });
+  });
+
+  it('sends an error back the way the request asked: response_mode=web_message, or a redirect for any other', () => {
+    const withoutPkce = { ...VALID, code_challenge_method: 'plain' };
+    expect(check({ ...withoutPkce, response_mode: 'web_message' })).toMatchObject({ outcome: 'redirect-error', responseMode: 'web_message' });
+    expect(check({ ...withoutPkce, response_mode: 'form_post' })).toMatchObject({ outcome: 'redirect-error', responseMode: 'query' });
+    expect(check({ ...VALID, response_mode: 'web_message' })).toMatchObject({ outcome: 'valid', request: { responseMode: 'web_message' } });
+    expect(check({ ...VALID })).toMatchObject({ outcome: 'valid', request: { responseMode: 'query' } });
   });
 
   it('reads a form body the same way', () => {

@@ -36,8 +36,18 @@ export interface AuthorizationRequest {
   loginHint?: string;
   /** Seconds. */
   maxAge?: number;
+  /** How the answer goes back: a redirect (query), or a page that posts it to the app's window (provider/web-message.ts). */
+  responseMode: ResponseMode;
   /** The parameters as received (one string each), for the form's hidden fields. */
   parameters: Partial<Record<RequestParameter, string>>;
+}
+
+export type ResponseMode = 'query' | 'web_message';
+export const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'web_message'];
+
+/** The response mode asked for, when it is one of ours; an error goes back that way too (query otherwise). */
+function responseModeOf(value: unknown): ResponseMode | undefined {
+  return RESPONSE_MODES.find((mode) => mode === value);
 }
 
 /** RFC 6749 §4.1.2.1 and OIDC Core §3.1.2.6: the error codes a redirect may carry. */
@@ -54,7 +64,7 @@ export type Checked =
   /** The client or its redirect URI is not valid: an error page, never a redirect. */
   | { outcome: 'refused'; problem: string }
   /** Any other error: back to the client with it (and its state, when that could be read). */
-  | { outcome: 'redirect-error'; redirectUrl: URL; error: AuthorizationErrorCode; description: string; state?: string }
+  | { outcome: 'redirect-error'; redirectUrl: URL; responseMode: ResponseMode; error: AuthorizationErrorCode; description: string; state?: string }
   | { outcome: 'valid'; request: AuthorizationRequest };
 
 /** Reads one parameter: a string, undefined when absent, or an array when it came more than once. */
@@ -133,7 +143,7 @@ function readRequest(source: ParameterSource, redirectUrl: URL): AuthorizationRe
   const { response_type: responseType, response_mode: responseMode } = parameters;
   if (responseType === undefined) throw invalid('response_type is required; this server supports response_type=code.');
   if (responseType !== 'code') throw new RequestError('unsupported_response_type', 'Only response_type=code is supported (authorization code with PKCE).');
-  if (responseMode !== undefined && responseMode !== 'query') throw invalid('Only response_mode=query is supported.');
+  if (responseMode !== undefined && !responseModeOf(responseMode)) throw invalid('response_mode must be query (the default) or web_message.');
   return {
     clientId: parameters.client_id!,
     redirectUri: parameters.redirect_uri!,
@@ -145,6 +155,7 @@ function readRequest(source: ParameterSource, redirectUrl: URL): AuthorizationRe
     prompt: readPrompt(parameters.prompt),
     loginHint: parameters.login_hint,
     maxAge: readMaxAge(parameters.max_age),
+    responseMode: responseModeOf(responseMode) ?? 'query',
     parameters,
   };
 }
@@ -164,6 +175,7 @@ export function checkAuthorizationRequest(source: ParameterSource, rules: Client
     return {
       outcome: 'redirect-error',
       redirectUrl: client.redirectUrl,
+      responseMode: responseModeOf(source('response_mode')) ?? 'query',
       error: error.error,
       description: error.description,
       // A state too long to send back is not sent back: the error says why.

@@ -1,12 +1,20 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AccountStore } from '../accounts/account-store';
+import type { Account } from '../accounts/accounts-file';
 import { verifyPassword } from '../accounts/passwords';
 import type { DecoyFor } from '../auth/decoys';
 import { asyncRoute } from '../http/async-route';
 import { fromThisMachine } from '../http/playground-page';
 import { isOwnPageOrigin } from '../http/origins';
 import { securePageHeaders as secureHeaders, sendErrorPage } from './page-headers';
-import { bodyParameters, checkAuthorizationRequest, queryParameters, type AuthorizationRequest, type Checked } from './authorization-request';
+import {
+  bodyParameters,
+  checkAuthorizationRequest,
+  queryParameters,
+  type AuthorizationRequest,
+  type Checked,
+  type ResponseMode,
+} from './authorization-request';
 import type { ClientRegistry } from './client-registry';
 import { redirectWith } from './clients';
 import type { CodeStore } from './codes';
@@ -15,6 +23,7 @@ import { readCookie } from '../auth/cookies';
 import { renderLoginPage } from './login-page';
 import { AUTHORIZE_PATH } from './paths';
 import { PROVIDER_SESSION_COOKIE, type ProviderSession, type ProviderSessions } from './provider-sessions';
+import { sendWebMessage } from './web-message';
 
 export interface AuthorizeRoutesOptions {
   accounts: AccountStore;
@@ -30,6 +39,8 @@ export interface AuthorizeRoutesOptions {
   redirectUris?: readonly string[];
   /** The clients list: exact redirect URIs, and the name the login page shows. */
   clients?: ClientRegistry;
+  /** Where the sign-in and CSRF cookies go (paths.ts): /auth, or / when a preset's /authorize needs them. */
+  cookiePath?: string;
 }
 
 const WRONG_CREDENTIALS = 'The email or password is incorrect.';
@@ -37,8 +48,18 @@ const WRONG_CREDENTIALS = 'The email or password is incorrect.';
 // An email or a password longer than any real one is none (and a 9 MB "email" is not echoed into the page).
 const text = (value: unknown) => (typeof value === 'string' && value.length <= 1024 ? value : '');
 
-/** RFC 6749 §4.1.2 and RFC 9207: back to the client, with `iss` so it knows which provider answered. */
-function redirectBack(options: AuthorizeRoutesOptions, req: Request, res: Response, redirectUrl: URL, parameters: Record<string, string | undefined>): void {
+/**
+ * RFC 6749 §4.1.2 and RFC 9207: back to the client, with `iss` so it knows which provider answered; by a redirect,
+ * or with response_mode=web_message by a page that posts it to the app's window.
+ */
+function redirectBack(
+  options: AuthorizeRoutesOptions,
+  req: Request,
+  res: Response,
+  { redirectUrl, responseMode }: { redirectUrl: URL; responseMode: ResponseMode },
+  parameters: Record<string, string | undefined>,
+): void {
+  if (responseMode === 'web_message') return sendWebMessage(res, redirectUrl, { ...parameters, iss: options.issuer(req) });
   secureHeaders(res, redirectUrl);
   res
     .status(302)
@@ -53,7 +74,7 @@ function answerInvalid(options: AuthorizeRoutesOptions, req: Request, res: Respo
     return true;
   }
   if (checked.outcome === 'redirect-error') {
-    redirectBack(options, req, res, checked.redirectUrl, { error: checked.error, error_description: checked.description, state: checked.state });
+    redirectBack(options, req, res, checked, { error: checked.error, error_description: checked.description, state: checked.state });
     return true;
   }
   return false;
@@ -70,6 +91,19 @@ async function currentSession({ accounts, providerSessions }: AuthorizeRoutesOpt
   return undefined;
 }
 
+/**
+ * A new login, a new id (session fixation). The same account signing in again (prompt=login, max_age) keeps the
+ * apps it signed in to: a later sign-out still ends them.
+ */
+function signInAgain(providerSessions: ProviderSessions, oldCookieValue: string | undefined, account: Account): string {
+  const previous = providerSessions.find(oldCookieValue);
+  const started = providerSessions.end(oldCookieValue);
+  const cookieValue = providerSessions.start(account);
+  const { id } = providerSessions.find(cookieValue)!;
+  if (previous?.accountId === String(account.id)) for (const sessionId of started) providerSessions.started(id, sessionId);
+  return cookieValue;
+}
+
 /** Whether a session may answer without the form: not when prompt=login, nor when older than max_age. */
 function satisfies(now: () => number, session: ProviderSession, request: AuthorizationRequest): boolean {
   if (request.prompt === 'login') return false;
@@ -79,15 +113,17 @@ function satisfies(now: () => number, session: ProviderSession, request: Authori
 }
 
 function issueCode(options: AuthorizeRoutesOptions, req: Request, res: Response, request: AuthorizationRequest, session: ProviderSession): void {
-  const { clientId, redirectUri, codeChallenge, nonce, scopes, redirectUrl, state } = request;
-  const code = options.codes.issue({ clientId, redirectUri, codeChallenge, nonce, scopes, ...session });
-  redirectBack(options, req, res, redirectUrl, { code, state });
+  const { clientId, redirectUri, codeChallenge, nonce, scopes, state } = request;
+  const { accountId, accountIdentity, authTime, id: signIn } = session;
+  const code = options.codes.issue({ clientId, redirectUri, codeChallenge, nonce, scopes, accountId, accountIdentity, authTime, signIn });
+  redirectBack(options, req, res, request, { code, state });
 }
 
-function showForm({ accounts, clients }: AuthorizeRoutesOptions, req: Request, res: Response, request: AuthorizationRequest, failed?: { email: string }): void {
+function showForm(options: AuthorizeRoutesOptions, req: Request, res: Response, request: AuthorizationRequest, failed?: { email: string }): void {
+  const { accounts, clients } = options;
   const nonce = secureHeaders(res, request.redirectUrl);
   const csrfToken = csrfTokenFor(req);
-  setCsrfCookie(req, res, csrfToken);
+  setCsrfCookie(req, res, csrfToken, options.cookiePath);
   // As the playground: the demo accounts are for the person at this machine's keyboard (--host 0.0.0.0).
   const demoAccounts = fromThisMachine(req.socket.remoteAddress) ? accounts.demoAccounts() : [];
   const email = failed ? failed.email : request.loginHint;
@@ -113,7 +149,7 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
     if (request.prompt !== 'none') return showForm(options, req, res, request);
     const reason = session ? 'The sign-in is older than max_age allows' : 'Nobody is signed in at this provider';
     const error_description = `${reason}, and prompt=none forbids asking.`;
-    redirectBack(options, req, res, request.redirectUrl, { error: 'login_required', error_description, state: request.state });
+    redirectBack(options, req, res, request, { error: 'login_required', error_description, state: request.state });
   });
 
   const signIn = asyncRoute(async (req, res) => {
@@ -135,9 +171,8 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
     // An unknown email costs what a wrong password costs, and gets the same page: no hint that it exists.
     const matches = await verifyPassword(text(fields('password')), account?.password ?? decoyFor(email));
     if (!account || !matches) return showForm(options, req, res, request, { email });
-    providerSessions.end(readCookie(req, PROVIDER_SESSION_COOKIE)); // a new login, a new id (session fixation)
-    const cookieValue = providerSessions.start(account);
-    res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path: PROVIDER_COOKIE_PATH, secure: req.secure });
+    const cookieValue = signInAgain(providerSessions, readCookie(req, PROVIDER_SESSION_COOKIE), account);
+    res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path: options.cookiePath ?? PROVIDER_COOKIE_PATH, secure: req.secure });
     issueCode(options, req, res, request, providerSessions.find(cookieValue)!);
   });
 

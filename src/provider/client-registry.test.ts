@@ -48,8 +48,16 @@ describe('parseClients', () => {
     ['redirect URIs as one string', [{ id: 'a', redirectUris: 'http://localhost/cb' }], /"redirectUris" must be a list of strings/],
     ['a post-logout URI of javascript:', [{ id: 'a', postLogoutRedirectUris: ['javascript:alert(1)'] }], /"postLogoutRedirectUris"/],
     ['an unknown grant', [{ id: 'a', grants: ['password'] }], /"grants": "password" is not one of/],
-    ['client_credentials', [{ id: 'a', grants: ['authorization_code', 'client_credentials'] }], /client_credentials is not supported/],
+    [
+      'client_credentials without a secret',
+      [{ id: 'a', grants: ['client_credentials'] }],
+      /client_credentials is for a confidential client: give it a "secret"/,
+    ],
     ['grants without authorization_code', [{ id: 'a', grants: ['refresh_token'] }], /must include authorization_code/],
+    ['refresh_token beside client_credentials only', [{ id: 'a', secret: 's', grants: ['client_credentials', 'refresh_token'] }], /refresh_token needs/],
+    ['a role that is a number', [{ id: 'a', secret: 's', grants: ['client_credentials'], role: 7 }], /"role" must be a role name, like "service"/],
+    ['a role that is a keyword', [{ id: 'a', secret: 's', grants: ['client_credentials'], role: 'owner' }], /"role" must be a role name/],
+    ['a role without client_credentials', [{ id: 'a', secret: 's', role: 'service' }], /"role" is the role of the client's client_credentials tokens/],
     ['a bad accessTtl', [{ id: 'a', accessTtl: '15 minutes' }], /"accessTtl" must be seconds/],
     ['an accessTtl of true', [{ id: 'a', accessTtl: true }], /"accessTtl" must be seconds/],
     ['claims as one string', [{ id: 'a', claims: 'name' }], /"claims" must be a list of strings/],
@@ -57,6 +65,29 @@ describe('parseClients', () => {
     const parsed = parse(value);
     expect(parsed.ok).toBe(false);
     expect(!parsed.ok && parsed.problem).toMatch(problem);
+  });
+});
+
+describe('client_credentials', () => {
+  it('is allowed alone or beside the code flow, for a client with a secret, with a role', () => {
+    const parsed = parse([
+      { id: 'svc', secret: 's', grants: ['client_credentials'], role: 'reporter' },
+      { id: 'both', secret: 's', grants: ['authorization_code', 'client_credentials'] },
+    ]);
+    expect(parsed).toEqual({ ok: true, clients: [expect.objectContaining({ id: 'svc', role: 'reporter' }), expect.objectContaining({ id: 'both' })] });
+  });
+
+  it("gives each client with the grant its role, else the registry's default, and no role to any other id", () => {
+    const { clients } = parse([
+      { id: 'svc', secret: 's', grants: ['client_credentials'], role: 'reporter' },
+      { id: 'both', secret: 's', grants: ['authorization_code', 'client_credentials'] },
+      { id: 'bff', secret: 's' },
+    ]) as { clients: RegisteredClient[] };
+    const registry = makeClientRegistry(clients, 'customer');
+    expect(['svc', 'both', 'bff', 'stranger'].map((id) => registry.serviceRoleOf(id))).toEqual(['reporter', 'customer', undefined, undefined]);
+    expect(makeClientRegistry(clients).serviceRoleOf('both')).toBe('user');
+    expect(registry.hasClientCredentials).toBe(true);
+    expect(makeClientRegistry([clients[2]]).hasClientCredentials).toBe(false);
   });
 });
 

@@ -1,4 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_ROLE } from '../accounts/accounts-file';
+import { parseRoleName } from '../accounts/roles';
 
 /**
  * The `clients` list of the config file (or of createServer): clients with a fixed id, a name, exact redirect URIs,
@@ -12,8 +14,11 @@ const CLIENT_ID = /^[\x20-\x7e]{1,200}$/;
 
 export const isClientId = (value: unknown): value is string => typeof value === 'string' && CLIENT_ID.test(value);
 
-export const CLIENT_GRANTS = ['authorization_code', 'refresh_token'] as const;
+export const CLIENT_GRANTS = ['authorization_code', 'refresh_token', 'client_credentials'] as const;
 export type ClientGrant = (typeof CLIENT_GRANTS)[number];
+
+/** A client that names no grants: the code flow and its refreshes; client_credentials is only ever asked for. */
+const DEFAULT_GRANTS: readonly ClientGrant[] = ['authorization_code', 'refresh_token'];
 
 /** An entry of the list, checked, its defaults filled in (ServerOptions.clients says what each field does). */
 export interface RegisteredClient {
@@ -30,6 +35,8 @@ export interface RegisteredClient {
   accessTtlSeconds?: number;
   /** The account fields that may become `profile` claims; undefined: all. */
   claims?: readonly string[];
+  /** The role of its client_credentials tokens, as written; undefined: the registry's default role. */
+  role?: string;
 }
 
 /** Seconds in a duration (`900`, `15m`), undefined when it is none: config/duration.ts parseDuration, handed in. */
@@ -40,11 +47,18 @@ export interface ClientRegistry {
   find(clientId: string | undefined): RegisteredClient | undefined;
   /** Some client has a secret: discovery names the secret methods. */
   readonly hasConfidential: boolean;
+  /** Some client may use client_credentials: discovery names the grant. */
+  readonly hasClientCredentials: boolean;
+  /**
+   * The role of the service tokens of a client (the client_credentials grant): undefined when no client of the
+   * list has that id and that grant, so a service token of a client removed from the list is worth nothing.
+   */
+  serviceRoleOf(clientId: string): string | undefined;
 }
 
 export type ClientsParse = { ok: true; clients: RegisteredClient[] } | { ok: false; problem: string };
 
-const KNOWN_FIELDS = new Set(['id', 'name', 'secret', 'redirectUris', 'postLogoutRedirectUris', 'grants', 'accessTtl', 'claims']);
+const KNOWN_FIELDS = new Set(['id', 'name', 'secret', 'redirectUris', 'postLogoutRedirectUris', 'grants', 'accessTtl', 'claims', 'role']);
 
 class EntryError extends Error {}
 
@@ -72,15 +86,34 @@ function uriList(value: unknown, field: string): string[] | undefined {
   return list;
 }
 
-function grantsOf(value: unknown): ClientGrant[] {
-  if (value === undefined) return [...CLIENT_GRANTS];
+function grantsOf(value: unknown, secret: unknown): ClientGrant[] {
+  if (value === undefined) return [...DEFAULT_GRANTS];
   const list = textList(value, 'grants') ?? [];
   const unknown = list.find((grant) => !(CLIENT_GRANTS as readonly string[]).includes(grant));
-  if (unknown === 'client_credentials') throw new EntryError('"grants": client_credentials is not supported (yet); use authorization_code, refresh_token');
   if (unknown !== undefined) throw new EntryError(`"grants": "${unknown}" is not one of ${CLIENT_GRANTS.join(', ')}`);
-  // Every other grant starts from a code: a client without it could get no token at all.
-  if (!list.includes('authorization_code')) throw new EntryError('"grants" must include authorization_code');
+  // A client with neither could get no token at all; refresh tokens come only from a code (RFC 6749 §4.4.3).
+  if (!list.includes('authorization_code') && !list.includes('client_credentials'))
+    throw new EntryError('"grants" must include authorization_code (or client_credentials, for a backend with a secret)');
+  if (list.includes('refresh_token') && !list.includes('authorization_code'))
+    throw new EntryError('"grants": refresh_token needs authorization_code (client_credentials gives no refresh token)');
+  // RFC 6749 §4.4: the grant is the client's own authentication, so only a confidential client has it.
+  if (list.includes('client_credentials') && secret === undefined)
+    throw new EntryError('"grants": client_credentials is for a confidential client: give it a "secret"');
   return list as ClientGrant[];
+}
+
+/** The role of the client's service tokens: a role name, and only for a client that may get them. */
+function serviceRole(value: unknown, grants: readonly ClientGrant[]): string | undefined {
+  if (value === undefined) return undefined;
+  let role: string;
+  try {
+    role = parseRoleName(value);
+  } catch (error) {
+    throw new EntryError(`"role" must be a role name, like "service" (${(error as Error).message})`);
+  }
+  if (!grants.includes('client_credentials'))
+    throw new EntryError('"role" is the role of the client\'s client_credentials tokens: add client_credentials to its "grants"');
+  return role;
 }
 
 function entryOf(value: unknown, seconds: DurationParser): RegisteredClient {
@@ -94,15 +127,17 @@ function entryOf(value: unknown, seconds: DurationParser): RegisteredClient {
   const { accessTtl } = entry;
   const accessTtlSeconds = typeof accessTtl === 'string' || typeof accessTtl === 'number' ? seconds(accessTtl) : undefined;
   if (accessTtl !== undefined && accessTtlSeconds === undefined) throw new EntryError('"accessTtl" must be seconds or a duration like "15m", "1h"');
+  const grants = grantsOf(entry.grants, entry.secret);
   return {
     id: entry.id,
     name: entry.name as string | undefined,
     secret: entry.secret as string | undefined,
     redirectUris: uriList(entry.redirectUris, 'redirectUris'),
     postLogoutRedirectUris: uriList(entry.postLogoutRedirectUris, 'postLogoutRedirectUris'),
-    grants: grantsOf(entry.grants),
+    grants,
     accessTtlSeconds,
     claims: textList(entry.claims, 'claims'),
+    role: serviceRole(entry.role, grants),
   };
 }
 
@@ -126,12 +161,18 @@ export function parseClients(value: unknown, seconds: DurationParser): ClientsPa
   return { ok: true, clients };
 }
 
-export function makeClientRegistry(clients: readonly RegisteredClient[] = []): ClientRegistry {
+/** `defaultRole`: the role of the service tokens of a client without one, the role of new accounts (--default-role). */
+export function makeClientRegistry(clients: readonly RegisteredClient[] = [], defaultRole = DEFAULT_ROLE): ClientRegistry {
   const byId = new Map(clients.map((client) => [client.id, client]));
   return {
     clients,
     find: (clientId) => (clientId === undefined ? undefined : byId.get(clientId)),
     hasConfidential: clients.some((client) => client.secret !== undefined),
+    hasClientCredentials: clients.some((client) => client.grants.includes('client_credentials')),
+    serviceRoleOf(clientId) {
+      const client = byId.get(clientId);
+      return client?.grants.includes('client_credentials') ? (client.role ?? defaultRole) : undefined;
+    },
   };
 }
 

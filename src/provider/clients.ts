@@ -70,7 +70,11 @@ export interface ClientRules {
 export function checkClient(clientId: unknown, redirectUri: unknown, { redirectUris, clients }: ClientRules = {}): ClientCheck {
   if (clientId === undefined || clientId === '') return { ok: false, problem: 'The request has no client_id.' };
   if (!isClientId(clientId)) return { ok: false, problem: 'The client_id must be 1 to 200 printable ASCII characters, given once.' };
-  return checkRedirectUri(redirectUri, { allowed: redirectUris, registered: clients?.find(clientId)?.redirectUris });
+  const registered = clients?.find(clientId);
+  // A backend's client_credentials client has no browser to send back to: an error page, never a redirect.
+  if (registered && !registered.grants.includes('authorization_code'))
+    return { ok: false, problem: `The client ${clientId} is registered for ${registered.grants.join(', ')} only, not the authorization code flow.` };
+  return checkRedirectUri(redirectUri, { allowed: redirectUris, registered: registered?.redirectUris });
 }
 
 /** `redirectUrl` with the response parameters added to its query, the query it already has kept as it is. */

@@ -20,6 +20,8 @@ export interface Grant {
   accountIdentity: string;
   /** Seconds since the epoch: when the user last typed a password (OIDC `auth_time`). */
   authTime: number;
+  /** The provider session (browser sign-in) that made it: signing out there kills the code, and the session it starts. */
+  signIn?: string;
 }
 
 export type Redemption = { outcome: 'granted'; grant: Grant } | { outcome: 'reused'; sessionId?: string } | { outcome: 'unknown' | 'expired' };
@@ -33,6 +35,8 @@ export interface CodeStore {
    * use came while that session was being started: the caller ends it at once.
    */
   startedSession(code: string, sessionId: string): boolean;
+  /** The browser sign-in `signIn` ended: its codes not yet exchanged are worthless. */
+  forgetSignIn(signIn: string): void;
   clear(): void;
 }
 
@@ -45,7 +49,8 @@ interface Entry {
   reusedEarly?: boolean;
 }
 
-export function makeCodeStore(now: () => number): CodeStore {
+/** `onStarted`: a code of the browser sign-in `signIn` started the app session `sessionId`. */
+export function makeCodeStore(now: () => number, onStarted?: (signIn: string, sessionId: string) => void): CodeStore {
   const entries = new Map<string, Entry>();
 
   function sweep(): void {
@@ -83,7 +88,11 @@ export function makeCodeStore(now: () => number): CodeStore {
     startedSession(code, sessionId) {
       const entry = entries.get(code);
       if (entry) entry.sessionId = sessionId;
+      if (entry?.grant.signIn !== undefined) onStarted?.(entry.grant.signIn, sessionId);
       return entry?.reusedEarly ?? false;
+    },
+    forgetSignIn(signIn) {
+      for (const [code, entry] of entries) if (!entry.spent && entry.grant.signIn === signIn) entries.delete(code);
     },
     clear() {
       entries.clear();

@@ -28,6 +28,8 @@ export interface EndSessionRoutesOptions {
   redirectUris?: readonly string[];
   /** The clients list: a client's postLogoutRedirectUris are its only ones. */
   clients?: ClientRegistry;
+  /** Where the sign-in and CSRF cookies go (paths.ts). */
+  cookiePath?: string;
 }
 
 const refuseRequest = (res: Response, problem: string) =>
@@ -37,12 +39,17 @@ const refuseRequest = (res: Response, problem: string) =>
  * Ends the browser's provider session (and forgets its cookie), so that the next authorization asks for a password.
  * With a hint, only when it is the hint's account: someone else's ID token does not sign this browser out.
  */
-function endProviderSession({ providerSessions }: EndSessionRoutesOptions, req: Request, res: Response, hint?: IdTokenHint): void {
+async function endProviderSession(options: EndSessionRoutesOptions, req: Request, res: Response, hint?: IdTokenHint): Promise<void> {
+  const { providerSessions } = options;
   const cookieValue = readCookie(req, PROVIDER_SESSION_COOKIE);
   const session = providerSessions.find(cookieValue);
   if (hint && session && session.accountId !== hint.accountId) return;
-  providerSessions.end(cookieValue);
-  if (cookieValue !== undefined) res.clearCookie(PROVIDER_SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: PROVIDER_COOKIE_PATH, secure: req.secure });
+  // Every app session this sign-in started ends with it: the person signed out of this browser's sign-in, not
+  // of one app (the hint's session, when one came, has ended already).
+  const started = providerSessions.end(cookieValue);
+  await Promise.all(started.map((sessionId) => options.sessions.end({ sessionId }, 'signed out at the provider')));
+  if (cookieValue !== undefined)
+    res.clearCookie(PROVIDER_SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: options.cookiePath ?? PROVIDER_COOKIE_PATH, secure: req.secure });
 }
 
 /** §3: back to the app with its state, or, when it named nowhere to go, a page that says it is done. */
@@ -56,14 +63,14 @@ function finish(res: Response, { redirectUrl, state }: EndSessionRequest): void 
   res.status(200).type('html').send(renderSignedOutPage(nonce));
 }
 
-function askToConfirm({ issuer }: EndSessionRoutesOptions, req: Request, res: Response, request: EndSessionRequest): void {
+function askToConfirm(options: EndSessionRoutesOptions, req: Request, res: Response, request: EndSessionRequest): void {
   const nonce = securePageHeaders(res, request.redirectUrl);
   const csrfToken = csrfTokenFor(req);
-  setCsrfCookie(req, res, csrfToken);
+  setCsrfCookie(req, res, csrfToken, options.cookiePath);
   res
     .status(200)
     .type('html')
-    .send(renderConfirmationPage({ server: issuer.issuerFor(req), request, csrfToken }, nonce));
+    .send(renderConfirmationPage({ server: options.issuer.issuerFor(req), request, csrfToken }, nonce));
 }
 
 /**
@@ -76,7 +83,7 @@ async function endSession(options: EndSessionRoutesOptions, req: Request, res: R
   if (!checked.ok) return refuseRequest(res, checked.problem);
   if (!hint) return askToConfirm(options, req, res, checked.request);
   await options.sessions.end({ sessionId: hint.sessionId }, 'end session');
-  endProviderSession(options, req, res, hint);
+  await endProviderSession(options, req, res, hint);
   finish(res, checked.request);
 }
 
@@ -85,7 +92,7 @@ async function endSession(options: EndSessionRoutesOptions, req: Request, res: R
  * double-submit CSRF token, as the login form). It ends the provider session only: which app sessions it started is not recorded, and
  * those apps sign out with an id_token_hint.
  */
-function confirmEndSession(options: EndSessionRoutesOptions, req: Request, res: Response, source: ParameterSource): void {
+async function confirmEndSession(options: EndSessionRoutesOptions, req: Request, res: Response, source: ParameterSource): Promise<void> {
   // As the login form (authorize-routes.ts): a page on another port of localhost may plant a CSRF cookie for this
   // host, so the form must also come from this server's own origin.
   const fromOwnPage = isOwnPageOrigin(req, req.get('origin'));
@@ -95,7 +102,7 @@ function confirmEndSession(options: EndSessionRoutesOptions, req: Request, res: 
   }
   const checked = checkEndSessionRequest(source, undefined, options);
   if (!checked.ok) return refuseRequest(res, checked.problem);
-  endProviderSession(options, req, res);
+  await endProviderSession(options, req, res);
   finish(res, checked.request);
 }
 
@@ -111,7 +118,7 @@ export function makeEndSessionRoutes(options: EndSessionRoutesOptions): Router {
     END_SESSION_PATH,
     asyncRoute(async (req, res) => {
       const fields = bodyParameters(req.body);
-      if (fields(CONFIRM_FIELD) !== undefined) return confirmEndSession(options, req, res, fields);
+      if (fields(CONFIRM_FIELD) !== undefined) return void (await confirmEndSession(options, req, res, fields));
       await endSession(options, req, res, fields);
     }),
   );

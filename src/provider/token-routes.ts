@@ -5,12 +5,15 @@ import { ACCOUNT_GONE, sessionAccount } from '../auth/session-account';
 import type { TokenService } from '../auth/tokens';
 import { asyncRoute } from '../http/async-route';
 import type { Session, SessionStore } from '../sessions/session-store';
-import { isClientId, makeClientRegistry, secretMatches, type ClientRegistry, type RegisteredClient } from './client-registry';
+import { authenticateClient } from './client-authentication';
+import { grantClientCredentials } from './client-credentials';
+import { makeClientRegistry, type ClientRegistry } from './client-registry';
 import type { CodeStore } from './codes';
 import type { IdTokenSigner } from './id-token';
 import { TOKEN_PATH } from './paths';
 import { isPkceText, verifierMatches } from './pkce';
 import { noStore, tokenError, tokenErrorHandler } from './token-errors';
+import { bodyOf, required, type Body } from './token-parameters';
 
 /** What a session started at the token endpoint was granted: a refresh needs it to answer as the first answer did. */
 export interface SessionGrant {
@@ -65,81 +68,6 @@ export interface ProviderTokenRoutesOptions {
   tokensFor?: (clientId: string | undefined) => TokenService;
 }
 
-type Body = Record<string, unknown>;
-
-function bodyOf(req: Request): Body {
-  const body: unknown = req.body;
-  if (body === null || typeof body !== 'object' || Array.isArray(body))
-    throw tokenError('invalid_request', 'Send the parameters as an application/x-www-form-urlencoded (or JSON object) body.');
-  return body as Body;
-}
-
-/** A parameter given once, as text (RFC 6749 §3.2: never repeated); undefined when absent and not required. */
-function parameter(body: Body, name: string): string | undefined {
-  const value = body[name];
-  if (value === undefined || value === '') return undefined;
-  if (typeof value !== 'string') throw tokenError('invalid_request', `"${name}" must be given once, as text.`);
-  return value;
-}
-
-function required(body: Body, name: string): string {
-  const value = parameter(body, name);
-  if (value === undefined) throw tokenError('invalid_request', `"${name}" is required.`);
-  return value;
-}
-
-/** A client's credentials (RFC 6749 §2.3.1): id and secret, each form-urlencoded, then Basic. */
-interface Credentials {
-  clientId?: string;
-  secret?: string;
-}
-
-const formDecoded = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '));
-
-/** The credentials of HTTP Basic authentication, if the request has that header. */
-function basicCredentials(req: Request): Credentials | undefined {
-  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.get('authorization') ?? '');
-  if (!match) return undefined;
-  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  if (colon < 0) return { clientId: formDecoded(decoded) };
-  return { clientId: formDecoded(decoded.slice(0, colon)), secret: formDecoded(decoded.slice(colon + 1)) };
-}
-
-/** The client and its secret, from the body (client_secret_post) or from Basic authentication (client_secret_basic). */
-function credentialsOf(req: Request, body: Body): Credentials {
-  const fromBody = parameter(body, 'client_id');
-  const bodySecret = parameter(body, 'client_secret');
-  let basic: Credentials | undefined;
-  try {
-    basic = basicCredentials(req);
-  } catch {
-    throw tokenError('invalid_client', 'The Authorization header names no client this server can read.');
-  }
-  // RFC 6749 §2.3: one authentication method per request.
-  if (basic !== undefined && bodySecret !== undefined)
-    throw tokenError('invalid_request', 'Send the client secret once: in the Authorization header or in the body.');
-  if (fromBody !== undefined && basic?.clientId !== undefined && fromBody !== basic.clientId)
-    throw tokenError('invalid_request', 'The body and the Authorization header name different clients.');
-  const clientId = fromBody ?? basic?.clientId;
-  if (clientId !== undefined && !isClientId(clientId)) throw tokenError('invalid_client', '"client_id" must be 1 to 200 printable ASCII characters.');
-  return { clientId, secret: basic?.secret ?? bodySecret };
-}
-
-/**
- * The client of the request (RFC 6749 §3.2.1): a confidential one of the clients list proves it is, with its secret;
- * a public one only names itself (a secret it sends anyway is ignored, as libraries configured with one do).
- */
-function authenticateClient({ clients }: Parts, req: Request, body: Body): { clientId?: string; client?: RegisteredClient } {
-  const { clientId, secret } = credentialsOf(req, body);
-  const client = clients.find(clientId);
-  if (client?.secret === undefined) return { clientId, client };
-  if (secret === undefined)
-    throw tokenError('invalid_client', `The client "${client.id}" is confidential: authenticate with its secret (client_secret_basic or client_secret_post).`);
-  if (!secretMatches(client, secret)) throw tokenError('invalid_client', `The secret of the client "${client.id}" is wrong.`);
-  return { clientId, client };
-}
-
 /** Why a refresh token is refused, as /auth/refresh says it (auth/session-routes.ts). */
 const REFUSED_REFRESH = {
   unknown: 'the refresh token is not one this server issued, or it is long expired',
@@ -188,8 +116,10 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
   const { accounts, sessions, codes, singleSession, sessionGrants } = parts;
   const code = required(body, 'code');
   const redirectUri = required(body, 'redirect_uri');
-  const { clientId } = authenticateClient(parts, req, body);
+  const { clientId, client } = authenticateClient(parts.clients, req, body);
   if (clientId === undefined) throw tokenError('invalid_request', '"client_id" is required (RFC 6749 §4.1.3).');
+  if (client && !client.grants.includes('authorization_code'))
+    throw tokenError('unauthorized_client', `The client "${client.id}" may not use the authorization_code grant (its grants in the clients list).`);
   const verifier = required(body, 'code_verifier');
   if (!isPkceText(verifier)) throw tokenError('invalid_request', '"code_verifier" must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636 §4.1).');
   // Read users.json first: between spending the code and starting the session nothing else waits.
@@ -222,7 +152,7 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
 async function refresh(parts: Parts, req: Request, res: Response, body: Body): Promise<void> {
   const { accounts, sessions, sessionGrants } = parts;
   const token = required(body, 'refresh_token');
-  const { clientId, client } = authenticateClient(parts, req, body);
+  const { clientId, client } = authenticateClient(parts.clients, req, body);
   if (client && !client.grants.includes('refresh_token'))
     throw tokenError('unauthorized_client', `The client "${client.id}" may not use the refresh_token grant (its grants in the clients list).`);
   // A token this endpoint gave one client is refused to another before anything is spent.
@@ -260,7 +190,8 @@ export function makeProviderTokenRoutes(options: ProviderTokenRoutesOptions): Ro
       const grantType = required(body, 'grant_type');
       if (grantType === 'authorization_code') return exchangeCode(parts, req, res, body);
       if (grantType === 'refresh_token') return refresh(parts, req, res, body);
-      throw tokenError('unsupported_grant_type', 'The grant_type must be authorization_code or refresh_token.');
+      if (grantType === 'client_credentials') return grantClientCredentials(parts, req, res, body);
+      throw tokenError('unsupported_grant_type', 'The grant_type must be authorization_code, refresh_token or client_credentials.');
     }),
   );
   router.use(TOKEN_PATH, tokenErrorHandler);

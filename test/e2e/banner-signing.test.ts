@@ -23,7 +23,7 @@ describe.each(['RS256', 'ES256', 'EdDSA'])('--alg %s', (alg) => {
       `Signing    ${alg}, key ${kid}`,
       `JWKS       ${server.url}/.well-known/jwks.json`,
       `Discovery  ${server.url}/.well-known/openid-configuration`,
-      `OpenID     issuer ${server.url}: ${server.url}/auth/authorize (code flow with PKCE), /auth/token, /auth/userinfo`,
+      `OpenID     issuer ${server.url}: ${server.url}/auth/authorize (code flow with PKCE), /auth/token, /auth/userinfo, /auth/end-session`,
     ]);
     const jwks = await call(`${server.url}/.well-known/jwks.json`, 'GET');
     expect(jwks.body.keys).toEqual(expect.arrayContaining([expect.objectContaining({ kid, alg })]));

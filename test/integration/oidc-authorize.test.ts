@@ -129,6 +129,7 @@ it('signs in through the form and sends the code, state and iss back; the code s
       accountId: String(alice.id),
       accountIdentity: accounts.identityOf(String(alice.id)),
       authTime: Math.floor(clock.now / 1000),
+      signIn: expect.stringMatching(/^[\w-]{43}$/), // the browser's sign-in, by its hash: never the cookie itself
     },
   });
   expect(codes.redeem(back.get('code')!)).toMatchObject({ outcome: 'reused' });

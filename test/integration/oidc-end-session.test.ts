@@ -268,8 +268,45 @@ describe('the confirmation page', () => {
     expect(response.headers.location).toBe(`${AFTER}?state=st-2`);
     expect(cookieValue(response, 'fake_jwt_api_op')).toBe('fake_jwt_api_op=');
     expect(await providerSignedIn(app, providerCookie)).toBe(false);
-    // Decided: the app's session is the app's to end (with a hint); the form ends the provider session only.
-    expect(await accessStatus(app, tokens.access_token)).toBe(200);
+    // The app sessions this browser's sign-in started end with it: their tokens stop at once.
+    expect(await accessStatus(app, tokens.access_token)).toBe(401);
+    expect((await refreshAtTokenEndpoint(app, tokens.refresh_token)).body.error).toBe('invalid_grant');
+  });
+
+  it('ends only what this browser signed in to: a password login and another browser’s sign-in of the account stay', async () => {
+    const { app } = await serve();
+    const here = await signIn(app);
+    const elsewhere = await signIn(app);
+    const password = (await request(app).post('/auth/login').send(SAMPLE_LOGINS.alice).expect(200)).body as { accessToken: string };
+    const { cookies, fields } = await confirmationFor(app, here.providerCookie, { post_logout_redirect_uri: AFTER });
+    await confirm(app, cookies, fields).expect(302);
+    expect(await accessStatus(app, here.tokens.access_token)).toBe(401);
+    expect(await accessStatus(app, elsewhere.tokens.access_token)).toBe(200);
+    expect(await accessStatus(app, password.accessToken)).toBe(200);
+    expect(await providerSignedIn(app, elsewhere.providerCookie)).toBe(true);
+  });
+
+  it('kills the codes of the sign-in not yet exchanged, and keeps the apps of a second sign-in of the same account (prompt=login)', async () => {
+    const { app } = await serve();
+    const first = await signIn(app);
+    // The same browser signs in again (prompt=login): a new cookie, the same apps.
+    const again = await request(app).get(`${AUTHORIZE}&prompt=login`).set('Cookie', first.providerCookie).expect(200);
+    const posted = await request(app)
+      .post('/auth/authorize')
+      .set('Cookie', [first.providerCookie, ...cookiesOf(again).map((cookie) => cookie.split(';')[0])])
+      .set('Host', HOST)
+      .set('Origin', `http://${HOST}`)
+      .type('form')
+      .send({ ...hiddenFields(again.text), ...SAMPLE_LOGINS.alice })
+      .expect(302);
+    const secondCookie = cookieValue(posted, 'fake_jwt_api_op')!;
+    expect(secondCookie).not.toBe(first.providerCookie);
+    const pendingCode = new URL(posted.headers.location).searchParams.get('code')!;
+    const { cookies, fields } = await confirmationFor(app, secondCookie, { post_logout_redirect_uri: AFTER });
+    await confirm(app, cookies, fields).expect(302);
+    expect(await accessStatus(app, first.tokens.access_token)).toBe(401);
+    const exchange = { grant_type: 'authorization_code', code: pendingCode, redirect_uri: REDIRECT, client_id: CLIENT, code_verifier: verifier };
+    expect((await request(app).post('/auth/token').type('form').send(exchange).expect(400)).body.error).toBe('invalid_grant');
   });
 
   it('answered without post_logout_redirect_uri, shows the signed-out page', async () => {

@@ -218,7 +218,8 @@ describe('the authorization_code grant', () => {
     ['no code_verifier', ({ code_verifier: _verifier, ...e }) => e, 400, 'invalid_request'],
     ['no grant_type', ({ grant_type: _type, ...e }) => e, 400, 'invalid_request'],
     ['grant_type password', (e) => ({ ...e, grant_type: 'password' }), 400, 'unsupported_grant_type'],
-    ['grant_type client_credentials', (e) => ({ ...e, grant_type: 'client_credentials' }), 400, 'unsupported_grant_type'],
+    // RFC 6749 §4.4: only a confidential client of the clients list may (oidc-client-credentials.test.ts).
+    ['grant_type client_credentials, from a public client', (e) => ({ ...e, grant_type: 'client_credentials' }), 401, 'invalid_client'],
     ['the code twice in one request', (e) => ({ ...e, code: [e.code, e.code] }), 400, 'invalid_request'],
     ['a client_id with a newline', (e) => ({ ...e, client_id: 'my\nspa' }), 401, 'invalid_client'],
   ];

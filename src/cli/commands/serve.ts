@@ -17,6 +17,7 @@ import { statePaths } from '../../state/state-dir';
 import { resolvePlaces } from '../../config/resolve-places';
 import { httpsPlanOf } from '../https-credentials';
 import { renderBanner } from '../banner';
+import type { ProviderPathPreset } from '../../config/server-options';
 import { refuseUnlikelyNewDb, withStarterFiles } from '../new-db';
 
 export interface RunningServer {
@@ -68,9 +69,10 @@ interface LiveApp {
  * The algorithm and the kid of the key that signs: with a key pair, the one the start chose from keys.json (the
  * newest of the algorithm not retired; a start retires the others), found the same way (auth/key-pairs.ts).
  */
-function signingOf({ options }: FakeJwtApi): { alg: string; kid?: string } {
+function signingOf({ options }: FakeJwtApi): { alg: string; kid?: string; providerPaths?: ProviderPathPreset } {
   if (options.alg === 'HS256') return { alg: options.alg };
-  return { alg: options.alg, kid: currentKey(readKeyPairs(statePaths(options.stateDir).keys), options.alg)?.kid };
+  const kid = currentKey(readKeyPairs(statePaths(options.stateDir).keys), options.alg)?.kid;
+  return { alg: options.alg, kid, providerPaths: options.providerPaths };
 }
 
 function bannerOf(api: FakeJwtApi, url: string, created: readonly string[], flags: ServeFlags): string {
