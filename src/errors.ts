@@ -34,6 +34,9 @@ export const badRequest = (message: string) => new ApiError(400, 'invalid_reques
 export const forbidden = (message: string, headers: Record<string, string> = {}) => new ApiError(403, 'forbidden', message, headers);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);
+/** 429, with Retry-After: a login throttled (README "Rate limits"). */
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new ApiError(429, 'too_many_requests', message, { 'Retry-After': String(retryAfterSeconds) });
 
 /** The stable codes of the decisions the stores make; http/errors.ts gives each its response. */
 export type DomainErrorCode =

@@ -1,5 +1,5 @@
 // The lists: the resources with who may read and write them, and the demo accounts to log in with.
-/* global api, byId, element, field, sendFromBox */
+/* global api, byId, chooseLoginAccount, element, field, sendFromBox */
 /* exported renderDemoAccounts, renderResources */
 
 function renderResources() {
@@ -30,6 +30,7 @@ function useAccount(email) {
   const form = byId('login-form');
   field(form, 'email').value = email;
   field(form, 'password').value = '';
+  chooseLoginAccount(email);
   field(form, 'password').focus();
 }
 

@@ -1,6 +1,6 @@
-// The session: log in, register, refresh, log out, and the token panel with its countdown.
-/* global base64urlBytes, byId, checkTokenSignature, field, pretty, sampleForAccount, sendForm, sendJson, session */
-/* exported decodePart, logIn, logOut, refresh, register, renderCountdown, useAuthResult */
+// The session: log in (and wait after too many failures), register, refresh, log out, and the token panel with its countdown.
+/* global base64urlBytes, byId, checkTokenSignature, element, field, pretty, sampleForAccount, sendForm, sendJson, session */
+/* exported chooseLoginAccount, decodePart, logIn, logOut, refresh, register, renderCountdown, useAuthResult */
 
 const decodePart = (part) => JSON.parse(new TextDecoder().decode(base64urlBytes(part)));
 
@@ -16,6 +16,7 @@ function useAuthResult(result) {
     claims,
     ended: null,
   });
+  endLoginWait();
   renderSession();
   checkTokenSignature();
   sampleForAccount();
@@ -31,6 +32,7 @@ function endSession(reason) {
 async function logIn(email, password) {
   const result = await sendJson('POST', '/auth/login', { email, password }, false);
   if (result.status === 200) useAuthResult(result.body);
+  else if (result.status === 429) waitBeforeLogIn(email, result);
 }
 
 async function register(form) {
@@ -96,4 +98,68 @@ function renderCountdown() {
   else if (left > 0) countdown.textContent = `Expires in ${clock(left)} (at ${at})`;
   else countdown.textContent = `Expired ${clock(-left)} ago (at ${at}): refresh for a new one`;
   countdown.classList.toggle('expired', Boolean(ended) || left <= 0);
+}
+
+// ---- Too many failed logins (README "Rate limits"): the server answers 429 and says how long to wait; the form
+// waits that long, counting down, instead of sending attempts that are refused whatever the password.
+
+/** The wait a 429 began: `email`'s, or every account's (email null) when this address is out of tries. */
+let loginWait = null;
+
+function waitBeforeLogIn(email, result) {
+  const header = (name) => result.headers.find(([key]) => key === name)?.[1] ?? '';
+  // RateLimit (draft-ietf-httpapi-ratelimit-headers) says which limit was reached: the address's holds for any account.
+  const everyAccount = /"failures-per-address";r=0\b/.test(header('ratelimit'));
+  endLoginWait();
+  loginWait = {
+    email: everyAccount ? null : email,
+    until: Date.now() + retryAfterSeconds(header('retry-after')) * 1000,
+    timer: setInterval(renderLoginWait, 1000),
+  };
+  loginWaitParts().message.textContent = result.body?.message || 'Too many failed logins: wait, then try again.';
+  renderLoginWait();
+}
+
+/** Retry-After is a number of seconds or an HTTP date (RFC 9110 §10.2.3). */
+function retryAfterSeconds(value) {
+  if (/^\d+$/.test(value.trim())) return Number(value);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? 0 : Math.ceil((date - Date.now()) / 1000);
+}
+
+/** The wait is over, someone signed in, or another account was chosen: the form is usable again, and says so. */
+function endLoginWait() {
+  if (!loginWait) return;
+  clearInterval(loginWait.timer);
+  loginWait = null;
+  const { message, countdown, submit } = loginWaitParts();
+  message.textContent = '';
+  countdown.textContent = '';
+  submit.disabled = false;
+}
+
+function renderLoginWait() {
+  const left = Math.ceil((loginWait.until - Date.now()) / 1000);
+  if (left <= 0) return endLoginWait();
+  const { countdown, submit } = loginWaitParts();
+  countdown.textContent = `Try again in ${left} s`;
+  submit.disabled = true;
+}
+
+/** The Use button or the Email field: another account's login is not held up by this one's wait (an address's is). */
+function chooseLoginAccount(email) {
+  const normalized = (text) => text.trim().toLowerCase();
+  if (loginWait && loginWait.email !== null && normalized(loginWait.email) !== normalized(email)) endLoginWait();
+}
+
+/** Under the login form, made the first time a wait begins: the server's message (read out once) and the countdown (not read out every second). */
+function loginWaitParts() {
+  const form = byId('login-form');
+  if (!byId('login-wait')) {
+    form.append(
+      element('p', { id: 'login-wait', className: 'error', role: 'alert' }),
+      element('p', { id: 'login-wait-countdown', className: 'countdown', 'aria-live': 'off' }),
+    );
+  }
+  return { message: byId('login-wait'), countdown: byId('login-wait-countdown'), submit: form.querySelector('button[type="submit"]') };
 }

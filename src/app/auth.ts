@@ -1,4 +1,5 @@
 import { providerPathsOf } from '../provider/paths';
+import { makeLoginThrottle, type LoginThrottle } from '../throttle/login-throttle';
 import type { Router } from 'express';
 import { makeAuthenticator, type Authenticator } from '../auth/authenticate';
 import type { CookieSettings } from '../auth/cookies';
@@ -34,6 +35,8 @@ export interface AuthParts {
   decoyFor: DecoyFor;
   /** The clients list, checked: the OpenID provider's clients, and those whose service tokens are accepted. */
   clients: ClientRegistry;
+  /** Failed logins counted, guessers made to wait (README "Rate limits"); reset() clears it. */
+  throttle: LoginThrottle;
 }
 
 /** The clients list, checked (a bad entry stops the start, HS256 or not); a client's service tokens get its role, or --default-role. */
@@ -65,6 +68,7 @@ export function makeAuth(
     : undefined;
   const issuer = makeSessionIssuer({ tokens, sessions, cookie, singleSession: options.singleSession, now });
   const decoyFor = makeDecoyFor(started.secret, () => accounts.snapshot());
+  const throttle = makeLoginThrottle(options.throttle, now);
   const routes = makeAuthRoutes({
     accounts,
     sessions,
@@ -75,6 +79,7 @@ export function makeAuth(
     defaultRole: options.defaultRole,
     decoyFor,
     registerAtUsers: database.accountsCollection,
+    throttle,
   });
-  return { authenticator, cookie, routes, signingKeys, tokenIssuer, trustedTokens: trustedTokens || undefined, tokens, decoyFor, clients };
+  return { authenticator, cookie, routes, signingKeys, tokenIssuer, trustedTokens: trustedTokens || undefined, tokens, decoyFor, clients, throttle };
 }

@@ -74,6 +74,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   const reset = async () => {
     await lifecycle.reset();
     provider.clear(); // provider sessions and unused codes name accounts and sessions that are gone
+    auth.throttle.clear(); // a suite that tests a lockout starts clean (README "Rate limits")
   };
   const app = buildApp({ options, stores, stateDir: stateFiles.dir, jsonServer, auth, provider, access, describe, reset });
   return { app, database, accounts, sessions, options, routes, warnings, describe, close, reset };

@@ -73,6 +73,8 @@ export function buildApp(parts: AppParts): Express {
   const authOrigins = { corsOrigins: options.corsOrigins, isAuthEndpoint: (req: Request) => isAuthEndpoint(req, stores.database.accountsCollection) };
   const app = jsonServer.createApp();
   app.disable('x-powered-by');
+  // req.ip, which login throttling counts by: the socket's address, or X-Forwarded-For's from --trust-proxy's proxies only.
+  app.set('trust proxy', options.trustProxy);
   app.use(makeHostCheck(options.allowedHosts)); // DNS rebinding: only names that cannot be pointed here by a stranger
   if (parts.provider.aliases) app.use(parts.provider.aliases); // --provider-paths auth0: /authorize is /auth/authorize for every later step
   if (options.cors) app.use(makeCorsHeaders({ ...authOrigins, exposedHeaders: EXPOSED_HEADERS, preflightsWaitForRewrites: hasRewrites, isPublicDocument }));

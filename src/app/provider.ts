@@ -76,12 +76,16 @@ export function makeProvider(options: ResolvedOptions, { accounts, sessions, dat
   checkPresetPaths(paths, Object.keys(database.db.getState()));
   if (options.alg === 'HS256') return providerOff(paths);
   const { now } = options;
-  // A browser's sign-in knows the app sessions its codes started (a sign-out there ends them), and its codes die with it.
+  // A browser's sign-in knows the app sessions its codes started (its sign-out ends them), and its codes die with it.
   const codes = makeCodeStore(now, (signIn, sessionId) => {
     // Signed out between the code and its exchange (a moment): the session just started ends too.
     if (!providerSessions.started(signIn, sessionId)) sessions.end({ sessionId }, 'signed out at the provider').catch(() => undefined);
   });
-  const providerSessions = makeProviderSessions(now, (signIn) => codes.forgetSignIn(signIn));
+  const providerSessions = makeProviderSessions(now, {
+    endAppSessions: async (ids) => void (await Promise.all(ids.map((sessionId) => sessions.end({ sessionId }, 'signed out at the provider')))),
+    isLive: (sessionId) => sessions.isActive(sessionId),
+    signInEnded: (signIn) => codes.forgetSignIn(signIn),
+  });
   // Logout everywhere and a password change end the browsers' provider sessions too: a stolen sign-in must not outlive them.
   sessions.onUserSessionsEnded((userId) => providerSessions.endAllOf(userId));
   const sessionGrants = makeSessionGrants();
@@ -89,13 +93,16 @@ export function makeProvider(options: ResolvedOptions, { accounts, sessions, dat
   const issuer = (req: Request) => auth.tokenIssuer.issuerFor(req);
   const routes = express.Router();
   const { redirectUris } = options;
-  const { cookiePath } = paths;
-  routes.use(makeAuthorizeRoutes({ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now, redirectUris, clients, cookiePath }));
+  const { signInCookiePaths } = paths;
+  const { throttle } = auth;
+  routes.use(
+    makeAuthorizeRoutes({ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now, redirectUris, clients, signInCookiePaths, throttle }),
+  );
   const tokensFor = tokensByClient(options, clients, auth);
   const { singleSession } = options;
-  routes.use(makeProviderTokenRoutes({ accounts, sessions, tokens: auth.tokens, tokensFor, codes, idTokens, singleSession, sessionGrants, clients }));
+  routes.use(makeProviderTokenRoutes({ accounts, sessions, tokens: auth.tokens, tokensFor, codes, idTokens, singleSession, sessionGrants, clients, throttle }));
   routes.use(makeUserinfoRoutes({ accounts, sessions, sessionGrants, clients }));
-  const endSessionOptions = { sessions, providerSessions, keys: auth.signingKeys, issuer: auth.tokenIssuer, now, redirectUris, clients, cookiePath };
+  const endSessionOptions = { sessions, providerSessions, keys: auth.signingKeys, issuer: auth.tokenIssuer, now, redirectUris, clients, signInCookiePaths };
   routes.use(makeEndSessionRoutes(endSessionOptions));
   return {
     routes,

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { noRouteError } from '../http/errors';
-import { toPublicUser } from '../accounts/accounts-file';
+import { emailKey, toPublicUser, type Account } from '../accounts/accounts-file';
 import type { SessionStore } from '../sessions/session-store';
 import { emailTaken, type AccountStore } from '../accounts/account-store';
 import { invalidCredentials, invalidToken } from './challenge';
@@ -18,6 +18,8 @@ import { makeSessionListRoutes } from './session-list-routes';
 import { makeSessionRoutes } from './session-routes';
 import { makeTokenRoutes } from './token-routes';
 import { trustedProfile } from './trust/trusted-caller';
+import { attemptAt, throttledCheck } from '../throttle/attempts';
+import type { LoginThrottle } from '../throttle/login-throttle';
 
 export interface AuthRoutesOptions {
   accounts: AccountStore;
@@ -33,6 +35,8 @@ export interface AuthRoutesOptions {
   decoyFor: DecoyFor;
   /** True when `users` is the collection of account profiles: then POST /users registers, as in json-server-auth. */
   registerAtUsers: boolean;
+  /** Counts failed logins and makes a guesser wait (README "Rate limits"). */
+  throttle: LoginThrottle;
 }
 
 export function makeAuthRoutes(options: AuthRoutesOptions): Router {
@@ -55,8 +59,13 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     const body = requireBody(req.body);
     const email = requireString(body, 'email');
     const password = requirePassword(body);
-    const account = await accounts.findByEmail(email);
-    const matches = await verifyPassword(password, account?.password ?? decoyFor(email));
+    // Before the password is looked at: during a wait even the right one is refused, or the limit would confirm guesses.
+    let account: Account | undefined;
+    const matches = await throttledCheck(options.throttle, res, attemptAt('login', emailKey(email), req), async () => {
+      account = await accounts.findByEmail(email);
+      // An unknown email costs what a wrong password costs (decoys.ts), and counts as one.
+      return (await verifyPassword(password, account?.password ?? decoyFor(email))) && account !== undefined;
+    });
     if (!account || !matches) throw invalidCredentials();
     res.json(await issuer.startSession(res, account));
   });

@@ -1,4 +1,4 @@
-import express, { type Request, type Router } from 'express';
+import express, { type Request, type Response, type Router } from 'express';
 import { badRequest, forbidden } from '../errors';
 import type { AccountStore } from '../accounts/account-store';
 import type { SessionStore } from '../sessions/session-store';
@@ -7,7 +7,10 @@ import { invalidGrant } from './challenge';
 import { checkCookieRequest, clearRefreshCookie, readRefreshCookie, type CookieSettings } from './cookies';
 import { requireBody, requireNewPassword, requirePassword } from '../accounts/fields';
 import { asyncRoute } from '../http/async-route';
+import { emailKey } from '../accounts/accounts-file';
 import { hashPassword, verifyPassword } from '../accounts/passwords';
+import { attemptAt, throttledCheck } from '../throttle/attempts';
+import type { LoginThrottle } from '../throttle/login-throttle';
 import { ACCOUNT_GONE, callerAccount, changeAccount, sessionAccount } from './session-account';
 import type { SessionIssuer } from './session-issuer';
 
@@ -17,6 +20,8 @@ export interface SessionRoutesOptions {
   issuer: SessionIssuer;
   passwordMinLength: number;
   cookie?: CookieSettings;
+  /** A wrong current password is a guess like a failed login (README "Rate limits"). */
+  throttle: LoginThrottle;
 }
 
 /** The refresh token of a request: `refreshToken` or `refresh_token` in the body, else (cookie mode) the cookie. */
@@ -75,8 +80,29 @@ async function sessionsToEnd({ accounts, sessions, cookie }: SessionRoutesOption
   return named;
 }
 
+/** POST /auth/password: the current password, checked under the throttle, then the new one; the other sessions end. */
+async function changePassword(options: SessionRoutesOptions, req: Request, res: Response): Promise<void> {
+  const { accounts, sessions, passwordMinLength } = options;
+  const claims = requireOwnSession(req, 'Changing the password');
+  const body = requireBody(req.body);
+  const current = requirePassword(body, 'currentPassword');
+  const next = requireNewPassword(body, passwordMinLength, 'newPassword');
+  const account = await callerAccount(accounts, sessions, claims);
+  // A token thief guessing the password here counts as one guessing at the login: the same account, one count.
+  const attempt = attemptAt('login', emailKey(account.email), req);
+  const matches = await throttledCheck(options.throttle, res, attempt, () => verifyPassword(current, account.password));
+  // Not a 401: the token is good, and a client that treats 401 as "log in again" would drop the user.
+  if (!matches) throw forbidden('"currentPassword" is not this account\'s password.');
+  const hash = await hashPassword(next);
+  await changeAccount(accounts, sessions, claims.sub, (changed) => ({ ...changed, password: hash }), claims);
+  // Whoever else held a session (perhaps the reason for the change) is out; this one stays.
+  await sessions.end({ userId: claims.sub, except: claims.sid }, 'password changed');
+  sessions.closeReuseWindow(claims.sid);
+  res.status(204).end();
+}
+
 export function makeSessionRoutes(options: SessionRoutesOptions): Router {
-  const { accounts, sessions, issuer, passwordMinLength, cookie } = options;
+  const { accounts, sessions, issuer, cookie } = options;
   const router = express.Router();
 
   router.post(
@@ -127,21 +153,7 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
 
   router.post(
     '/auth/password',
-    asyncRoute(async (req, res) => {
-      const claims = requireOwnSession(req, 'Changing the password');
-      const body = requireBody(req.body);
-      const current = requirePassword(body, 'currentPassword');
-      const next = requireNewPassword(body, passwordMinLength, 'newPassword');
-      const account = await callerAccount(accounts, sessions, claims);
-      // Not a 401: the token is good, and a client that treats 401 as "log in again" would drop the user.
-      if (!(await verifyPassword(current, account.password))) throw forbidden('"currentPassword" is not this account\'s password.');
-      const hash = await hashPassword(next);
-      await changeAccount(accounts, sessions, claims.sub, (changed) => ({ ...changed, password: hash }), claims);
-      // Whoever else held a session (perhaps the reason for the change) is out; this one stays.
-      await sessions.end({ userId: claims.sub, except: claims.sid }, 'password changed');
-      sessions.closeReuseWindow(claims.sid);
-      res.status(204).end();
-    }),
+    asyncRoute((req, res) => changePassword(options, req, res)),
   );
 
   return router;

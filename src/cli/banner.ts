@@ -3,6 +3,7 @@ import { REFRESH_COOKIE } from '../auth/cookies';
 import { DISCOVERY_PATHS, JWKS_PATH } from '../auth/well-known-routes';
 import { providerPathsOf, type ProviderPaths } from '../provider/paths';
 import type { ProviderPathPreset } from '../config/server-options';
+import type { ThrottlePolicy } from '../throttle/policy';
 import type { ApiDescription } from '../access/describe';
 import { ANY_ORIGIN } from '../http/origins';
 import type { DemoAccount } from '../accounts/account-store';
@@ -29,6 +30,8 @@ export interface BannerInput {
   };
   /** The algorithm tokens are signed with, and the kid of the key pair that signs (none with the HS256 secret). */
   signing?: { alg: string; kid?: string; providerPaths?: ProviderPathPreset };
+  /** Failed-login throttling in force (README "Rate limits"); {} when off. */
+  throttle?: ThrottlePolicy;
   /** --trust: the identity providers whose tokens are accepted too, and the audiences they must name (none: any). */
   trust?: { issuers: readonly string[]; audiences?: readonly string[] };
 }
@@ -83,6 +86,21 @@ function tokenLines(url: string, { tokens }: BannerInput): string[] {
     `  Pages that may log in and use the cookie: ${pages}${cookie.cors ? '' : ' (--no-cors: pages of other origins cannot read the answers)'}`,
     lifetimes,
   ];
+}
+
+const waits = (first: number, longest: number) =>
+  first === longest ? `waits ${formatDuration(first)}` : `waits ${formatDuration(first)}, doubling to ${formatDuration(longest)}`;
+
+/** The login limits in force, or that there are none (README "Rate limits"). */
+function throttleLines({ throttle }: BannerInput): string[] {
+  if (!throttle) return [];
+  const { pair, address } = throttle;
+  const limits = [
+    pair && `${pair.failures} per account and address (${waits(pair.firstWaitMs / 1000, pair.longestWaitMs / 1000)})`,
+    address && `${address.failures} per address in ${formatDuration(address.windowMs / 1000)}`,
+  ].filter(Boolean);
+  if (limits.length === 0) return ['  Failed logins: not limited (--rate-limit off)'];
+  return [`  Failed logins: ${limits.join(', ')}; then 429 with Retry-After (--rate-limit off turns it off)`];
 }
 
 /** How tokens are signed, and where a service that verifies them finds the public key (README "Publishing"). */
@@ -156,6 +174,7 @@ export function renderBanner(input: BannerInput): string {
     `  POST ${url}/auth/login      { email, password }               (also /login, /signin)`,
     `  GET  ${url}/auth/me         Authorization: Bearer <accessToken>`,
     ...tokenLines(url, input),
+    ...throttleLines(input),
     ...signingLines(url, input),
     ...trustLines(input),
     '',

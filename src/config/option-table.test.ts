@@ -66,6 +66,8 @@ const EXAMPLES: Record<OptionName, { value?: string; resolved?: Partial<Resolved
   audience: { value: 'shop-app', resolved: { audience: 'shop-app' } },
   redirectUris: { value: 'https://app.example/callback', resolved: { redirectUris: ['https://app.example/callback'] } },
   providerPaths: { value: 'auth0', resolved: { providerPaths: 'auth0' } },
+  rateLimit: { value: 'off', resolved: { throttle: {} } },
+  trustProxy: { value: 'loopback', resolved: { trustProxy: ['loopback'] } },
   trust: { value: 'https://idp.example/', resolved: { trust: { issuers: [{ issuer: 'https://idp.example/' }], emailClaim: 'email', roleClaim: 'role' } } },
   trustJwks: { value: 'https://idp.example/jwks', flags: { trustJwks: ['https://idp.example/jwks'] } },
   trustAudience: { value: 'api,other', flags: { trustAudience: ['api', 'other'] } },

@@ -136,6 +136,16 @@ export const OPTION_TABLE = {
     help: "origins whose pages may log in and get tokens, besides localhost's and the server's own; comma-separated or repeated; '*' for any",
     parse: commaList,
   },
+  rateLimit: {
+    flag: '--rate-limit',
+    value: '<limits>',
+    help: "failed logins that make a guesser wait: off, or like 'login=10/15m,ip=100/15m' (per account and address, waits doubling to 15m; per address in 15m), the default",
+  },
+  trustProxy: {
+    flag: '--trust-proxy',
+    value: '<proxies>',
+    help: "count X-Forwarded-For's client address from these proxies (Express's trust proxy: true, a hop count, or addresses/subnets like loopback,10.0.0.0/8)",
+  },
   allowedHosts: {
     flag: '--allowed-host',
     value: '<hosts>',

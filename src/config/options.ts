@@ -1,4 +1,5 @@
 import { resolveAccess, type ResolvedAccess } from './resolve-access';
+import { resolveLimits, type ResolvedLimits } from './resolve-limits';
 import { resolvePlaces, type ResolvedPlaces } from './resolve-places';
 import { resolveProvider, type ResolvedProvider } from './resolve-provider';
 import { resolveReach, type ResolvedReach } from './resolve-reach';
@@ -10,7 +11,8 @@ import type { ServerOptions } from './server-options';
 export type { ServerOptions } from './server-options';
 
 /** ServerOptions with every default filled in and every value checked: what the server is built from. */
-export interface ResolvedOptions extends ResolvedPlaces, ResolvedServing, ResolvedAccess, ResolvedTokens, ResolvedReach, ResolvedTrust, ResolvedProvider {
+export interface ResolvedOptions
+  extends ResolvedPlaces, ResolvedServing, ResolvedAccess, ResolvedTokens, ResolvedReach, ResolvedTrust, ResolvedProvider, ResolvedLimits {
   now: () => number;
   keepExternalEdits: boolean;
   watchUsers: boolean;
@@ -26,6 +28,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     ...resolveReach(options),
     ...resolveTrust(options),
     ...resolveProvider(options),
+    ...resolveLimits(options),
     now: options.now ?? Date.now,
     keepExternalEdits: options.keepExternalEdits ?? false,
     watchUsers: options.watchUsers ?? false,

@@ -99,6 +99,14 @@ export interface ServerOptions {
   audience?: string;
   /** Redirect URIs the OpenID provider accepts, exactly as written, besides any loopback URL (--redirect-uri). */
   redirectUris?: readonly string[];
+  /**
+   * Failed-login throttling (README "Rate limits"): `off`, or `login=<failures>/<longest wait>,ip=<failures>/<window>`
+   * (each part also `off`); default 10 failures per account and address (waits of 1 min doubling to 15 min) and 100
+   * per address in 15 min.
+   */
+  rateLimit?: string;
+  /** Express's `trust proxy`: whose X-Forwarded-For counts for the client's address; default none (the socket's). */
+  trustProxy?: boolean | number | string | readonly string[];
   /** --provider-paths: `auth0` also answers Auth0's paths, with an issuer ending in `/` (README "Use it as your OpenID provider"). */
   providerPaths?: ProviderPathPreset;
   /**

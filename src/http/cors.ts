@@ -9,8 +9,8 @@ export interface AuthOriginOptions {
   isAuthEndpoint: (req: Request) => boolean;
 }
 
-/** Headers a browser app must be able to read: the 401 challenge, and json-server's paging headers. */
-export const EXPOSED_HEADERS: readonly string[] = ['WWW-Authenticate', 'X-Total-Count', 'Link', 'Location'];
+/** Headers a browser app must be able to read: the 401 challenge, json-server's paging headers, a throttled login's wait. */
+export const EXPOSED_HEADERS: readonly string[] = ['WWW-Authenticate', 'X-Total-Count', 'Link', 'Location', 'Retry-After', 'RateLimit', 'RateLimit-Policy'];
 
 const CORS_HEADERS = [
   'Access-Control-Allow-Origin',

@@ -1,6 +1,8 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AccountStore } from '../accounts/account-store';
-import type { Account } from '../accounts/accounts-file';
+import { emailKey, type Account } from '../accounts/accounts-file';
+import { attemptAt, checkAttempt, settleAttempt, waitMessage } from '../throttle/attempts';
+import type { LoginThrottle } from '../throttle/login-throttle';
 import { verifyPassword } from '../accounts/passwords';
 import type { DecoyFor } from '../auth/decoys';
 import { asyncRoute } from '../http/async-route';
@@ -39,8 +41,10 @@ export interface AuthorizeRoutesOptions {
   redirectUris?: readonly string[];
   /** The clients list: exact redirect URIs, and the name the login page shows. */
   clients?: ClientRegistry;
-  /** Where the sign-in and CSRF cookies go (paths.ts): /auth, or / when a preset's /authorize needs them. */
-  cookiePath?: string;
+  /** Where the sign-in cookie goes (paths.ts): /auth, and a preset's /authorize and /v2/logout. */
+  signInCookiePaths?: readonly string[];
+  /** Failed sign-ins counted with /auth/login's (README "Rate limits"). */
+  throttle: LoginThrottle;
 }
 
 const WRONG_CREDENTIALS = 'The email or password is incorrect.';
@@ -87,21 +91,20 @@ async function currentSession({ accounts, providerSessions }: AuthorizeRoutesOpt
   if (!session) return undefined;
   await accounts.reloadIfChangedOnDisk();
   if (accounts.identityOf(session.accountId) === session.accountIdentity) return session;
-  providerSessions.end(cookieValue); // deleted, or its email now another person's
+  await providerSessions.end(cookieValue); // deleted, or its email changed: the sign-in ends as a sign-out would
   return undefined;
 }
 
 /**
  * A new login, a new id (session fixation). The same account signing in again (prompt=login, max_age) keeps the
- * apps it signed in to: a later sign-out still ends them.
+ * apps it signed in to, so a later sign-out still ends them; another account signing in on this browser ends the
+ * previous one's sign-in first, as a sign-out would (its apps' sessions with it).
  */
-function signInAgain(providerSessions: ProviderSessions, oldCookieValue: string | undefined, account: Account): string {
+async function signInAgain(providerSessions: ProviderSessions, oldCookieValue: string | undefined, account: Account): Promise<string> {
   const previous = providerSessions.find(oldCookieValue);
-  const started = providerSessions.end(oldCookieValue);
-  const cookieValue = providerSessions.start(account);
-  const { id } = providerSessions.find(cookieValue)!;
-  if (previous?.accountId === String(account.id)) for (const sessionId of started) providerSessions.started(id, sessionId);
-  return cookieValue;
+  if (oldCookieValue !== undefined && previous?.accountId === String(account.id)) return providerSessions.renew(oldCookieValue, account);
+  await providerSessions.end(oldCookieValue);
+  return providerSessions.start(account);
 }
 
 /** Whether a session may answer without the form: not when prompt=login, nor when older than max_age. */
@@ -119,17 +122,24 @@ function issueCode(options: AuthorizeRoutesOptions, req: Request, res: Response,
   redirectBack(options, req, res, request, { code, state });
 }
 
-function showForm(options: AuthorizeRoutesOptions, req: Request, res: Response, request: AuthorizationRequest, failed?: { email: string }): void {
+/** `failed`: the form again after a wrong password (401), or during a wait (429, saying how long). */
+function showForm(
+  options: AuthorizeRoutesOptions,
+  req: Request,
+  res: Response,
+  request: AuthorizationRequest,
+  failed?: { email: string; wait?: string },
+): void {
   const { accounts, clients } = options;
   const nonce = secureHeaders(res, request.redirectUrl);
   const csrfToken = csrfTokenFor(req);
-  setCsrfCookie(req, res, csrfToken, options.cookiePath);
+  setCsrfCookie(req, res, csrfToken);
   // As the playground: the demo accounts are for the person at this machine's keyboard (--host 0.0.0.0).
   const demoAccounts = fromThisMachine(req.socket.remoteAddress) ? accounts.demoAccounts() : [];
   const email = failed ? failed.email : request.loginHint;
-  const error = failed ? WRONG_CREDENTIALS : undefined;
+  const error = failed ? (failed.wait ?? WRONG_CREDENTIALS) : undefined;
   res
-    .status(failed ? 401 : 200)
+    .status(failed ? (failed.wait ? 429 : 401) : 200)
     .type('html')
     .send(renderLoginPage({ request, clientName: clients?.find(request.clientId)?.name, csrfToken, email, error, demoAccounts }, nonce));
 }
@@ -167,12 +177,18 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
     if (answerInvalid(options, req, res, checked)) return;
     const { request } = checked;
     const email = text(fields('email'));
+    // Counted as /auth/login counts (README "Rate limits"): one account, one count, whichever door is knocked on.
+    const attempt = attemptAt('login', emailKey(email), req);
+    const wait = checkAttempt(options.throttle, res, attempt);
+    if (wait) return showForm(options, req, res.set('Retry-After', String(wait.retryAfterSeconds)), request, { email, wait: waitMessage(attempt, wait) });
     const account = await accounts.findByEmail(email);
     // An unknown email costs what a wrong password costs, and gets the same page: no hint that it exists.
     const matches = await verifyPassword(text(fields('password')), account?.password ?? decoyFor(email));
+    settleAttempt(options.throttle, res, attempt, Boolean(account && matches));
     if (!account || !matches) return showForm(options, req, res, request, { email });
-    const cookieValue = signInAgain(providerSessions, readCookie(req, PROVIDER_SESSION_COOKIE), account);
-    res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path: options.cookiePath ?? PROVIDER_COOKIE_PATH, secure: req.secure });
+    const cookieValue = await signInAgain(providerSessions, readCookie(req, PROVIDER_SESSION_COOKIE), account);
+    for (const path of options.signInCookiePaths ?? [PROVIDER_COOKIE_PATH])
+      res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path, secure: req.secure });
     issueCode(options, req, res, request, providerSessions.find(cookieValue)!);
   });
 

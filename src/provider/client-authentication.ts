@@ -1,6 +1,8 @@
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
+import { attemptAt, checkAttempt, settleAttempt, waitMessage } from '../throttle/attempts';
+import type { LoginThrottle } from '../throttle/login-throttle';
 import { isClientId, secretMatches, type ClientRegistry, type RegisteredClient } from './client-registry';
-import { tokenError } from './token-errors';
+import { tokenError, TokenEndpointError } from './token-errors';
 import { parameter, type Body } from './token-parameters';
 
 /** A client's credentials (RFC 6749 §2.3.1): id and secret, each form-urlencoded, then Basic. */
@@ -45,12 +47,23 @@ function credentialsOf(req: Request, body: Body): Credentials {
  * The client of the request (RFC 6749 §3.2.1): a confidential one of the clients list proves it is, with its secret;
  * a public one only names itself (a secret it sends anyway is ignored, as libraries configured with one do).
  */
-export function authenticateClient(clients: ClientRegistry, req: Request, body: Body): { clientId?: string; client?: RegisteredClient } {
+export function authenticateClient(
+  clients: ClientRegistry,
+  req: Request,
+  body: Body,
+  limit?: { throttle: LoginThrottle; res: Response },
+): { clientId?: string; client?: RegisteredClient } {
   const { clientId, secret } = credentialsOf(req, body);
   const client = clients.find(clientId);
   if (client?.secret === undefined) return { clientId, client };
   if (secret === undefined)
     throw tokenError('invalid_client', `The client "${client.id}" is confidential: authenticate with its secret (client_secret_basic or client_secret_post).`);
-  if (!secretMatches(client, secret)) throw tokenError('invalid_client', `The secret of the client "${client.id}" is wrong.`);
+  // A secret is a password: wrong ones are counted as failed logins are (README "Rate limits").
+  const attempt = limit && attemptAt('client', client.id, req);
+  const wait = limit && attempt && checkAttempt(limit.throttle, limit.res, attempt);
+  if (attempt && wait) throw new TokenEndpointError('too_many_requests', waitMessage(attempt, wait), { 'Retry-After': String(wait.retryAfterSeconds) });
+  const matches = secretMatches(client, secret);
+  if (limit && attempt) settleAttempt(limit.throttle, limit.res, attempt, matches);
+  if (!matches) throw tokenError('invalid_client', `The secret of the client "${client.id}" is wrong.`);
   return { clientId, client };
 }

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { TokenService } from '../auth/tokens';
+import type { LoginThrottle } from '../throttle/login-throttle';
 import { authenticateClient } from './client-authentication';
 import type { ClientRegistry } from './client-registry';
 import { tokenError } from './token-errors';
@@ -9,6 +10,8 @@ export interface ClientCredentialsParts {
   clients: ClientRegistry;
   /** The access tokens of a client: its own accessTtl, else the server's. */
   tokensFor: (clientId: string | undefined) => TokenService;
+  /** Wrong secrets counted (README "Rate limits"). */
+  throttle?: LoginThrottle;
 }
 
 /**
@@ -16,8 +19,8 @@ export interface ClientCredentialsParts {
  * for itself (auth/tokens.ts issueServiceToken): no account, no session, the client's `role`. The answer has no
  * refresh token (§4.4.3) and no ID token (nobody signed in). A `scope` is ignored: the token carries a role, not scopes.
  */
-export function grantClientCredentials({ clients, tokensFor }: ClientCredentialsParts, req: Request, res: Response, body: Body): void {
-  const { clientId, client } = authenticateClient(clients, req, body);
+export function grantClientCredentials({ clients, tokensFor, throttle }: ClientCredentialsParts, req: Request, res: Response, body: Body): void {
+  const { clientId, client } = authenticateClient(clients, req, body, throttle && { throttle, res });
   // §5.2: a client that did not authenticate (none named, a public one) is invalid_client, a 401 with a Basic challenge.
   if (clientId === undefined)
     throw tokenError(

@@ -9,7 +9,7 @@ import { readCookie } from '../auth/cookies';
  */
 export const CSRF_COOKIE = 'fake_jwt_api_csrf';
 export const CSRF_FIELD = 'csrf_token';
-/** Where the provider's cookies go by default: the authorize endpoint, never the data routes (paths.ts cookiePath). */
+/** Where the provider's cookies go: its forms post under /auth; never the data routes (see paths.ts signInCookiePaths). */
 export const PROVIDER_COOKIE_PATH = '/auth';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -20,9 +20,9 @@ export function csrfTokenFor(req: Request): string {
   return current !== undefined && TOKEN.test(current) ? current : randomBytes(32).toString('base64url');
 }
 
-export function setCsrfCookie(req: Request, res: Response, token: string, path = PROVIDER_COOKIE_PATH): void {
+export function setCsrfCookie(req: Request, res: Response, token: string): void {
   // A browser-session cookie: it lives as long as the login page may sit open in a tab.
-  res.cookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', path, secure: req.secure });
+  res.cookie(CSRF_COOKIE, token, { httpOnly: true, sameSite: 'lax', path: PROVIDER_COOKIE_PATH, secure: req.secure });
 }
 
 /** Both copies are there, well formed and equal (compared in constant time). */

@@ -28,8 +28,8 @@ export interface EndSessionRoutesOptions {
   redirectUris?: readonly string[];
   /** The clients list: a client's postLogoutRedirectUris are its only ones. */
   clients?: ClientRegistry;
-  /** Where the sign-in and CSRF cookies go (paths.ts). */
-  cookiePath?: string;
+  /** Where the sign-in cookie went (paths.ts): each copy is cleared. */
+  signInCookiePaths?: readonly string[];
 }
 
 const refuseRequest = (res: Response, problem: string) =>
@@ -46,10 +46,10 @@ async function endProviderSession(options: EndSessionRoutesOptions, req: Request
   if (hint && session && session.accountId !== hint.accountId) return;
   // Every app session this sign-in started ends with it: the person signed out of this browser's sign-in, not
   // of one app (the hint's session, when one came, has ended already).
-  const started = providerSessions.end(cookieValue);
-  await Promise.all(started.map((sessionId) => options.sessions.end({ sessionId }, 'signed out at the provider')));
+  await providerSessions.end(cookieValue);
   if (cookieValue !== undefined)
-    res.clearCookie(PROVIDER_SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path: options.cookiePath ?? PROVIDER_COOKIE_PATH, secure: req.secure });
+    for (const path of options.signInCookiePaths ?? [PROVIDER_COOKIE_PATH])
+      res.clearCookie(PROVIDER_SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', path, secure: req.secure });
 }
 
 /** §3: back to the app with its state, or, when it named nowhere to go, a page that says it is done. */
@@ -66,7 +66,7 @@ function finish(res: Response, { redirectUrl, state }: EndSessionRequest): void 
 function askToConfirm(options: EndSessionRoutesOptions, req: Request, res: Response, request: EndSessionRequest): void {
   const nonce = securePageHeaders(res, request.redirectUrl);
   const csrfToken = csrfTokenFor(req);
-  setCsrfCookie(req, res, csrfToken, options.cookiePath);
+  setCsrfCookie(req, res, csrfToken);
   res
     .status(200)
     .type('html')
@@ -89,8 +89,7 @@ async function endSession(options: EndSessionRoutesOptions, req: Request, res: R
 
 /**
  * The confirmation form's answer: only a form this server gave this browser may sign it out (its own origin, and the
- * double-submit CSRF token, as the login form). It ends the provider session only: which app sessions it started is not recorded, and
- * those apps sign out with an id_token_hint.
+ * double-submit CSRF token, as the login form). It ends the browser's sign-in, and with it the app sessions it started.
  */
 async function confirmEndSession(options: EndSessionRoutesOptions, req: Request, res: Response, source: ParameterSource): Promise<void> {
   // As the login form (authorize-routes.ts): a page on another port of localhost may plant a CSRF cookie for this

@@ -19,8 +19,12 @@ export interface ProviderPaths {
   revoke: string;
   /** Whether the issuer is the origin with a trailing slash (`http://localhost:3000/`), as Auth0's tenants' are. */
   issuerTrailingSlash: boolean;
-  /** Where the provider's cookies go: every path its pages are served at, and no wider. */
-  cookiePath: string;
+  /**
+   * Where the browser's sign-in cookie goes: every path that reads it, and no wider (a cookie is sent to every port
+   * of the host, so Path=/ would hand it to the app's own dev server too). The CSRF cookie stays under /auth,
+   * where the forms post.
+   */
+  signInCookiePaths: readonly string[];
 }
 
 const STANDARD: ProviderPaths = {
@@ -30,7 +34,7 @@ const STANDARD: ProviderPaths = {
   endSession: END_SESSION_PATH,
   revoke: REVOKE_PATH,
   issuerTrailingSlash: false,
-  cookiePath: '/auth',
+  signInCookiePaths: ['/auth'],
 };
 
 /**
@@ -44,8 +48,8 @@ const AUTH0: ProviderPaths = {
   endSession: '/v2/logout',
   revoke: '/oauth/revoke',
   issuerTrailingSlash: true,
-  // /authorize and /v2/logout are outside /auth: the sign-in cookie must reach them.
-  cookiePath: '/',
+  // /authorize and /v2/logout are outside /auth: the sign-in cookie must reach them too.
+  signInCookiePaths: ['/auth', '/authorize', '/v2/logout'],
 };
 
 export function providerPathsOf(preset: ProviderPathPreset = 'standard'): ProviderPaths {

@@ -2,7 +2,7 @@ import type { ErrorRequestHandler, Response } from 'express';
 import { REALM } from '../auth/challenge';
 
 /** RFC 6749 §5.2's error codes, those the token endpoint answers with. */
-export type TokenErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type';
+export type TokenErrorCode = 'invalid_request' | 'invalid_client' | 'invalid_grant' | 'unauthorized_client' | 'unsupported_grant_type' | 'too_many_requests';
 
 /**
  * A refusal of the token endpoint, answered as RFC 6749 §5.2 says (`{ error, error_description }`), not with the
@@ -12,14 +12,16 @@ export class TokenEndpointError extends Error {
   constructor(
     readonly code: TokenErrorCode,
     readonly description: string,
+    /** Retry-After, for too_many_requests. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(description);
     this.name = 'TokenEndpointError';
   }
 
-  /** §5.2: 400, but 401 for a client that failed to authenticate. */
+  /** §5.2: 400, but 401 for a client that failed to authenticate; 429 while its secret's guesser waits (RFC 6585). */
   get status(): number {
-    return this.code === 'invalid_client' ? 401 : 400;
+    return this.code === 'invalid_client' ? 401 : this.code === 'too_many_requests' ? 429 : 400;
   }
 }
 
@@ -36,5 +38,6 @@ export const tokenErrorHandler: ErrorRequestHandler = function tokenErrorHandler
   noStore(res);
   // §5.2: a 401 carries a challenge for the scheme a client would authenticate with (Basic, §2.3.1).
   if (error.status === 401) res.set('WWW-Authenticate', `Basic realm="${REALM}"`);
+  res.set(error.headers);
   res.status(error.status).json({ error: error.code, error_description: error.description });
 };

@@ -14,6 +14,7 @@ import { TOKEN_PATH } from './paths';
 import { isPkceText, verifierMatches } from './pkce';
 import { noStore, tokenError, tokenErrorHandler } from './token-errors';
 import { bodyOf, required, type Body } from './token-parameters';
+import type { LoginThrottle } from '../throttle/login-throttle';
 
 /** What a session started at the token endpoint was granted: a refresh needs it to answer as the first answer did. */
 export interface SessionGrant {
@@ -64,6 +65,8 @@ export interface ProviderTokenRoutesOptions {
   sessionGrants?: SessionGrants;
   /** The clients list: confidential clients, allowed grants, claims. */
   clients?: ClientRegistry;
+  /** Wrong client secrets counted as failed logins are (README "Rate limits"); none when not given. */
+  throttle?: LoginThrottle;
   /** The access tokens of a client (its own accessTtl); `tokens` when not given. */
   tokensFor?: (clientId: string | undefined) => TokenService;
 }
@@ -80,7 +83,7 @@ const REFUSED_REFRESH = {
 /** An account as the access token names it. */
 const subjectOf = (account: Account) => ({ id: account.id, email: account.email, role: roleOf(account) });
 
-type Parts = Required<ProviderTokenRoutesOptions>;
+type Parts = Required<Omit<ProviderTokenRoutesOptions, 'throttle'>> & Pick<ProviderTokenRoutesOptions, 'throttle'>;
 
 /** RFC 6749 §5.1 (and OIDC Core §3.1.3.3): the tokens of a session, with an ID token when `openid` was granted. */
 function answer(parts: Parts, res: Response, account: Account, session: Session, refreshToken: string, nonce?: string): void {
@@ -116,7 +119,7 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
   const { accounts, sessions, codes, singleSession, sessionGrants } = parts;
   const code = required(body, 'code');
   const redirectUri = required(body, 'redirect_uri');
-  const { clientId, client } = authenticateClient(parts.clients, req, body);
+  const { clientId, client } = authenticateClient(parts.clients, req, body, parts.throttle && { throttle: parts.throttle, res });
   if (clientId === undefined) throw tokenError('invalid_request', '"client_id" is required (RFC 6749 §4.1.3).');
   if (client && !client.grants.includes('authorization_code'))
     throw tokenError('unauthorized_client', `The client "${client.id}" may not use the authorization_code grant (its grants in the clients list).`);
@@ -152,7 +155,7 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
 async function refresh(parts: Parts, req: Request, res: Response, body: Body): Promise<void> {
   const { accounts, sessions, sessionGrants } = parts;
   const token = required(body, 'refresh_token');
-  const { clientId, client } = authenticateClient(parts.clients, req, body);
+  const { clientId, client } = authenticateClient(parts.clients, req, body, parts.throttle && { throttle: parts.throttle, res });
   if (client && !client.grants.includes('refresh_token'))
     throw tokenError('unauthorized_client', `The client "${client.id}" may not use the refresh_token grant (its grants in the clients list).`);
   // A token this endpoint gave one client is refused to another before anything is spent.

@@ -1,5 +1,6 @@
 import type { Response } from 'express';
-import { formTargets, securePageHeaders } from './page-headers';
+import { isIP } from 'node:net';
+import { securePageHeaders } from './page-headers';
 
 /**
  * response_mode=web_message (OAuth 2.0 Web Message Response Mode, draft-sakimura-oauth-wmrm), as Auth0 answers it
@@ -16,13 +17,21 @@ const scriptSafe = (value: unknown) =>
     .replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
 
+/**
+ * The one origin that may frame the page. CSP has no syntax for an IPv6 literal (formTargets would widen it to every
+ * page of the scheme), so an app on [::1] gets no framing: its popup sign-in still works, a hidden iframe does not.
+ */
+function frameAncestor(redirectUrl: URL): string {
+  return isIP(redirectUrl.hostname.replace(/^\[|\]$/g, '')) === 6 ? "'none'" : redirectUrl.origin;
+}
+
 export function sendWebMessage(res: Response, redirectUrl: URL, parameters: Record<string, string | undefined>): void {
   const response = Object.fromEntries(Object.entries(parameters).filter(([, value]) => value !== undefined));
   const nonce = securePageHeaders(res, redirectUrl);
   // A silent sign-in runs in an iframe of the app: this page, and only it (the login page never), may be framed by
   // the app's origin. It has nothing to click, so there is nothing to trick anyone into.
   const csp = String(res.get('Content-Security-Policy'))
-    .replace("frame-ancestors 'none'", `frame-ancestors ${formTargets(redirectUrl).replace("'self' ", '')}`)
+    .replace("frame-ancestors 'none'", `frame-ancestors ${frameAncestor(redirectUrl)}`)
     .replace("default-src 'none';", `default-src 'none'; script-src 'nonce-${nonce}';`);
   res.set('Content-Security-Policy', csp).removeHeader('X-Frame-Options');
   const message = scriptSafe({ type: 'authorization_response', response });

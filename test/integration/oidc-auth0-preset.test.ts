@@ -1,7 +1,7 @@
 /**
  * --provider-paths auth0 and response_mode=web_message through the whole server (README "Use it as your OpenID
  * provider"): Auth0's paths (/authorize, /oauth/token, /userinfo, /v2/logout) answer as the /auth endpoints do and
- * keep their checks, the issuer ends with '/', the provider's cookies reach them (Path=/), a db.json resource that
+ * keep their checks, the issuer ends with '/', the provider's sign-in cookie reaches them, a db.json resource that
  * would hide them stops the start; a web_message answer is a page that posts the code (or the error) to the
  * redirect URI's origin only, and may be framed by that origin alone.
  */
@@ -267,12 +267,16 @@ describe('the aliases keep the checks of the endpoints they stand for', () => {
 });
 
 describe('the provider cookies', () => {
-  it('under the preset go to Path=/, so a second /authorize skips the form', async () => {
+  it('under the preset go to /auth, /authorize and /v2/logout (never Path=/, which every port of the host gets), so a second /authorize skips the form', async () => {
     const { app } = await serve(AUTH0);
     const page = await get(app, authorizeUrl('/authorize')).expect(200);
-    expect(cookieNamed(page, 'fake_jwt_api_csrf')).toMatch(/; Path=\/;/);
+    expect(cookieNamed(page, 'fake_jwt_api_csrf')).toMatch(/; Path=\/auth;/);
     const { posted, providerCookie } = await codeFromLoginForm(app);
-    expect(cookieNamed(posted, 'fake_jwt_api_op')).toMatch(/; Path=\/;/);
+    const paths = ([] as string[])
+      .concat(posted.headers['set-cookie'] ?? [])
+      .filter((cookie) => cookie.startsWith('fake_jwt_api_op='))
+      .map((cookie) => /; Path=([^;]+);/.exec(cookie)?.[1]);
+    expect(paths).toEqual(['/auth', '/authorize', '/v2/logout']);
     const again = await get(app, authorizeUrl('/authorize'), providerCookie).expect(302);
     expect(new URL(again.headers.location).searchParams.get('code')).toMatch(/\S/);
   });
@@ -375,7 +379,7 @@ describe('response_mode=web_message', () => {
     expect(target).toBe(APP_ORIGIN);
     expect(message.response).toEqual({ code: expect.any(String), state: 'st-1', iss: `${ORIGIN}/` });
     expectFramableByTheApp(posted, nonce);
-    expect(cookieNamed(posted, 'fake_jwt_api_op')).toMatch(/; Path=\/;/);
+    expect(cookieNamed(posted, 'fake_jwt_api_op')).toMatch(/; Path=\/auth;/); // and /authorize, /v2/logout: see the cookies' test
     await request(app).post('/oauth/token').set('Host', HOST).send(exchange(message.response.code)).expect(200);
   });
 

@@ -7,6 +7,8 @@ import { makeCodeStore, type CodeStore } from '../../src/provider/codes';
 import { AUTHORIZE_PATH } from '../../src/provider/paths';
 import { makeProviderSessions } from '../../src/provider/provider-sessions';
 import { SAMPLE_LOGINS, useServer } from '../support';
+import { makeLoginThrottle } from '../../src/throttle/login-throttle';
+import { DEFAULT_THROTTLE_POLICY } from '../../src/throttle/policy';
 
 // The authorization endpoint and its login page (RFC 6749 §4.1, OIDC Core §3.1.2, RFC 7636, RFC 9207), through HTTP:
 // the router on a small app of the real parts (the accounts of a real server, real codes and provider sessions).
@@ -44,7 +46,8 @@ async function provider(): Promise<Provider> {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
   const decoyFor = jest.fn(makeDecoyFor(createSecretKey(randomBytes(32)), () => accounts.snapshot()));
-  app.use(makeAuthorizeRoutes({ accounts, codes, providerSessions: makeProviderSessions(now), decoyFor, issuer: () => ISSUER, now }));
+  const throttle = makeLoginThrottle(DEFAULT_THROTTLE_POLICY, now);
+  app.use(makeAuthorizeRoutes({ accounts, codes, providerSessions: makeProviderSessions(now), decoyFor, issuer: () => ISSUER, now, throttle }));
   return { app, codes, clock, decoyFor, accounts };
 }
 

@@ -99,6 +99,7 @@ function bannerOf(api: FakeJwtApi, url: string, created: readonly string[], flag
         : undefined,
     },
     signing: signingOf(api),
+    throttle: options.throttle,
     trust: options.trust && { issuers: options.trust.issuers.map(({ issuer }) => issuer), audiences: options.trust.audiences },
   });
 }
