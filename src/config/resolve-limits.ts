@@ -1,3 +1,4 @@
+import express from 'express';
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors';
 import { DEFAULT_THROTTLE_POLICY, NO_THROTTLING, type ThrottlePolicy } from '../throttle/policy';
@@ -23,7 +24,8 @@ function limitPart(name: string, text: string): { failures: number; ms: number }
 }
 
 /** `off`, `on` (the defaults), or `login=N/<longest wait>` and `ip=N/<window>`, each also `off`; a part not named keeps its default. */
-export function resolveThrottle(spec: string | undefined): ThrottlePolicy {
+export function resolveThrottle(spec: unknown): ThrottlePolicy {
+  if (spec !== undefined && typeof spec !== 'string') throw new ConfigError('ERR_OPTION', `rate-limit: expected text, ${EXAMPLE}`);
   const text = (spec ?? 'on').trim().toLowerCase();
   if (text === 'off' || text === 'false') return NO_THROTTLING;
   if (text === 'on' || text === 'true' || text === '') return DEFAULT_THROTTLE_POLICY;
@@ -55,14 +57,20 @@ export function resolveTrustProxy(value: ServerOptions['trustProxy']): ResolvedL
   if (typeof value === 'number' || /^\d+$/.test(String(value))) return Number(value);
   const items = (Array.isArray(value) ? value : String(value).split(',')).map((item) => String(item).trim()).filter(Boolean);
   for (const item of items) {
-    const [address, bits] = item.split('/');
+    const [address, bits, extra] = item.split('/');
     const family = isIP(address);
     const prefixOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
-    if (!PROXY_NAMES.has(item) && (family === 0 || !prefixOk))
+    if (!PROXY_NAMES.has(item) && (family === 0 || !prefixOk || extra !== undefined))
       throw new ConfigError(
         'ERR_OPTION',
         `trust-proxy: "${item}" is not an address, a subnet (10.0.0.0/8) or loopback, linklocal, uniquelocal; or give true, or a number of hops`,
       );
+  }
+  // Express's own parser (proxy-addr) has the last word: what it refuses would stop the start with its message.
+  try {
+    express().set('trust proxy', items);
+  } catch (error) {
+    throw new ConfigError('ERR_OPTION', `trust-proxy: ${(error as Error).message}; give addresses or subnets like 10.0.0.0/8, or loopback`);
   }
   return items;
 }

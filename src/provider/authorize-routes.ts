@@ -1,14 +1,14 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AccountStore } from '../accounts/account-store';
 import { emailKey, type Account } from '../accounts/accounts-file';
-import { attemptAt, checkAttempt, settleAttempt, waitMessage } from '../throttle/attempts';
+import { attemptAt, checkInTurn, waitMessage } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import { verifyPassword } from '../accounts/passwords';
 import type { DecoyFor } from '../auth/decoys';
 import { asyncRoute } from '../http/async-route';
 import { fromThisMachine } from '../http/playground-page';
 import { isOwnPageOrigin } from '../http/origins';
-import { securePageHeaders as secureHeaders, sendErrorPage } from './page-headers';
+import { securePageHeaders as secureHeaders, sendErrorPage } from '../http/page-headers';
 import {
   bodyParameters,
   checkAuthorizationRequest,
@@ -179,13 +179,18 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
     const email = text(fields('email'));
     // Counted as /auth/login counts (README "Rate limits"): one account, one count, whichever door is knocked on.
     const attempt = attemptAt('login', emailKey(email), req);
-    const wait = checkAttempt(options.throttle, res, attempt);
-    if (wait) return showForm(options, req, res.set('Retry-After', String(wait.retryAfterSeconds)), request, { email, wait: waitMessage(attempt, wait) });
-    const account = await accounts.findByEmail(email);
-    // An unknown email costs what a wrong password costs, and gets the same page: no hint that it exists.
-    const matches = await verifyPassword(text(fields('password')), account?.password ?? decoyFor(email));
-    settleAttempt(options.throttle, res, attempt, Boolean(account && matches));
-    if (!account || !matches) return showForm(options, req, res, request, { email });
+    let account: Account | undefined;
+    const outcome = await checkInTurn(options.throttle, res, attempt, async () => {
+      account = await accounts.findByEmail(email);
+      // An unknown email costs what a wrong password costs, and gets the same page: no hint that it exists.
+      return (await verifyPassword(text(fields('password')), account?.password ?? decoyFor(email))) && account !== undefined;
+    });
+    if ('wait' in outcome)
+      return showForm(options, req, res.set('Retry-After', String(outcome.wait.retryAfterSeconds)), request, {
+        email,
+        wait: waitMessage(attempt, outcome.wait),
+      });
+    if (!account || !outcome.matches) return showForm(options, req, res, request, { email });
     const cookieValue = await signInAgain(providerSessions, readCookie(req, PROVIDER_SESSION_COOKIE), account);
     for (const path of options.signInCookiePaths ?? [PROVIDER_COOKIE_PATH])
       res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path, secure: req.secure });

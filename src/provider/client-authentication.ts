@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { attemptAt, checkAttempt, settleAttempt, waitMessage } from '../throttle/attempts';
+import { attemptAt, beginAttempt, settleAttempt, waitMessage } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import { isClientId, secretMatches, type ClientRegistry, type RegisteredClient } from './client-registry';
 import { tokenError, TokenEndpointError } from './token-errors';
@@ -60,7 +60,7 @@ export function authenticateClient(
     throw tokenError('invalid_client', `The client "${client.id}" is confidential: authenticate with its secret (client_secret_basic or client_secret_post).`);
   // A secret is a password: wrong ones are counted as failed logins are (README "Rate limits").
   const attempt = limit && attemptAt('client', client.id, req);
-  const wait = limit && attempt && checkAttempt(limit.throttle, limit.res, attempt);
+  const wait = limit && attempt && beginAttempt(limit.throttle, limit.res, attempt);
   if (attempt && wait) throw new TokenEndpointError('too_many_requests', waitMessage(attempt, wait), { 'Retry-After': String(wait.retryAfterSeconds) });
   const matches = secretMatches(client, secret);
   if (limit && attempt) settleAttempt(limit.throttle, limit.res, attempt, matches);

@@ -9,7 +9,7 @@ export function clientAddressKey(address: string | undefined): string {
   // Not an address (a forwarded header under --trust-proxy true can say anything): one bucket for all such, so that
   // made-up text is no fresh address per guess.
   if (address === undefined || isIP(address.split('%')[0]) === 0) return 'not-an-address';
-  if (!isIPv6(address)) return address;
+  if (!isIPv6(address)) return address.split('%')[0]; // an IPv4 zone suffix means nothing: one address
   const groups = expandIPv6(address);
   // IPv4-mapped, dotted (::ffff:127.0.0.2) or in hex (::ffff:7f00:2): the IPv4 address it is.
   if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') return ipv4Of(groups);

@@ -145,11 +145,39 @@ describe('the address limit (one address, whatever the account)', () => {
     expect(throttle.failed('login:fifth@example.com', '203.0.113.7').allowed).toBe(false);
   });
 
-  it('does not start again after a success: the window counts failures only', () => {
+  it('takes back only the failure a begun attempt was counted as: a success leaves the other failures counted', () => {
     const { throttle } = throttleAt(ADDRESS_ONLY);
     failAs(throttle, 4);
+    expect(throttle.begin('login:user0@example.com', '203.0.113.7').allowed).toBe(true);
     throttle.succeeded('login:user0@example.com', '203.0.113.7');
-    expect(throttle.failed('login:user0@example.com', '203.0.113.7').allowed).toBe(false);
+    expect(throttle.failed('login:user9@example.com', '203.0.113.7').allowed).toBe(false);
+  });
+
+  it('slides: failures just before a window would end and just after it add up (no burst at the boundary)', () => {
+    const { throttle, clock } = throttleAt(ADDRESS_ONLY);
+    failTimes(throttle, 1, 'login:a@example.com');
+    clock.now += 14 * MINUTE + 54 * SECOND;
+    expect(failTimes(throttle, 4, 'login:b@example.com')).toMatchObject({ allowed: false, by: 'address', retryAfterSeconds: 6 });
+    clock.now += 12 * SECOND; // the first failure has left the window: one more try, and the window is full again
+    expect(throttle.check('login:c@example.com', '203.0.113.7').allowed).toBe(true);
+    expect(failTimes(throttle, 1, 'login:c@example.com')).toMatchObject({ allowed: false, retryAfterSeconds: 15 * 60 - 12 }); // until the four of 14:54 leave;
+  });
+});
+
+describe('a burst sent all at once', () => {
+  it('is held to the same count: each begun attempt is counted before any password is checked', () => {
+    const { throttle } = throttleAt(DEFAULT_THROTTLE_POLICY);
+    const begun = Array.from({ length: 50 }, () => throttle.begin('login:ada@example.com', '203.0.113.7').allowed);
+    expect(begun.filter(Boolean)).toHaveLength(10);
+    // One of the ten was the right password: the pair starts again, but the other nine were failures all the same.
+    throttle.succeeded('login:ada@example.com', '203.0.113.7');
+    expect(throttle.check('login:ada@example.com', '203.0.113.7').allowed).toBe(true);
+  });
+
+  it('is held to the address count across accounts too', () => {
+    const { throttle } = throttleAt(ADDRESS_ONLY);
+    const begun = Array.from({ length: 20 }, (_, index) => throttle.begin(`login:user${index}@example.com`, '203.0.113.7').allowed);
+    expect(begun.filter(Boolean)).toHaveLength(5);
   });
 });
 

@@ -16,10 +16,20 @@ export type ThrottleVerdict =
 export interface LoginThrottle {
   readonly policy: ThrottlePolicy;
   check(subject: string, address: string): ThrottleVerdict;
+  /**
+   * An attempt starts: when it may, it is counted as a failure at once, before its password is checked, so that
+   * attempts sent all at once cannot all pass the check before any is counted; succeeded() takes it back.
+   */
+  begin(subject: string, address: string): ThrottleVerdict;
   /** Records a failure; the verdict for the next attempt (this one may have started a wait). */
   failed(subject: string, address: string): ThrottleVerdict;
-  /** A success: that pair's count starts again (the address's does not: its window counts failures only). */
+  /** A begun attempt succeeded: that pair's count starts again, and the address's failure it was counted as is taken back. */
   succeeded(subject: string, address: string): void;
+  /**
+   * Runs the attempts of one subject from one address one after another: each is counted before the next is
+   * checked, so a burst sent all at once is held to the same count, and parallel right passwords all get in (in turn).
+   */
+  inTurn<T>(subject: string, address: string, task: () => Promise<T>): Promise<T>;
   /** /__reset and reset(): every count and wait forgotten. */
   clear(): void;
   /** How many pairs and addresses are remembered: bounded, whatever the flood. */
@@ -35,8 +45,8 @@ interface PairRecord {
 }
 
 interface AddressRecord {
-  windowStart: number;
-  failures: number;
+  /** When each failure within the window happened, oldest first: a sliding window, at most the limit long. */
+  failures: number[];
   waitUntil: number;
 }
 
@@ -72,34 +82,48 @@ function pairCounter(limit: ThrottlePolicy['pair']) {
   return { find, count, forget: (key: string) => void pairs.delete(key), clear: () => pairs.clear(), size: () => pairs.size };
 }
 
-/** Failures from one address within a window, whatever the subject. */
+/** Failures from one address within a sliding window, whatever the subject. */
 function addressCounter(limit: ThrottlePolicy['address']) {
   const addresses = new LRUCache<string, AddressRecord>({ max: MAX_ADDRESSES });
   function find(address: string, time: number): AddressRecord | undefined {
     const record = addresses.get(address);
-    if (!record || !limit || time - record.windowStart < limit.windowMs || record.waitUntil > time) return record;
+    if (!record || !limit) return record;
+    record.failures = record.failures.filter((at) => time - at < limit.windowMs);
+    if (record.failures.length > 0 || record.waitUntil > time) return record;
     addresses.delete(address);
     return undefined;
   }
   function count(address: string, time: number): void {
     if (!limit) return;
-    const record = find(address, time) ?? { windowStart: time, failures: 0, waitUntil: 0 };
-    record.failures += 1;
-    if (record.failures >= limit.failures) record.waitUntil = record.windowStart + limit.windowMs;
+    const record = find(address, time) ?? { failures: [], waitUntil: 0 };
+    record.failures.push(time);
+    // The window slides: the address may try again once the oldest of its last `limit` failures is a window old.
+    if (record.failures.length >= limit.failures) record.waitUntil = record.failures[record.failures.length - limit.failures] + limit.windowMs;
+    record.failures = record.failures.slice(-limit.failures);
     addresses.set(address, record);
   }
-  return { find, count, clear: () => addresses.clear(), size: () => addresses.size };
+  /** A failure counted in advance that was a success after all. */
+  function takeBack(address: string, time: number): void {
+    const record = limit && find(address, time);
+    if (!record) return;
+    record.failures.pop();
+    if (record.failures.length < limit.failures) record.waitUntil = 0;
+  }
+  return { find, count, takeBack, clear: () => addresses.clear(), size: () => addresses.size };
 }
 
 /** `now`: milliseconds since the epoch, the server's clock (tests move it through the waits without sleeping). */
 export function makeLoginThrottle(policy: ThrottlePolicy, now: () => number): LoginThrottle {
   if (!isThrottling(policy)) {
     const open: ThrottleVerdict = { allowed: true, headers: {} };
-    return { policy, check: () => open, failed: () => open, succeeded: () => undefined, clear: () => undefined, size: () => 0 };
+    const inTurn = <T>(_subject: string, _address: string, task: () => Promise<T>) => task();
+    return { policy, check: () => open, begin: () => open, failed: () => open, succeeded: () => undefined, inTurn, clear: () => undefined, size: () => 0 };
   }
   const pairs = pairCounter(policy.pair);
   const addresses = addressCounter(policy.address);
   const pairKey = (subject: string, address: string) => `${subject}\u0000${address}`;
+  /** The last attempt queued for each pair, while one runs: as many entries as requests in flight. */
+  const turns = new Map<string, Promise<unknown>>();
 
   function verdict(subject: string, address: string, time: number): ThrottleVerdict {
     const pair = pairs.find(pairKey(subject, address), time);
@@ -111,16 +135,35 @@ export function makeLoginThrottle(policy: ThrottlePolicy, now: () => number): Lo
     return { allowed: false, retryAfterSeconds: secondsUntil(waitUntil, time), by: pairWait === waitUntil ? 'pair' : 'address', headers };
   }
 
+  function failed(subject: string, address: string): ThrottleVerdict {
+    const time = now();
+    pairs.count(pairKey(subject, address), time);
+    addresses.count(address, time);
+    return verdict(subject, address, time);
+  }
+
   return {
     policy,
     check: (subject, address) => verdict(subject, address, now()),
-    failed(subject, address) {
-      const time = now();
-      pairs.count(pairKey(subject, address), time);
-      addresses.count(address, time);
-      return verdict(subject, address, time);
+    begin(subject, address) {
+      const before = verdict(subject, address, now());
+      if (!before.allowed) return before;
+      const after = failed(subject, address);
+      return { allowed: true, headers: after.headers };
     },
-    succeeded: (subject, address) => pairs.forget(pairKey(subject, address)),
+    failed,
+    inTurn(subject, address, task) {
+      const key = pairKey(subject, address);
+      const result = (turns.get(key) ?? Promise.resolve()).then(task);
+      const done = result.catch(() => undefined);
+      turns.set(key, done);
+      void done.then(() => turns.get(key) === done && turns.delete(key));
+      return result;
+    },
+    succeeded(subject, address) {
+      pairs.forget(pairKey(subject, address));
+      addresses.takeBack(address, now());
+    },
     clear() {
       pairs.clear();
       addresses.clear();

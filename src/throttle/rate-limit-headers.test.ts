@@ -42,10 +42,10 @@ describe('rateLimitHeaders', () => {
     ]);
   });
 
-  it('counts the failures down in r, and resets the address at the end of its window in t (rounded up)', () => {
+  it('counts the failures down in r, and gives in t when the oldest failure of the address leaves its window (rounded up)', () => {
     const headers = rateLimitHeaders(DEFAULT_THROTTLE_POLICY, {
       pair: { failures: 3, waitUntil: 0 },
-      address: { windowStart: NOW - 5 * MINUTE - 500, failures: 40, waitUntil: 0 },
+      address: { failures: [NOW - 5 * MINUTE - 500, ...Array<number>(39).fill(NOW)], waitUntil: 0 },
       now: NOW,
     });
     expect(headers.RateLimit).toBe('"failures-per-account";r=7, "failures-per-address";r=60;t=600');
@@ -55,7 +55,7 @@ describe('rateLimitHeaders', () => {
   it('gives r=0 and the seconds left of the wait (rounded up) in t while a pair or an address waits', () => {
     const headers = rateLimitHeaders(DEFAULT_THROTTLE_POLICY, {
       pair: { failures: 0, waitUntil: NOW + 90_001 },
-      address: { windowStart: NOW - 14 * MINUTE, failures: 100, waitUntil: NOW + MINUTE },
+      address: { failures: [NOW - 14 * MINUTE, ...Array<number>(99).fill(NOW)], waitUntil: NOW + MINUTE },
       now: NOW,
     });
     expect(parseList(headers.RateLimit)).toEqual([
@@ -65,7 +65,7 @@ describe('rateLimitHeaders', () => {
   });
 
   it('never gives a negative r, even past the quota', () => {
-    const headers = rateLimitHeaders(DEFAULT_THROTTLE_POLICY, { address: { windowStart: NOW, failures: 150, waitUntil: NOW + 15 * MINUTE }, now: NOW });
+    const headers = rateLimitHeaders(DEFAULT_THROTTLE_POLICY, { address: { failures: Array<number>(150).fill(NOW), waitUntil: NOW + 15 * MINUTE }, now: NOW });
     expect(parseList(headers.RateLimit)?.[1]).toEqual({ name: 'failures-per-address', params: { r: 0, t: 900 } });
   });
 

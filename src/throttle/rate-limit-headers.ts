@@ -2,7 +2,7 @@ import type { ThrottlePolicy } from './policy';
 
 interface Counts {
   pair?: { failures: number; waitUntil: number };
-  address?: { windowStart: number; failures: number; waitUntil: number };
+  address?: { failures: readonly number[]; waitUntil: number };
   now: number;
 }
 
@@ -23,8 +23,11 @@ export function rateLimitHeaders(policy: ThrottlePolicy, { pair, address, now }:
   if (policy.address) {
     const windowSeconds = Math.round(policy.address.windowMs / 1000);
     policies.push(`"failures-per-address";q=${policy.address.failures};w=${windowSeconds}`);
-    const reset = address ? Math.max(0, Math.ceil((Math.max(address.windowStart + policy.address.windowMs, address.waitUntil) - now) / 1000)) : windowSeconds;
-    states.push(`"failures-per-address";r=${Math.max(0, policy.address.failures - (address?.failures ?? 0))};t=${reset}`);
+    // t: when the oldest failure in the window leaves it (or the wait ends), giving a failure back.
+    const oldest = address?.failures[0];
+    const resetAt = Math.max(oldest === undefined ? now + policy.address.windowMs : oldest + policy.address.windowMs, address?.waitUntil ?? 0);
+    const reset = Math.max(0, Math.ceil((resetAt - now) / 1000));
+    states.push(`"failures-per-address";r=${Math.max(0, policy.address.failures - (address?.failures.length ?? 0))};t=${reset}`);
   }
   return policies.length === 0 ? {} : { 'RateLimit-Policy': policies.join(', '), RateLimit: states.join(', ') };
 }

@@ -325,3 +325,28 @@ describe('the RateLimit-Policy and RateLimit headers (draft-ietf-httpapi-ratelim
     expect(response.headers.ratelimit).toBe('"failures-per-account";r=4');
   });
 });
+
+describe('guesses sent all at once (red team: each was checked before any was counted)', () => {
+  it('are held to the count left: with 3 failures to go, 3 of 50 parallel guesses are checked, the rest wait', async () => {
+    const { app } = await serve();
+    await failLogins(app, LOGINS.alice.email, 7);
+    const guesses = [...Array.from({ length: 49 }, () => WRONG), LOGINS.alice.password];
+    const statuses = (await Promise.all(guesses.map((password) => loginAt(app, LOGINS.alice.email, password)))).map(({ status }) => status);
+    expect(statuses.filter((status) => status !== 429)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(47);
+  });
+
+  it('are held to the address count across accounts: 150 parallel guesses at 150 emails, 100 checked', async () => {
+    const { app } = await serve();
+    const answers = await Promise.all(Array.from({ length: 150 }, (_, index) => loginAt(app, `user${index}@example.com`, WRONG)));
+    const statuses = answers.map(({ status }) => status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(100);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(50);
+  });
+
+  it('never hold back parallel successful logins below the limits', async () => {
+    const { app } = await serve();
+    const answers = await Promise.all(Array.from({ length: 30 }, () => loginAt(app, LOGINS.bob.email, LOGINS.bob.password)));
+    expect(answers.map(({ status }) => status)).toEqual(Array<number>(30).fill(200));
+  });
+});
