@@ -2,25 +2,26 @@
  * The one-way dependency rule of src/ (README "Development"): each folder may import only the folders below it.
  *
  *   cli → app → {provider, config → access} → {auth, json-server} → http → {sessions → accounts} → state → files → errors.ts
- *   and throttle/ (login throttling), which imports nothing but errors.ts, under auth, provider and http
+ *   and throttle/ (login throttling, nothing but errors.ts) and mail/ (the outbox: state, files) under auth, provider and http
  *
  * `npm run deps` checks it (so does .ci/run); a violating import fails with the rule's name and the import.
  * index.ts is the public API and re-exports from anywhere; tests are not checked.
  */
 const LAYERS = {
-  cli: ['throttle', 'app', 'provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
-  app: ['throttle', 'provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
-  provider: ['throttle', 'auth', 'http', 'sessions', 'accounts', 'state', 'files'],
-  config: ['throttle', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
+  cli: ['throttle', 'app', 'provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
+  app: ['throttle', 'provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
+  provider: ['throttle', 'auth', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
+  config: ['throttle', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
   access: ['auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
-  auth: ['throttle', 'http', 'sessions', 'accounts', 'state', 'files'],
+  auth: ['throttle', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
   'json-server': ['http', 'sessions', 'accounts', 'state', 'files'],
-  http: ['throttle', 'sessions', 'accounts', 'state', 'files'],
+  http: ['throttle', 'sessions', 'accounts', 'state', 'files', 'mail'],
   sessions: ['accounts', 'state', 'files'],
   accounts: ['state', 'files'],
   state: ['files'],
   files: [],
   throttle: [],
+  mail: ['state', 'files'],
 };
 
 const forbidden = Object.entries(LAYERS).map(([folder, below]) => ({

@@ -1,5 +1,5 @@
 // Wiring: the forms and buttons, then the first render.
-/* global byId, chooseLoginAccount, copyAsCurl, field, finishOpenIdRedirect, logIn, logOut, refresh, register, renderCountdown, renderDemoAccounts, renderQueryHints, renderOpenIdButton, renderResources, sendRequestBox, session, signOutAtProvider, startOpenIdSignIn, startTheBox */
+/* global byId, chooseLoginAccount, copyAsCurl, field, finishOpenIdRedirect, logIn, logOut, refresh, register, renderCountdown, renderDemoAccounts, renderQueryHints, renderOpenIdButton, renderResources, sendRequestBox, session, signOutAtProvider, startInbox, startOpenIdSignIn, startTheBox */
 
 /** Runs an action, showing a failure (no network, a bad path) under the request box instead of losing it. */
 async function guarded(action) {
@@ -33,5 +33,6 @@ renderDemoAccounts();
 renderQueryHints();
 startTheBox();
 renderOpenIdButton();
+startInbox();
 guarded(finishOpenIdRedirect);
 setInterval(renderCountdown, 1000);

@@ -1,5 +1,5 @@
 // The session: log in (and wait after too many failures), register, refresh, log out, and the token panel with its countdown.
-/* global base64urlBytes, byId, checkTokenSignature, element, field, pretty, sampleForAccount, sendForm, sendJson, session */
+/* global base64urlBytes, byId, checkTokenSignature, element, field, pretty, refreshInbox, sampleForAccount, sendForm, sendJson, session */
 /* exported chooseLoginAccount, decodePart, logIn, logOut, refresh, register, renderCountdown, useAuthResult */
 
 const decodePart = (part) => JSON.parse(new TextDecoder().decode(base64urlBytes(part)));
@@ -72,6 +72,8 @@ async function logOut() {
 
 function renderSession() {
   const { user, claims, ended } = session;
+  // Whether the viewer may read the outbox goes with the token: an admin's shows the Inbox, a revoked one hides it.
+  refreshInbox();
   byId('token-empty').hidden = claims !== null;
   byId('token-view').hidden = claims === null;
   if (!claims) return;

@@ -1,5 +1,6 @@
 import { providerPathsOf } from '../provider/paths';
 import { makeLoginThrottle, type LoginThrottle } from '../throttle/login-throttle';
+import type { Mailer } from '../auth/account-mails';
 import type { Router } from 'express';
 import { makeAuthenticator, type Authenticator } from '../auth/authenticate';
 import type { CookieSettings } from '../auth/cookies';
@@ -50,7 +51,8 @@ function clientRegistryOf(options: ResolvedOptions): ClientRegistry {
 export function makeAuth(
   options: ResolvedOptions,
   { accounts, sessions, database }: Stores,
-  started: Pick<StartedStores, 'signingKeys' | 'secret'>,
+  started: Pick<StartedStores, 'signingKeys' | 'secret' | 'accountTokens'>,
+  outbox: Mailer,
 ): AuthParts {
   const { audience, accessTtlSeconds, now } = options;
   const { signingKeys } = started;
@@ -80,6 +82,7 @@ export function makeAuth(
     decoyFor,
     registerAtUsers: database.accountsCollection,
     throttle,
+    accountFlows: { tokens: started.accountTokens, mailer: outbox, resetUrl: options.resetUrl, now },
   });
   return { authenticator, cookie, routes, signingKeys, tokenIssuer, trustedTokens: trustedTokens || undefined, tokens, decoyFor, clients, throttle };
 }

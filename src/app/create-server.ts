@@ -1,3 +1,4 @@
+import { makeOutbox, type Outbox } from '../mail/outbox';
 import type { Express } from 'express';
 import { describeApi, type ApiDescription } from '../access/describe';
 import type { RoutesConfig } from '../access/rules/parse';
@@ -32,6 +33,8 @@ export interface FakeJwtApi {
   close(): Promise<void>;
   /** Data and accounts back to how they were at start, every session ended; resolves once saved. */
   reset(): Promise<void>;
+  /** README "The outbox": the mails the server sent (`await api.outbox.latest('alice@example.com')`). */
+  outbox: Outbox;
 }
 
 /**
@@ -44,7 +47,10 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   const stores = await openStores(options, stateFiles, shared); // writes nothing: a failed start leaves every file
   const started = await startStores(options, stateFiles, stores);
   const { routes, database, accounts, sessions, warnings } = stores;
-  const auth = makeAuth(options, stores, started);
+  // README "The outbox": every mail the account flows send, as .eml files in the state folder.
+  const log = options.logger ? (line: string) => console.log(line) : () => undefined;
+  const outbox = makeOutbox({ dir: stateFiles.outbox, from: 'fake-jwt-api <no-reply@fake-jwt-api.local>', now: options.now, log });
+  const auth = makeAuth(options, stores, started, outbox);
   // README "Use your own identity provider": one that does not answer now is a warning; its tokens wait for it.
   for (const { issuer, problem } of (await auth.trustedTokens?.load()) ?? [])
     warnings.push(`the trusted issuer ${issuer} could not be reached (${problem}); its tokens get 401 until it answers.`);
@@ -70,12 +76,18 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   });
   const provider = makeProvider(options, stores, auth);
   const lifecycle = makeLifecycle(stores, started);
-  const { close } = lifecycle;
+  // A mail a request queued (and the token it carries) is on disk before close() resolves.
+  const close = async () => {
+    await outbox.settled();
+    await lifecycle.close();
+  };
   const reset = async () => {
+    await outbox.settled(); // a mail being made now would outlive the reset
     await lifecycle.reset();
     provider.clear(); // provider sessions and unused codes name accounts and sessions that are gone
     auth.throttle.clear(); // a suite that tests a lockout starts clean (README "Rate limits")
+    await Promise.all([started.accountTokens.clear(), outbox.clear()]); // the mailed links die with the accounts they were for
   };
-  const app = buildApp({ options, stores, stateDir: stateFiles.dir, jsonServer, auth, provider, access, describe, reset });
-  return { app, database, accounts, sessions, options, routes, warnings, describe, close, reset };
+  const app = buildApp({ options, stores, stateDir: stateFiles.dir, jsonServer, auth, provider, access, describe, reset, outbox });
+  return { app, database, accounts, sessions, options, routes, warnings, describe, close, reset, outbox };
 }

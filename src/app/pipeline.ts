@@ -1,3 +1,5 @@
+import { isOutboxRequest, makeOutboxRoutes } from '../mail/outbox-routes';
+import type { Outbox } from '../mail/outbox';
 import type { Express, Request, RequestHandler } from 'express';
 import type { ApiDescription } from '../access/describe';
 import { requireAdmin } from '../auth/authenticate';
@@ -28,6 +30,8 @@ export interface AppParts {
   auth: AuthParts;
   /** The OpenID provider's endpoints (app/provider.ts). */
   provider: ProviderParts;
+  /** The mails the account flows sent (README "The outbox"). */
+  outbox: Outbox;
   access: AccessParts;
   describe(): ApiDescription;
   reset(): Promise<void>;
@@ -70,7 +74,11 @@ export function buildApp(parts: AppParts): Express {
   const { rewrites } = stores.routes;
   const hasRewrites = Object.keys(rewrites).length > 0;
   // Data answers any origin, as json-server; the auth endpoints only pages that may get a token (http/cors.ts).
-  const authOrigins = { corsOrigins: options.corsOrigins, isAuthEndpoint: (req: Request) => isAuthEndpoint(req, stores.database.accountsCollection) };
+  // The outbox too: its mails carry reset links.
+  const authOrigins = {
+    corsOrigins: options.corsOrigins,
+    isAuthEndpoint: (req: Request) => isAuthEndpoint(req, stores.database.accountsCollection) || isOutboxRequest(req),
+  };
   const app = jsonServer.createApp();
   app.disable('x-powered-by');
   // req.ip, which login throttling counts by: the socket's address, or X-Forwarded-For's from --trust-proxy's proxies only.
@@ -91,6 +99,7 @@ export function buildApp(parts: AppParts): Express {
   app.use(auth.routes);
   app.get('/', playground(parts));
   if (options.allowReset) app.post('/__reset', resetRoute(parts.reset));
+  app.use(makeOutboxRoutes(parts.outbox, { open: options.allowReset, requireAdmin })); // README "The outbox"
   app.use(makeDelay(options.delay)); // before the access decision: see http/delay.ts
   app.use(auth.authenticator.recheckAfterDelay); // a session that ended during the delay is over: no stale caller
   app.use(access.guard); // resolves the request as json-server would, and refuses early

@@ -1,3 +1,4 @@
+import { openAccountTokens, type AccountTokens } from '../accounts/account-tokens';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
@@ -43,6 +44,8 @@ export interface StartedStores {
   stopWatchingAccounts(): void;
   /** Resolves once the sessions of accounts changed so far have been checked (and saved). */
   accountChangesSettled(): Promise<void>;
+  /** The hashed tokens of mailed links (password reset, email verification). */
+  accountTokens: AccountTokens;
 }
 
 function loadRoutes(routes: ResolvedOptions['routes']): RoutesConfig {
@@ -165,5 +168,6 @@ export async function startStores(options: ResolvedOptions, stateFiles: StatePat
   const stopWatchingAccounts = options.watchUsers && accounts.name === options.users ? accounts.watchForEdits(options.users) : () => undefined;
   const ledger = await IdLedger.open(stateFiles.recordIds, database.file, database.db.getState(), options.id);
   database.writeAfter(() => ledger.settled());
-  return { signingKeys, secret, ledger, stopWatchingAccounts, accountChangesSettled: () => orphanChecks };
+  const accountTokens = await openAccountTokens(stateFiles.accountTokens, options.now);
+  return { signingKeys, secret, ledger, stopWatchingAccounts, accountChangesSettled: () => orphanChecks, accountTokens };
 }

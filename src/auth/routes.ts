@@ -16,7 +16,9 @@ import type { SessionIssuer } from './session-issuer';
 import { ACCOUNT_GONE, callerAccount, changeAccount } from './session-account';
 import { makeSessionListRoutes } from './session-list-routes';
 import { makeSessionRoutes } from './session-routes';
+import { makePasswordResetRoutes, type PasswordResetOptions } from './password-reset-routes';
 import { makeTokenRoutes } from './token-routes';
+import { makeDeleteAccountRoute } from './delete-account-route';
 import { trustedProfile } from './trust/trusted-caller';
 import { attemptAt, throttledCheck } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
@@ -37,6 +39,8 @@ export interface AuthRoutesOptions {
   registerAtUsers: boolean;
   /** Counts failed logins and makes a guesser wait (README "Rate limits"). */
   throttle: LoginThrottle;
+  /** Forgot and reset password (password-reset-routes.ts): the mailed links' tokens, the outbox, the link. */
+  accountFlows: Omit<PasswordResetOptions, 'accounts' | 'sessions' | 'throttle' | 'passwordMinLength'>;
 }
 
 export function makeAuthRoutes(options: AuthRoutesOptions): Router {
@@ -90,9 +94,11 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
   router.post(LOGIN_PATHS, login);
   router.get('/auth/me', me);
   router.patch('/auth/me', updateMe);
+  router.use(makeDeleteAccountRoute({ accounts, sessions, throttle: options.throttle }));
   router.use(makeSessionRoutes(options));
   router.use(makeTokenRoutes(options));
   router.use(makeAdminRoutes(accounts, sessions));
+  router.use(makePasswordResetRoutes({ ...options.accountFlows, accounts, sessions, throttle: options.throttle, passwordMinLength }));
   // Anything else under /auth is ours too, and does not exist: never let it fall through to json-server.
   router.all(['/auth', '/auth/*'], (req, _res, next) => next(noRouteError(req)));
   return router;

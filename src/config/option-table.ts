@@ -141,6 +141,11 @@ export const OPTION_TABLE = {
     value: '<limits>',
     help: "failed logins that make a guesser wait: off, or like 'login=10/15m,ip=100/15m' (per account and address, waits doubling to 15m; per address in 15m), the default",
   },
+  resetUrl: {
+    flag: '--reset-url',
+    value: '<url>',
+    help: "the link of a password-reset mail, {token} where the token goes, like 'http://localhost:5173/reset?token={token}' (default: the server's own reset page)",
+  },
   trustProxy: {
     flag: '--trust-proxy',
     value: '<proxies>',

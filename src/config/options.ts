@@ -1,4 +1,5 @@
 import { resolveAccess, type ResolvedAccess } from './resolve-access';
+import { resolveAccountFlows, type ResolvedAccountFlows } from './resolve-account-flows';
 import { resolveLimits, type ResolvedLimits } from './resolve-limits';
 import { resolvePlaces, type ResolvedPlaces } from './resolve-places';
 import { resolveProvider, type ResolvedProvider } from './resolve-provider';
@@ -12,7 +13,16 @@ export type { ServerOptions } from './server-options';
 
 /** ServerOptions with every default filled in and every value checked: what the server is built from. */
 export interface ResolvedOptions
-  extends ResolvedPlaces, ResolvedServing, ResolvedAccess, ResolvedTokens, ResolvedReach, ResolvedTrust, ResolvedProvider, ResolvedLimits {
+  extends
+    ResolvedPlaces,
+    ResolvedServing,
+    ResolvedAccess,
+    ResolvedTokens,
+    ResolvedReach,
+    ResolvedTrust,
+    ResolvedProvider,
+    ResolvedLimits,
+    ResolvedAccountFlows {
   now: () => number;
   keepExternalEdits: boolean;
   watchUsers: boolean;
@@ -29,6 +39,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     ...resolveTrust(options),
     ...resolveProvider(options),
     ...resolveLimits(options),
+    ...resolveAccountFlows(options),
     now: options.now ?? Date.now,
     keepExternalEdits: options.keepExternalEdits ?? false,
     watchUsers: options.watchUsers ?? false,

@@ -105,6 +105,8 @@ export interface ServerOptions {
    * per address in 15 min.
    */
   rateLimit?: string;
+  /** The link of a password-reset mail, `{token}` where the token goes; default the server's own reset page. */
+  resetUrl?: string;
   /** Express's `trust proxy`: whose X-Forwarded-For counts for the client's address; default none (the socket's). */
   trustProxy?: boolean | number | string | readonly string[];
   /** --provider-paths: `auth0` also answers Auth0's paths, with an issuer ending in `/` (README "Use it as your OpenID provider"). */

@@ -44,6 +44,7 @@ export const SCRIPT_FILES = [
   'lists.js',
   'request-box.js',
   'sample-body.js',
+  'inbox.js',
   'main.js',
 ];
 

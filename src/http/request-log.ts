@@ -24,8 +24,11 @@ const logText = (text: string) =>
     ? text
     : JSON.stringify(text).replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (char) => `\\u${char.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 
-/** An ID token in a URL (end session's id_token_hint) is a credential and a profile: the log shows that one came, not it. */
-const withoutCredentials = (url: string) => url.replace(/([?&]id_token_hint=)[^&]*/gi, '$1…');
+/**
+ * Credentials in a URL — an ID token (end session's id_token_hint), a mailed link's token (the reset page's ?token=),
+ * an authorization code: the log shows that one came, not it.
+ */
+const withoutCredentials = (url: string) => url.replace(/([?&](?:id_token_hint|token|code)=)[^&]*/gi, '$1…');
 
 /**
  * Who asked: the caller the authenticate step found (req.auth), else the one a valid token names. A request refused

@@ -1,6 +1,6 @@
 import { CSRF_FIELD } from './csrf';
 import type { EndSessionRequest } from './end-session-request';
-import { escapeHtml, page } from './login-page';
+import { escapeHtml, page } from '../http/server-pages';
 import { END_SESSION_PATH } from './paths';
 
 /** The field the confirmation form adds: a POST with it is a person's answer, one without it an app's request. */

@@ -11,7 +11,7 @@ import { CSRF_COOKIE, CSRF_FIELD, csrfTokenFor, csrfTokensMatch, PROVIDER_COOKIE
 import { readCookie } from '../auth/cookies';
 import { CONFIRM_FIELD, renderConfirmationPage, renderSignedOutPage } from './end-session-page';
 import { checkEndSessionRequest, readIdTokenHint, type EndSessionRequest, type IdTokenHint } from './end-session-request';
-import { securePageHeaders, sendErrorPage } from './page-headers';
+import { securePageHeaders, sendErrorPage } from '../http/page-headers';
 import { END_SESSION_PATH } from './paths';
 import { PROVIDER_SESSION_COOKIE, type ProviderSessions } from './provider-sessions';
 

@@ -1,5 +1,6 @@
 import { checkAuthorizationRequest, queryParameters, type AuthorizationRequest } from './authorization-request';
-import { renderErrorPage, renderLoginPage } from './login-page';
+import { renderErrorPage } from '../http/server-pages';
+import { renderLoginPage } from './login-page';
 
 const HOSTILE = '"><script>alert(1)</script>';
 

@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import { isIP } from 'node:net';
-import { securePageHeaders } from './page-headers';
+import { securePageHeaders } from '../http/page-headers';
 
 /**
  * response_mode=web_message (OAuth 2.0 Web Message Response Mode, draft-sakimura-oauth-wmrm), as Auth0 answers it

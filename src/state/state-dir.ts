@@ -20,6 +20,10 @@ export interface StatePaths {
   accountIds: string;
   /** Each collection's greatest and deleted record ids (json-server/ids.ts). */
   recordIds: string;
+  /** The outbox folder: one .eml file a message (mail/outbox.ts, README "The outbox"). */
+  outbox: string;
+  /** The password-reset and email-verification tokens, hashed (accounts/account-tokens.ts). */
+  accountTokens: string;
   /** The path whose `.lock` every process takes to change this accounts file (account-sources.ts). */
   accountsLock(accountsFile: string): string;
 }
@@ -37,6 +41,8 @@ export function statePaths(dir: string): StatePaths {
     sessions: path.join(dir, 'sessions.json'),
     accountIds: path.join(dir, 'account-ids.json'),
     recordIds: path.join(dir, 'ids.json'),
+    outbox: path.join(dir, 'outbox'),
+    accountTokens: path.join(dir, 'account-tokens.json'),
     accountsLock: (accountsFile) => path.join(dir, path.basename(accountsFile)),
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { Response } from 'express';
-import { renderErrorPage } from './login-page';
+import { renderErrorPage } from './server-pages';
 
 /**
  * The headers of every page the provider shows a person (login, error, end session), so that they look and defend
@@ -37,11 +37,11 @@ export function securePageHeaders(res: Response, redirectUrl?: URL): string {
   return nonce;
 }
 
-/** A 400 page for a request the provider will not act on, never a redirect (RFC 6749 §4.1.2.1). */
-export function sendErrorPage(res: Response, title: string, message: string): void {
+/** A 400 page for a request the server will not act on, never a redirect (RFC 6749 §4.1.2.1). */
+export function sendErrorPage(res: Response, title: string, message: string, part?: string): void {
   const nonce = securePageHeaders(res);
   res
     .status(400)
     .type('html')
-    .send(renderErrorPage(title, message, nonce));
+    .send(renderErrorPage(title, message, nonce, part));
 }

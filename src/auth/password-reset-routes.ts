@@ -1,0 +1,116 @@
+import express, { type Request, type Router } from 'express';
+import { accountIdentity, emailKey } from '../accounts/accounts-file';
+import type { AccountStore } from '../accounts/account-store';
+import type { AccountTokens } from '../accounts/account-tokens';
+import { requireBody, requireNewPassword, requireString } from '../accounts/fields';
+import { hashPassword } from '../accounts/passwords';
+import { ApiError, badRequest, tooManyRequests } from '../errors';
+import { asyncRoute } from '../http/async-route';
+import type { SessionStore } from '../sessions/session-store';
+import { attemptAt, beginAttempt, waitMessage } from '../throttle/attempts';
+import type { LoginThrottle } from '../throttle/login-throttle';
+import { serverOrigin } from './issuer-policy';
+import { resetMail, type Mailer } from './account-mails';
+import { renderResetPage, sendAccountPage } from './account-pages';
+import { FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH } from './account-paths';
+import { changeAccount } from './session-account';
+
+/** A reset link lives 30 minutes: long enough to find the mail, short enough that an old inbox is no key. */
+export const RESET_TOKEN_TTL_MS = 30 * 60_000;
+// One reset mail an account a minute: a script cannot fill someone's inbox (or the outbox) by asking.
+const MAIL_INTERVAL_MS = 60_000;
+
+export interface PasswordResetOptions {
+  accounts: AccountStore;
+  sessions: SessionStore;
+  tokens: AccountTokens;
+  mailer: Mailer;
+  throttle: LoginThrottle;
+  passwordMinLength: number;
+  /** --reset-url, with `{token}` where the token goes; default this server's own reset page. */
+  resetUrl?: string;
+  now: () => number;
+}
+
+const ACCEPTED = { message: 'If an account has this email, a message with a reset link is on its way. It works once, for 30 minutes.' };
+const DEAD_LINK = 'The reset link is not valid: it was used already, it expired, or it was never issued. Ask for a new one.';
+
+/** The link of the mail: --reset-url with the token put in, or this server's page, as the request addressed it. */
+function resetLink(options: PasswordResetOptions, req: Request, token: string): string {
+  if (options.resetUrl) return options.resetUrl.replaceAll('{token}', encodeURIComponent(token));
+  return `${serverOrigin(req, 'http://localhost')}${RESET_PASSWORD_PATH}?token=${token}`;
+}
+
+/**
+ * The mail of a forgot-password request, made after the answer went: a known email and an unknown one are answered
+ * alike, in the same time, whatever writing the token and the mail takes. The outbox's settled() waits for it.
+ */
+function mailResetLinkLater(options: PasswordResetOptions, req: Request, email: string): void {
+  const origin = serverOrigin(req, 'http://localhost');
+  options.mailer.sendLater(async () => {
+    await options.accounts.reloadIfChangedOnDisk();
+    const account = await options.accounts.findByEmail(email);
+    if (!account) return undefined;
+    const userId = String(account.id);
+    // One mail an account a minute; reset() forgets the tokens, and so this too.
+    if (options.tokens.issuedSince('reset-password', userId, options.now() - MAIL_INTERVAL_MS)) return undefined;
+    const token = await options.tokens.issue('reset-password', { userId, accountIdentity: accountIdentity(account) }, RESET_TOKEN_TTL_MS);
+    return resetMail({ to: account.email, server: origin, link: resetLink(options, req, token) });
+  }, 'a password-reset mail');
+}
+
+/** Spends the token and sets the password: every session of the account ends, the old password with them. */
+async function resetPassword(options: PasswordResetOptions, token: unknown, password: string): Promise<void> {
+  const { accounts, sessions } = options;
+  const holder = await options.tokens.redeem('reset-password', token);
+  await accounts.reloadIfChangedOnDisk();
+  // The account the link was mailed for, still with that email: a link does not outlive its account changing hands.
+  if (!holder || accounts.identityOf(holder.userId) !== holder.accountIdentity) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
+  const hash = await hashPassword(password);
+  await changeAccount(accounts, sessions, holder.userId, (account) => ({ ...account, password: hash }));
+  await sessions.end({ userId: holder.userId }, 'password reset');
+}
+
+/** POST /auth/forgot-password, POST and GET /auth/reset-password (README "Password reset and email verification"). */
+export function makePasswordResetRoutes(options: PasswordResetOptions): Router {
+  const router = express.Router();
+
+  router.post(
+    FORGOT_PASSWORD_PATH,
+    asyncRoute(async (req, res) => {
+      const email = requireString(requireBody(req.body), 'email');
+      // Each request counts as a failed attempt would (README "Rate limits"), the same for every email.
+      const attempt = attemptAt('reset', emailKey(email), req);
+      // Counted at once, and never taken back: each request is one more try at someone's inbox.
+      const wait = beginAttempt(options.throttle, res, attempt);
+      if (wait) throw tooManyRequests(waitMessage(attempt, wait), wait.retryAfterSeconds);
+      res.status(202).json(ACCEPTED);
+      mailResetLinkLater(options, req, email);
+    }),
+  );
+
+  // The page the mail's link opens when no --reset-url names the app's own: a form that posts back here.
+  router.get(RESET_PASSWORD_PATH, (req, res) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : '';
+    sendAccountPage(res, 200, (nonce) => renderResetPage({ token, minLength: options.passwordMinLength }, nonce));
+  });
+
+  router.post(
+    RESET_PASSWORD_PATH,
+    asyncRoute(async (req, res) => {
+      const body = requireBody(req.body);
+      const fromPage = Boolean(req.is('urlencoded')); // the reset page's form; an app sends JSON
+      try {
+        if (body.token === undefined) throw badRequest('"token" is required: the one in the reset link.');
+        await resetPassword(options, body.token, requireNewPassword(body, options.passwordMinLength));
+      } catch (error) {
+        if (!fromPage || !(error instanceof ApiError)) throw error;
+        const token = typeof body.token === 'string' ? body.token : '';
+        return sendAccountPage(res, error.status, (nonce) => renderResetPage({ token, minLength: options.passwordMinLength, error: error.message }, nonce));
+      }
+      if (!fromPage) return void res.status(204).end();
+      sendAccountPage(res, 200, (nonce) => renderResetPage({ token: '', minLength: options.passwordMinLength, done: true }, nonce));
+    }),
+  );
+  return router;
+}
