@@ -15,6 +15,7 @@ export type ApiErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'too_many_requests'
+  | 'email_not_verified'
   | 'server_error';
 
 /** An error that becomes an HTTP response: `{ error, message }` with `status` and extra headers. */

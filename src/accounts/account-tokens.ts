@@ -25,8 +25,13 @@ export interface AccountTokens {
   issue(purpose: TokenPurpose, holder: TokenHolder, ttlMs: number): Promise<string>;
   /** Spends a token: its holder the first time, if it is of this purpose and not expired; undefined otherwise. */
   redeem(purpose: TokenPurpose, token: unknown): Promise<TokenHolder | undefined>;
-  /** Whether a token of this purpose went to this account after `since` (ms): one mail a minute, say. */
-  issuedSince(purpose: TokenPurpose, userId: string, since: number): boolean;
+  /**
+   * Whether a token of this purpose went to this account, at its current email (`holder` as now), after `since`
+   * (ms): one mail a minute, say. A new email is another address: its first mail is not held back.
+   */
+  issuedSince(purpose: TokenPurpose, holder: TokenHolder, since: number): boolean;
+  /** Every link of this purpose to this account dies: its password changed, so older reset links must not work. */
+  forget(purpose: TokenPurpose, userId: string): Promise<void>;
   /** reset(): every link dies. */
   clear(): Promise<void>;
 }
@@ -83,8 +88,17 @@ export async function openAccountTokens(file: string, now: () => number): Promis
       await save();
       return { userId: found.userId, accountIdentity: found.accountIdentity };
     },
-    issuedSince: (purpose, userId, since) => tokens.some((stored) => stored.purpose === purpose && stored.userId === userId && (stored.issuedAt ?? 0) > since),
+    issuedSince: (purpose, { userId, accountIdentity }, since) =>
+      tokens.some(
+        (stored) => stored.purpose === purpose && stored.userId === userId && stored.accountIdentity === accountIdentity && (stored.issuedAt ?? 0) > since,
+      ),
+    async forget(purpose, userId) {
+      const before = tokens.length;
+      tokens = tokens.filter((stored) => stored.purpose !== purpose || stored.userId !== userId);
+      if (tokens.length !== before) await save();
+    },
     async clear() {
+      if (tokens.length === 0) return; // nothing to forget: no file written (a state folder stays as it was)
       tokens = [];
       await save();
     },

@@ -57,6 +57,14 @@ export function emailKey(email: string): string {
   return email.normalize('NFKC').trim().toLowerCase();
 }
 
+/**
+ * Whether the account's email is verified (README "Email verification"): an account written by hand is, unless it
+ * says `"emailVerified": false`; a self-registered one is once its link was followed.
+ */
+export function isEmailVerified(account: Readonly<Record<string, unknown>>): boolean {
+  return account.emailVerified !== false;
+}
+
 export function roleOf(account: Account): string {
   return typeof account.role === 'string' && account.role !== '' ? account.role : DEFAULT_ROLE;
 }

@@ -15,7 +15,7 @@ const MAX_PASSWORD_LENGTH = 1024;
 const PRIVILEGED_FIELDS = new Set([
   'id', 'role', 'roles', 'admin', 'isAdmin', 'is_admin', 'permissions', 'scope', 'scopes', 'groups',
   'password', 'passwordHash', 'password_hash', 'hash', 'salt', 'currentPassword', 'newPassword',
-  'sub', 'sid', 'iss', 'aud', 'exp', 'iat', 'jti',
+  'sub', 'sid', 'iss', 'aud', 'exp', 'iat', 'jti', 'emailVerified', 'email_verified',
   '__proto__', 'constructor', 'prototype',
 ]);
 
@@ -33,8 +33,9 @@ export function requireString(body: Record<string, unknown>, field: string): str
   return value;
 }
 
-// Zero-width and other invisible format characters make look-alike addresses: alice@example.com\u200b.
-const INVISIBLE = /\p{Cf}/u;
+// Zero-width and other invisible format characters make look-alike addresses: alice@example.com\u200b. Control
+// characters (C0, DEL, C1) have no place in an address, and would reach a mail header and the console.
+const INVISIBLE = /[\p{Cf}\p{Cc}]/u;
 
 export function requireEmail(body: Record<string, unknown>): string {
   const email = requireString(body, 'email').trim();

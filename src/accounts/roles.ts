@@ -2,7 +2,7 @@
 export const ADMIN_ROLE = 'admin';
 
 /** The words routes.json uses for who may do something without naming a role: never a role name. */
-export const WHO_KEYWORDS = ['public', 'authenticated', 'owner', 'nobody'] as const;
+export const WHO_KEYWORDS = ['public', 'authenticated', 'verified', 'owner', 'nobody'] as const;
 const KEYWORDS: ReadonlySet<string> = new Set(WHO_KEYWORDS);
 const ROLE_NAME = /^[A-Za-z][\w.-]*$/;
 

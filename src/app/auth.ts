@@ -7,7 +7,7 @@ import type { CookieSettings } from '../auth/cookies';
 import { makeDecoyFor, type DecoyFor } from '../auth/decoys';
 import { makeAuthRoutes } from '../auth/routes';
 import { makeSessionIssuer } from '../auth/session-issuer';
-import { fixedIssuer, originIssuer, type IssuerPolicy } from '../auth/issuer-policy';
+import { fixedIssuer, makeLinkOrigin, originIssuer, type IssuerPolicy } from '../auth/issuer-policy';
 import type { SigningKeys } from '../auth/signing-keys';
 import { makeTokenService, type TokenService } from '../auth/tokens';
 import { makeTrustedTokens, type TrustedTokens } from '../auth/trust/trusted-tokens';
@@ -38,6 +38,8 @@ export interface AuthParts {
   clients: ClientRegistry;
   /** Failed logins counted, guessers made to wait (README "Rate limits"); reset() clears it. */
   throttle: LoginThrottle;
+  /** Mail requests counted per email and address (forgot password, resend); reset() clears it. */
+  mailThrottle: LoginThrottle;
 }
 
 /** The clients list, checked (a bad entry stops the start, HS256 or not); a client's service tokens get its role, or --default-role. */
@@ -71,6 +73,9 @@ export function makeAuth(
   const issuer = makeSessionIssuer({ tokens, sessions, cookie, singleSession: options.singleSession, now });
   const decoyFor = makeDecoyFor(started.secret, () => accounts.snapshot());
   const throttle = makeLoginThrottle(options.throttle, now);
+  // Mail requests (forgot password, another verification link) count per email and address only: a flood of them must
+  // not spend the address's budget of failed logins, which would lock out every account's right password.
+  const mailThrottle = makeLoginThrottle({ pair: options.throttle.pair }, now);
   const routes = makeAuthRoutes({
     accounts,
     sessions,
@@ -82,7 +87,23 @@ export function makeAuth(
     decoyFor,
     registerAtUsers: database.accountsCollection,
     throttle,
-    accountFlows: { tokens: started.accountTokens, mailer: outbox, resetUrl: options.resetUrl, now },
+    accountFlows: {
+      ...{ tokens: started.accountTokens, mailer: outbox, resetUrl: options.resetUrl, now, requireVerifiedEmail: options.requireVerifiedEmail },
+      linkOrigin: makeLinkOrigin(options.allowedHosts),
+      mailThrottle,
+    },
   });
-  return { authenticator, cookie, routes, signingKeys, tokenIssuer, trustedTokens: trustedTokens || undefined, tokens, decoyFor, clients, throttle };
+  return {
+    authenticator,
+    cookie,
+    routes,
+    signingKeys,
+    tokenIssuer,
+    trustedTokens: trustedTokens || undefined,
+    tokens,
+    decoyFor,
+    clients,
+    throttle,
+    mailThrottle,
+  };
 }

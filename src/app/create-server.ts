@@ -86,6 +86,7 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
     await lifecycle.reset();
     provider.clear(); // provider sessions and unused codes name accounts and sessions that are gone
     auth.throttle.clear(); // a suite that tests a lockout starts clean (README "Rate limits")
+    auth.mailThrottle.clear();
     await Promise.all([started.accountTokens.clear(), outbox.clear()]); // the mailed links die with the accounts they were for
   };
   const app = buildApp({ options, stores, stateDir: stateFiles.dir, jsonServer, auth, provider, access, describe, reset, outbox });

@@ -96,7 +96,10 @@ export function makeProvider(options: ResolvedOptions, { accounts, sessions, dat
   const { signInCookiePaths } = paths;
   const { throttle } = auth;
   routes.use(
-    makeAuthorizeRoutes({ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now, redirectUris, clients, signInCookiePaths, throttle }),
+    makeAuthorizeRoutes({
+      ...{ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now, redirectUris, clients, signInCookiePaths, throttle },
+      requireVerifiedEmail: options.requireVerifiedEmail,
+    }),
   );
   const tokensFor = tokensByClient(options, clients, auth);
   const { singleSession } = options;

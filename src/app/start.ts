@@ -27,6 +27,8 @@ export interface StartedServer {
   url: string;
   port: number;
   api: FakeJwtApi;
+  /** The mails the server sent (README "The outbox"): `await server.outbox.latest('alice@example.com')`. */
+  outbox: FakeJwtApi['outbox'];
   /** Data and accounts back to how they were at start, every session ended. */
   reset(): Promise<void>;
   /** Stops listening, lets requests in flight finish, saves everything, and leaves no handle open. */
@@ -56,6 +58,7 @@ export async function start(options: StartOptions): Promise<StartedServer> {
     url: listening.url,
     port: listening.port,
     api,
+    outbox: api.outbox,
     reset: () => api.reset(),
     close: async () => {
       await listening.stop();

@@ -14,6 +14,17 @@ function mail(to: string, subject: string, paragraphs: string[], link: { text: s
   return { to, subject, text, html, links: [link.url] };
 }
 
+/** The verification mail of a registration or an email change. */
+export function verifyMail({ to, server, link }: { to: string; server: string; link: string }): OutgoingMail {
+  return mail(
+    to,
+    'Verify your email',
+    [`Someone, hopefully you, gave ${to} as the email of an account at ${server}.`],
+    { text: 'Verify this email (the link works once, for 24 hours)', url: link },
+    'If it was not you, ignore this message: the email stays unverified.',
+  );
+}
+
 /** The forgot-password mail (README "Password reset and email verification"). */
 export function resetMail({ to, server, link }: { to: string; server: string; link: string }): OutgoingMail {
   return mail(

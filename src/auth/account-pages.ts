@@ -11,6 +11,14 @@ export function sendAccountPage(res: Response, status: number, render: (nonce: s
   res.status(status).type('html').send(render(nonce));
 }
 
+/** The page a verification link opens: it says whether the email is now verified. */
+export function renderVerifiedPage({ email, error }: { email?: string; error?: string }, nonce: string): string {
+  const body = error
+    ? `<section role="alert">\n<h2>This link does not verify anything</h2>\n<p class="error">${escapeHtml(error)}</p>\n</section>`
+    : `<section role="status">\n<h2>Email verified</h2>\n<p><code>${escapeHtml(email ?? '')}</code> is verified. <a href="/">Back to the playground</a>.</p>\n</section>`;
+  return page(error ? 'Verification failed' : 'Email verified', nonce, body, PART);
+}
+
 export interface ResetView {
   token: string;
   minLength: number;

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, RequestHandler } from 'express';
 import { ADMIN_ROLE } from '../accounts/roles';
-import { roleOf } from '../accounts/accounts-file';
+import { isEmailVerified, roleOf } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
 import { ApiError, forbidden } from '../errors';
 import type { SessionStore } from '../sessions/session-store';
@@ -64,7 +64,7 @@ function liveClaims(sources: AuthSources, claims: VerifiedClaims): AccessClaims 
   if (!account) throw invalidToken(ACCOUNT_GONE);
   // The markers are the authenticate step's to set: one signed into a session's token is dropped.
   const { service: _service, trusted: _trusted, ...own } = claims;
-  return { ...own, role: roleOf(account) };
+  return { ...own, role: roleOf(account), email_verified: isEmailVerified(account) };
 }
 
 /** A caller read again after a wait: its in-process `service` marker, set by serviceCaller only, says which check. */

@@ -47,6 +47,23 @@ function ownAddresses(): Set<string> {
   return new Set(addresses.map(({ address, family }) => (family === 'IPv6' ? `[${address}]` : address)));
 }
 
+/**
+ * The origin a mailed link names (README "Password reset and email verification"): the host name the request used
+ * only when it is one of this server's (a loopback name, an address of this machine, an --allowed-host name), and
+ * always the port the server listens on. A Host header is the client's to write: a link built from it as sent
+ * would send a victim's token to wherever an attacker said (`Host: 6.6.6.6:8080`, or another port of localhost).
+ */
+export function makeLinkOrigin(allowedHosts: AllowedHosts): (req: RequestOrigin & { socket: { localPort?: number } }) => string {
+  const machine = ownAddresses();
+  return (req) => {
+    const host = originOf(`http://${req.headers.host ?? 'localhost'}`)?.hostname ?? 'localhost';
+    const ours = LOOPBACK_NAMES.has(host) || machine.has(host) || (allowedHosts !== 'all' && isListedHost(host, allowedHosts));
+    const scheme = req.protocol === 'https' ? 'https' : 'http';
+    const port = req.socket.localPort;
+    return `${scheme}://${ours ? host : 'localhost'}${port === undefined ? '' : `:${port}`}`;
+  };
+}
+
 /** How many other origins minted tokens are remembered by (under --allowed-host all, any vetted Host). */
 const MINTED_LIMIT = 256;
 

@@ -9,7 +9,6 @@ import { asyncRoute } from '../http/async-route';
 import type { SessionStore } from '../sessions/session-store';
 import { attemptAt, beginAttempt, waitMessage } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
-import { serverOrigin } from './issuer-policy';
 import { resetMail, type Mailer } from './account-mails';
 import { renderResetPage, sendAccountPage } from './account-pages';
 import { FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH } from './account-paths';
@@ -27,6 +26,8 @@ export interface PasswordResetOptions {
   mailer: Mailer;
   throttle: LoginThrottle;
   passwordMinLength: number;
+  /** The origin of this server in a mailed link: auth/issuer-policy.ts makeLinkOrigin (never a Host header as sent). */
+  linkOrigin: (req: Request) => string;
   /** --reset-url, with `{token}` where the token goes; default this server's own reset page. */
   resetUrl?: string;
   now: () => number;
@@ -35,27 +36,26 @@ export interface PasswordResetOptions {
 const ACCEPTED = { message: 'If an account has this email, a message with a reset link is on its way. It works once, for 30 minutes.' };
 const DEAD_LINK = 'The reset link is not valid: it was used already, it expired, or it was never issued. Ask for a new one.';
 
-/** The link of the mail: --reset-url with the token put in, or this server's page, as the request addressed it. */
-function resetLink(options: PasswordResetOptions, req: Request, token: string): string {
-  if (options.resetUrl) return options.resetUrl.replaceAll('{token}', encodeURIComponent(token));
-  return `${serverOrigin(req, 'http://localhost')}${RESET_PASSWORD_PATH}?token=${token}`;
-}
-
 /**
  * The mail of a forgot-password request, made after the answer went: a known email and an unknown one are answered
  * alike, in the same time, whatever writing the token and the mail takes. The outbox's settled() waits for it.
  */
 function mailResetLinkLater(options: PasswordResetOptions, req: Request, email: string): void {
-  const origin = serverOrigin(req, 'http://localhost');
+  // Now, while the request's socket is open: the work runs after the answer went.
+  const origin = options.linkOrigin(req);
+  // --reset-url with the token put in, or this server's own page.
+  const linkTo = (token: string) =>
+    options.resetUrl ? options.resetUrl.replaceAll('{token}', encodeURIComponent(token)) : `${origin}${RESET_PASSWORD_PATH}?token=${token}`;
   options.mailer.sendLater(async () => {
     await options.accounts.reloadIfChangedOnDisk();
     const account = await options.accounts.findByEmail(email);
     if (!account) return undefined;
     const userId = String(account.id);
     // One mail an account a minute; reset() forgets the tokens, and so this too.
-    if (options.tokens.issuedSince('reset-password', userId, options.now() - MAIL_INTERVAL_MS)) return undefined;
-    const token = await options.tokens.issue('reset-password', { userId, accountIdentity: accountIdentity(account) }, RESET_TOKEN_TTL_MS);
-    return resetMail({ to: account.email, server: origin, link: resetLink(options, req, token) });
+    const holder = { userId, accountIdentity: accountIdentity(account) };
+    if (options.tokens.issuedSince('reset-password', holder, options.now() - MAIL_INTERVAL_MS)) return undefined;
+    const token = await options.tokens.issue('reset-password', holder, RESET_TOKEN_TTL_MS);
+    return resetMail({ to: account.email, server: origin, link: linkTo(token) });
   }, 'a password-reset mail');
 }
 
@@ -69,6 +69,7 @@ async function resetPassword(options: PasswordResetOptions, token: unknown, pass
   const hash = await hashPassword(password);
   await changeAccount(accounts, sessions, holder.userId, (account) => ({ ...account, password: hash }));
   await sessions.end({ userId: holder.userId }, 'password reset');
+  await options.tokens.forget('reset-password', holder.userId); // the account's other links die with the old password
 }
 
 /** POST /auth/forgot-password, POST and GET /auth/reset-password (README "Password reset and email verification"). */

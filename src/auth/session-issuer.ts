@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import { accountIdentity, roleOf, toPublicUser, type Account, type PublicUser } from '../accounts/accounts-file';
+import { accountIdentity, isEmailVerified, roleOf, toPublicUser, type Account, type PublicUser } from '../accounts/accounts-file';
 import type { Session, SessionStore } from '../sessions/session-store';
 import { setRefreshCookie, type CookieSettings } from './cookies';
 import type { TokenService } from './tokens';
@@ -32,7 +32,8 @@ export function makeSessionIssuer(options: SessionIssuerOptions): SessionIssuer 
   const { tokens, sessions, cookie, singleSession, now } = options;
 
   function result(res: Response, account: Account, session: Session, refreshToken: string): AuthResult {
-    const issued = tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, session.id, res.req); // the request: its origin is the iss (README "Tokens")
+    const subject = { id: account.id, email: account.email, role: roleOf(account), emailVerified: isEmailVerified(account) };
+    const issued = tokens.issueAccessToken(subject, session.id, res.req); // the request: its origin is the iss (README "Tokens")
     if (cookie) setRefreshCookie(res, cookie, refreshToken, Math.floor((session.refreshExpiresAt - now()) / 1000));
     return {
       accessToken: issued.token,

@@ -11,6 +11,7 @@ import { emailKey } from '../accounts/accounts-file';
 import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { attemptAt, throttledCheck } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
+import type { AccountTokens } from '../accounts/account-tokens';
 import { ACCOUNT_GONE, callerAccount, changeAccount, sessionAccount } from './session-account';
 import type { SessionIssuer } from './session-issuer';
 
@@ -22,6 +23,8 @@ export interface SessionRoutesOptions {
   cookie?: CookieSettings;
   /** A wrong current password is a guess like a failed login (README "Rate limits"). */
   throttle: LoginThrottle;
+  /** The mailed links' tokens: a password change kills the account's reset links. */
+  resetLinks?: Pick<AccountTokens, 'forget'>;
 }
 
 /** The refresh token of a request: `refreshToken` or `refresh_token` in the body, else (cookie mode) the cookie. */
@@ -97,6 +100,7 @@ async function changePassword(options: SessionRoutesOptions, req: Request, res: 
   await changeAccount(accounts, sessions, claims.sub, (changed) => ({ ...changed, password: hash }), claims);
   // Whoever else held a session (perhaps the reason for the change) is out; this one stays.
   await sessions.end({ userId: claims.sub, except: claims.sid }, 'password changed');
+  await options.resetLinks?.forget('reset-password', claims.sub); // a reset link mailed before works no more
   sessions.closeReuseWindow(claims.sid);
   res.status(204).end();
 }

@@ -21,6 +21,8 @@ export interface AccessClaims {
   exp: number;
   iss: string;
   aud?: string;
+  /** Whether the account's email is verified (README "Email verification"); the account's current value, as `role`. */
+  email_verified?: boolean;
   /** Every role the caller has, when it is more than `role`: a trusted token's role claim may list several. */
   roles?: readonly string[];
   /** Set when a trusted identity provider issued the token (README "Use your own identity provider"); it has no session here. */
@@ -72,6 +74,8 @@ export interface TokenSubject {
   id: string | number;
   email: string;
   role: string;
+  /** The `email_verified` claim; none when not given (`fake-jwt-api token`). */
+  emailVerified?: boolean;
 }
 
 export interface TokenServiceOptions {
@@ -188,7 +192,15 @@ export function makeTokenService(options: TokenServiceOptions): TokenService {
   }
 
   function issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin): IssuedToken {
-    return signed<AccessClaims>({ sub: String(subject.id), email: subject.email, role: subject.role, sid: sessionId, ...registeredClaims(origin) });
+    const verified = subject.emailVerified === undefined ? {} : { email_verified: subject.emailVerified };
+    return signed<AccessClaims>({
+      sub: String(subject.id),
+      email: subject.email,
+      role: subject.role,
+      ...verified,
+      sid: sessionId,
+      ...registeredClaims(origin),
+    });
   }
 
   function issueServiceToken({ clientId, role }: ServiceSubject, origin?: RequestOrigin): IssuedToken<ServiceTokenClaims> {

@@ -173,6 +173,7 @@ export function renderBanner(input: BannerInput): string {
     `  POST ${url}/auth/register   { email, password, ...profile }   (also /register, /signup)`,
     `  POST ${url}/auth/login      { email, password }               (also /login, /signin)`,
     `  GET  ${url}/auth/me         Authorization: Bearer <accessToken>`,
+    `  POST ${url}/auth/forgot-password  { email }   reset and verification mails go to the outbox: GET /__outbox (admin), or the state folder's outbox/`,
     ...tokenLines(url, input),
     ...throttleLines(input),
     ...signingLines(url, input),

@@ -68,6 +68,7 @@ const EXAMPLES: Record<OptionName, { value?: string; resolved?: Partial<Resolved
   providerPaths: { value: 'auth0', resolved: { providerPaths: 'auth0' } },
   rateLimit: { value: 'off', resolved: { throttle: {} } },
   trustProxy: { value: 'loopback', resolved: { trustProxy: ['loopback'] } },
+  requireVerifiedEmail: { resolved: { requireVerifiedEmail: true } },
   resetUrl: { value: 'http://localhost:5173/reset?token={token}', resolved: { resetUrl: 'http://localhost:5173/reset?token={token}' } },
   trust: { value: 'https://idp.example/', resolved: { trust: { issuers: [{ issuer: 'https://idp.example/' }], emailClaim: 'email', roleClaim: 'role' } } },
   trustJwks: { value: 'https://idp.example/jwks', flags: { trustJwks: ['https://idp.example/jwks'] } },

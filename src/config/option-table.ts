@@ -127,6 +127,10 @@ export const OPTION_TABLE = {
     default: '10s',
   },
   singleSession: { flag: '--single-session', aliases: ['--singleSession'], help: "a login ends the user's earlier sessions" },
+  requireVerifiedEmail: {
+    flag: '--require-verified-email',
+    help: 'an account logs in only once its email is verified (registration then answers without tokens)',
+  },
   cookie: { flag: '--cookie', help: 'refresh tokens in an HttpOnly cookie (Path /auth) instead of the body' },
   cookieSecure: { flag: '--cookie-secure', help: "the cookie's Secure flag (https only)" },
   cookieSameSite: { flag: '--cookie-same-site', value: '<value>', help: "the cookie's SameSite", choices: ['Strict', 'Lax', 'None'], default: 'Lax' },

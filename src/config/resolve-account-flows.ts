@@ -5,6 +5,7 @@ import type { ServerOptions } from './server-options';
 export interface ResolvedAccountFlows {
   /** --reset-url with `{token}`; undefined: the server's own reset page. */
   resetUrl?: string;
+  requireVerifiedEmail: boolean;
 }
 
 function resolveResetUrl(text: string | undefined): string | undefined {
@@ -24,5 +25,5 @@ function resolveResetUrl(text: string | undefined): string | undefined {
 }
 
 export function resolveAccountFlows(options: ServerOptions): ResolvedAccountFlows {
-  return { resetUrl: resolveResetUrl(options.resetUrl) };
+  return { resetUrl: resolveResetUrl(options.resetUrl), requireVerifiedEmail: options.requireVerifiedEmail ?? false };
 }

@@ -105,6 +105,8 @@ export interface ServerOptions {
    * per address in 15 min.
    */
   rateLimit?: string;
+  /** --require-verified-email: an account logs in only once its email is verified (README "Email verification"). */
+  requireVerifiedEmail?: boolean;
   /** The link of a password-reset mail, `{token}` where the token goes; default the server's own reset page. */
   resetUrl?: string;
   /** Express's `trust proxy`: whose X-Forwarded-For counts for the client's address; default none (the socket's). */

@@ -1,6 +1,6 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AccountStore } from '../accounts/account-store';
-import { emailKey, type Account } from '../accounts/accounts-file';
+import { emailKey, isEmailVerified, type Account } from '../accounts/accounts-file';
 import { attemptAt, checkInTurn, waitMessage } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import { verifyPassword } from '../accounts/passwords';
@@ -45,6 +45,8 @@ export interface AuthorizeRoutesOptions {
   signInCookiePaths?: readonly string[];
   /** Failed sign-ins counted with /auth/login's (README "Rate limits"). */
   throttle: LoginThrottle;
+  /** --require-verified-email: an unverified account is told so, as /auth/login does, and not signed in. */
+  requireVerifiedEmail?: boolean;
 }
 
 const WRONG_CREDENTIALS = 'The email or password is incorrect.';
@@ -122,13 +124,13 @@ function issueCode(options: AuthorizeRoutesOptions, req: Request, res: Response,
   redirectBack(options, req, res, request, { code, state });
 }
 
-/** `failed`: the form again after a wrong password (401), or during a wait (429, saying how long). */
+/** `failed`: the form again after a wrong password (401), during a wait (429, saying how long), or another refusal. */
 function showForm(
   options: AuthorizeRoutesOptions,
   req: Request,
   res: Response,
   request: AuthorizationRequest,
-  failed?: { email: string; wait?: string },
+  failed?: { email: string; wait?: string; status?: number },
 ): void {
   const { accounts, clients } = options;
   const nonce = secureHeaders(res, request.redirectUrl);
@@ -139,7 +141,7 @@ function showForm(
   const email = failed ? failed.email : request.loginHint;
   const error = failed ? (failed.wait ?? WRONG_CREDENTIALS) : undefined;
   res
-    .status(failed ? (failed.wait ? 429 : 401) : 200)
+    .status(failed ? (failed.status ?? (failed.wait ? 429 : 401)) : 200)
     .type('html')
     .send(renderLoginPage({ request, clientName: clients?.find(request.clientId)?.name, csrfToken, email, error, demoAccounts }, nonce));
 }
@@ -191,6 +193,10 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
         wait: waitMessage(attempt, outcome.wait),
       });
     if (!account || !outcome.matches) return showForm(options, req, res, request, { email });
+    if (options.requireVerifiedEmail && !isEmailVerified(account)) {
+      const wait = `The email ${account.email} is not verified yet: follow the link in the mail sent to it, then sign in.`;
+      return showForm(options, req, res, request, { email, wait, status: 403 });
+    }
     const cookieValue = await signInAgain(providerSessions, readCookie(req, PROVIDER_SESSION_COOKIE), account);
     for (const path of options.signInCookiePaths ?? [PROVIDER_COOKIE_PATH])
       res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path, secure: req.secure });

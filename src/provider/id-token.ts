@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { toPublicUser, type Account } from '../accounts/accounts-file';
+import { isEmailVerified, toPublicUser, type Account } from '../accounts/accounts-file';
 import { signEdDSA } from '../auth/eddsa';
 import type { SigningAlgorithm } from '../auth/key-pairs';
 import type { SigningKeys } from '../auth/signing-keys';
@@ -56,6 +56,7 @@ const RESERVED_CLAIMS = new Set([
   'id',
   'email',
   'email_verified',
+  'emailVerified',
   'password',
 ]);
 
@@ -86,7 +87,7 @@ export function allowedProfileClaims(account: Account, fields?: readonly string[
 function scopedClaims(account: Account, scopes: readonly string[], fields?: readonly string[]): Record<string, unknown> {
   return {
     ...(scopes.includes('profile') ? allowedProfileClaims(account, fields) : {}),
-    ...(scopes.includes('email') ? { email: account.email, email_verified: true } : {}),
+    ...(scopes.includes('email') ? { email: account.email, email_verified: isEmailVerified(account) } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import express, { type Request, type Router } from 'express';
-import type { Account } from '../accounts/accounts-file';
+import { isEmailVerified, type Account } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
 import { requireAuthentication } from '../auth/authenticate';
 import { invalidToken } from '../auth/challenge';
@@ -48,7 +48,7 @@ export function makeUserinfoRoutes(options: UserinfoRoutesOptions): Router {
       sessionId === undefined ? undefined : (options.sessionGrants?.get(sessionId)?.clientId ?? options.sessions.activeSession(sessionId)?.clientId);
     const fields = options.clients?.find(clientId)?.claims;
     res.set('Cache-Control', 'no-store');
-    res.json({ ...allowedProfileClaims(account, fields), sub: String(account.id), email: account.email, email_verified: true });
+    res.json({ ...allowedProfileClaims(account, fields), sub: String(account.id), email: account.email, email_verified: isEmailVerified(account) });
   });
   router.get(USERINFO_PATH, userinfo);
   router.post(USERINFO_PATH, userinfo);

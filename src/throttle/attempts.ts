@@ -14,7 +14,7 @@ export interface Attempt {
  * `login:<email>` for a person's password, at /auth/login, the provider's login page and /auth/password alike (one
  * account, one count); `client:<id>` for a client's secret at the token endpoint. An unknown email counts as a known one.
  */
-export function attemptAt(kind: 'login' | 'client' | 'reset', name: string, req: Pick<Request, 'ip'>): Attempt {
+export function attemptAt(kind: 'login' | 'client' | 'reset' | 'verify', name: string, req: Pick<Request, 'ip'>): Attempt {
   // By a hash of the name: a key of fixed size, however long the email a guesser sends (its memory stays bounded).
   const name256 = createHash('sha256').update(name.trim().toLowerCase()).digest('base64url');
   return { subject: `${kind}:${name256}`, address: clientAddressKey(req.ip) };
@@ -23,7 +23,9 @@ export function attemptAt(kind: 'login' | 'client' | 'reset', name: string, req:
 /** The wait as a sentence, with the way out (README "Rate limits"). */
 export function waitMessage(attempt: Attempt, verdict: Extract<ThrottleVerdict, { allowed: false }>): string {
   const kind = attempt.subject.slice(0, attempt.subject.indexOf(':'));
-  const guesses = { client: "attempts with this client's secret", reset: 'password-reset requests for this email' }[kind] ?? 'logins for this account';
+  const guesses =
+    { client: "attempts with this client's secret", reset: 'password-reset requests for this email', verify: 'verification requests for this email' }[kind] ??
+    'logins for this account';
   const what = verdict.by === 'pair' ? `failed ${guesses} from your address` : 'failed logins from your address, whatever the account';
   return `Too many ${what}; try again in ${verdict.retryAfterSeconds} s. Start the server with --rate-limit off (or rateLimit: 'off') to turn this off.`;
 }

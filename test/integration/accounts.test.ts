@@ -55,7 +55,9 @@ describe('users.json', () => {
     const project = own.project({ 'db.json': { posts: [] } });
     const api = await own.open(project);
     await request(api.app).post('/auth/register').send({ email: 'first@example.com', password: 'first-pass' }).expect(201);
-    expect(project.json('users.json')).toEqual([{ id: 1, email: 'first@example.com', role: 'user', password: expect.stringMatching(/^\$scrypt\$/) }]);
+    expect(project.json('users.json')).toEqual([
+      { id: 1, email: 'first@example.com', role: 'user', emailVerified: false, password: expect.stringMatching(/^\$scrypt\$/) },
+    ]);
   });
 
   it('picks up an edit made while the server runs, and never writes stale accounts over it', async () => {

@@ -23,7 +23,7 @@ describe('POST /auth/register', () => {
       refreshToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
       tokenType: 'Bearer',
       expiresIn: 3600,
-      user: { id: 4, email: 'carol@example.com', role: 'user', name: 'Carol' },
+      user: { id: 4, email: 'carol@example.com', role: 'user', name: 'Carol', emailVerified: false },
     });
     const saved = (project.json('users.json') as Array<Record<string, unknown>>).find((user) => user.email === 'carol@example.com');
     expect(saved).toMatchObject({ id: 4, role: 'user', name: 'Carol', password: expect.stringMatching(/^\$scrypt\$/) });
@@ -35,7 +35,7 @@ describe('POST /auth/register', () => {
       .post('/auth/register')
       .send({ email: 'mallory@example.com', password: 'mallory-pass', id: 1, role: 'admin', isAdmin: true, permissions: ['*'], nickname: 'm' })
       .expect(201);
-    expect(response.body.user).toEqual({ id: 4, email: 'mallory@example.com', role: 'user', nickname: 'm' });
+    expect(response.body.user).toEqual({ id: 4, email: 'mallory@example.com', role: 'user', nickname: 'm', emailVerified: false });
     expect(decode(response.body.accessToken)).toMatchObject({ sub: '4', role: 'user' });
   });
 
@@ -179,7 +179,7 @@ describe('unknown /auth routes', () => {
   it.each([
     ['GET', '/auth/login'],
     ['POST', '/auth/nothing'],
-    ['DELETE', '/auth/me'],
+    ['PUT', '/auth/me'],
   ])('%s %s is a JSON 404', async (method, url) => {
     const response = await request(api.app)[method.toLowerCase() as 'get'](url).expect(404);
     expect(response.body.error).toBe('not_found');

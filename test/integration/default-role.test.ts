@@ -11,7 +11,7 @@ describe('defaultRole (--default-role)', () => {
       .post('/auth/register')
       .send({ email: 'shopper@example.com', password: 'shopper-pass', role: 'admin', roles: ['admin'] })
       .expect(201);
-    expect(body.user).toEqual({ id: 1, email: 'shopper@example.com', role: 'customer' });
+    expect(body.user).toEqual({ id: 1, email: 'shopper@example.com', role: 'customer', emailVerified: false });
     await request(api.app).post('/orders').set('Authorization', `Bearer ${body.accessToken}`).send({ item: 'book' }).expect(201);
     await api.close();
     project.cleanup();

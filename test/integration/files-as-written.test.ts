@@ -32,7 +32,7 @@ describe('plain-text demo accounts in users.json', () => {
     await request(api.app).post('/auth/register').send({ email: 'carol@example.com', password: 'carol-pass' }).expect(201);
     const stored = project.json('users.json') as Array<Record<string, unknown>>;
     expect(stored.slice(0, 3)).toEqual(DEMO_USERS); // no id added, no hash, nothing reordered
-    expect(stored[3]).toEqual({ id: 10, email: 'carol@example.com', role: 'user', password: expect.stringMatching(/^\$scrypt\$/) });
+    expect(stored[3]).toEqual({ id: 10, email: 'carol@example.com', role: 'user', emailVerified: false, password: expect.stringMatching(/^\$scrypt\$/) });
     await api.close();
 
     const again = await serverFor(project);

@@ -104,7 +104,9 @@ describe('POST /auth/forgot-password', () => {
     expect(mail.from?.value[0].address).toBe('no-reply@fake-jwt-api.local');
     expect(mail.date?.getTime()).toBe(START);
     const link = /https?:\/\/\S+\?token=\S+/.exec(mail.text ?? '')?.[0] ?? '';
-    expect(link).toMatch(/^http:\/\/localhost:4567\/auth\/reset-password\?token=[A-Za-z0-9_-]{43}$/);
+    // The host name the request used (this server's: localhost), the port the server listens on (not the Host's).
+    expect(link).toMatch(/^http:\/\/localhost:\d+\/auth\/reset-password\?token=[A-Za-z0-9_-]{43}$/);
+    expect(link).not.toContain(':4567');
     expect(mail.html).toContain(`href="${link}"`);
     expect(stored.links).toEqual([link]);
 
@@ -119,6 +121,36 @@ describe('POST /auth/forgot-password', () => {
     expect(await api.outbox.latest(alice.email)).toMatchObject({ to: alice.email, subject: 'Reset your password' });
     await forgot(api.app, 'nobody@example.com').expect(202);
     expect(await api.outbox.latest('nobody@example.com')).toBeUndefined();
+  });
+
+  it('never takes the link from a Host header as sent: a foreign name becomes localhost, and the port is the server’s', async () => {
+    const api = await serve();
+    for (const host of ['6.6.6.6:8080', '[::1]:9999', 'localhost:9999']) {
+      await request(api.app).post('/auth/forgot-password').set('Host', host).send({ email: alice.email }).expect(202);
+      const mail = await api.outbox.latest(alice.email);
+      const link = new URL(mail!.links[0]);
+      expect([host, link.hostname]).toEqual([host, host.startsWith('[::1]') ? '[::1]' : 'localhost']);
+      expect([host, link.port]).not.toEqual([host, host.split(':').pop()]);
+      passMs(60_000); // one mail a minute
+    }
+  });
+
+  it('dies, with every other reset link of the account, once the password changed (another link, POST /auth/password)', async () => {
+    const api = await serve();
+    const first = await resetToken(api);
+    passMs(60_000);
+    const second = await resetToken(api);
+    await resetWith(api.app, second).expect(204);
+    await resetWith(api.app, first, 'yet-another-password').expect(400);
+    passMs(60_000);
+    const third = await resetToken(api);
+    const token = (await request(api.app).post('/auth/login').send({ email: alice.email, password: NEW_PASSWORD }).expect(200)).body.accessToken;
+    await request(api.app)
+      .post('/auth/password')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ currentPassword: NEW_PASSWORD, newPassword: 'changed-by-hand' })
+      .expect(204);
+    await resetWith(api.app, third, 'yet-another-password').expect(400);
   });
 
   it('mails --reset-url with the token in it', async () => {

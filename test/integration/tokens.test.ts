@@ -43,6 +43,7 @@ describe('access tokens', () => {
       sub: '2',
       email: 'alice@example.com',
       role: 'user',
+      email_verified: true, // written by hand in users.json: verified (README "Email verification")
       sid: expect.any(String),
       jti: expect.any(String),
       iat: nowSeconds(),

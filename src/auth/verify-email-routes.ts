@@ -1,0 +1,105 @@
+import express, { type Request, type Router } from 'express';
+import { accountIdentity, emailKey, isEmailVerified, type Account } from '../accounts/accounts-file';
+import type { AccountStore } from '../accounts/account-store';
+import type { AccountTokens } from '../accounts/account-tokens';
+import { requireBody, requireString } from '../accounts/fields';
+import { ApiError, tooManyRequests } from '../errors';
+import { asyncRoute } from '../http/async-route';
+import type { SessionStore } from '../sessions/session-store';
+import { attemptAt, beginAttempt, waitMessage } from '../throttle/attempts';
+import type { LoginThrottle } from '../throttle/login-throttle';
+import { RESEND_VERIFICATION_PATH, VERIFY_EMAIL_PATH } from './account-paths';
+import { verifyMail, type Mailer } from './account-mails';
+import { renderVerifiedPage, sendAccountPage } from './account-pages';
+import { changeAccount } from './session-account';
+
+/** A verification link lives a day: the mail may wait in an inbox overnight. */
+export const VERIFY_TOKEN_TTL_MS = 24 * 60 * 60_000;
+// One verification mail an account a minute, as for resets.
+const MAIL_INTERVAL_MS = 60_000;
+
+export interface VerifyEmailOptions {
+  accounts: AccountStore;
+  sessions: SessionStore;
+  tokens: AccountTokens;
+  mailer: Mailer;
+  throttle: LoginThrottle;
+  now: () => number;
+  /** The origin of this server in a mailed link (auth/issuer-policy.ts makeLinkOrigin). */
+  linkOrigin: (req: Request) => string;
+}
+
+const ACCEPTED = { message: 'If an account has this email and it is not verified yet, a message with a verification link is on its way.' };
+const DEAD_LINK = 'The verification link is not valid: it was used already, it expired, the email changed since, or it was never issued.';
+
+/** Sends the account a verification mail, after the answer: registration, an email change, a resend. */
+export function sendVerificationLater(
+  options: Pick<VerifyEmailOptions, 'accounts' | 'tokens' | 'mailer' | 'now' | 'linkOrigin'>,
+  req: Request,
+  find: () => Promise<Account | undefined>,
+): void {
+  const origin = options.linkOrigin(req);
+  options.mailer.sendLater(async () => {
+    await options.accounts.reloadIfChangedOnDisk();
+    const account = await find();
+    if (!account || isEmailVerified(account)) return undefined;
+    const userId = String(account.id);
+    const holder = { userId, accountIdentity: accountIdentity(account) };
+    if (options.tokens.issuedSince('verify-email', holder, options.now() - MAIL_INTERVAL_MS)) return undefined;
+    const token = await options.tokens.issue('verify-email', holder, VERIFY_TOKEN_TTL_MS);
+    return verifyMail({ to: account.email, server: origin, link: `${origin}${VERIFY_EMAIL_PATH}?token=${token}` });
+  }, 'a verification mail');
+}
+
+/** Spends the token and marks the account verified; its email, for the answer. */
+async function verify({ accounts, sessions, tokens }: VerifyEmailOptions, token: unknown): Promise<string> {
+  const holder = await tokens.redeem('verify-email', token);
+  await accounts.reloadIfChangedOnDisk();
+  // Only the email the link was mailed to: one changed since is not verified by an old link.
+  if (!holder || accounts.identityOf(holder.userId) !== holder.accountIdentity) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
+  const changed = await changeAccount(accounts, sessions, holder.userId, (account) => ({ ...account, emailVerified: true }));
+  if (!changed) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
+  return changed.email;
+}
+
+/** POST and GET /auth/verify-email, POST /auth/verify-email/resend (README "Email verification"). */
+export function makeVerifyEmailRoutes(options: VerifyEmailOptions): Router {
+  const router = express.Router();
+
+  router.post(
+    VERIFY_EMAIL_PATH,
+    asyncRoute(async (req, res) => {
+      const email = await verify(options, requireBody(req.body).token);
+      res.json({ verified: true, email });
+    }),
+  );
+
+  // The mail's link: a GET that verifies and says so (there is no mail scanner in front of a local outbox).
+  router.get(
+    VERIFY_EMAIL_PATH,
+    asyncRoute(async (req, res) => {
+      try {
+        const email = await verify(options, req.query.token);
+        sendAccountPage(res, 200, (nonce) => renderVerifiedPage({ email }, nonce));
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        sendAccountPage(res, error.status, (nonce) => renderVerifiedPage({ error: error.message }, nonce));
+      }
+    }),
+  );
+
+  // With a token: the caller's own account. Without: { email }, answered alike for any email (no enumeration).
+  router.post(
+    RESEND_VERIFICATION_PATH,
+    asyncRoute(async (req, res) => {
+      const own = req.auth && !req.auth.trusted && !req.auth.service ? req.auth.sub : undefined;
+      const email = own === undefined ? requireString(requireBody(req.body), 'email') : undefined;
+      const attempt = attemptAt('verify', own ?? emailKey(email!), req);
+      const wait = beginAttempt(options.throttle, res, attempt);
+      if (wait) throw tooManyRequests(waitMessage(attempt, wait), wait.retryAfterSeconds);
+      res.status(202).json(ACCEPTED);
+      sendVerificationLater(options, req, () => (own !== undefined ? options.accounts.findById(own) : options.accounts.findByEmail(email!)));
+    }),
+  );
+  return router;
+}
