@@ -11,8 +11,11 @@ import type { Who } from './rules/who';
 export type Verdict =
   { pass: 'full' } | { pass: 'owner'; callerId: string } | { pass: 'none'; reason: 'token' | 'role' | 'nobody' | 'unverified'; roles: string[] };
 
-/** A caller with a verified email: an account's current flag; a trusted provider's token was checked for it already. */
-const isVerifiedCaller = (claims: AccessClaims) => !claims.service && (claims.trusted !== undefined || claims.email_verified !== false);
+/**
+ * A caller with a verified email: an account's current flag (authenticate.ts reads it on every request); for a
+ * trusted provider's token, what it said (trusted-caller.ts). Never a service token, which has no email.
+ */
+const isVerifiedCaller = (claims: AccessClaims) => !claims.service && claims.email_verified === true;
 
 export function decide(who: readonly Who[], claims: AccessClaims | undefined): Verdict {
   if (who.some((each) => each.kind === 'public')) return { pass: 'full' };

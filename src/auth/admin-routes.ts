@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
 import { badRequest, notFound } from '../errors';
 import { parseRoleName } from '../accounts/roles';
-import { toPublicUser, type Account } from '../accounts/accounts-file';
+import { emailKey, toPublicUser, type Account } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
 import type { SessionStore } from '../sessions/session-store';
 import { requireAdmin } from './authenticate';
@@ -13,6 +13,8 @@ import { changeAccount } from './session-account';
 export function applyProfileChange(account: Account, body: Record<string, unknown>): Account {
   const changed: Account = { ...account, ...profileFields(body) };
   if (body.email !== undefined) changed.email = requireEmail(body);
+  // A new email is not verified, whoever changed it: nobody has followed a link sent to it (README "Email verification").
+  if (emailKey(changed.email) !== emailKey(account.email)) changed.emailVerified = false;
   requireProfileWithinLimits(account, changed);
   return changed;
 }

@@ -67,7 +67,12 @@ async function resetPassword(options: PasswordResetOptions, token: unknown, pass
   // The account the link was mailed for, still with that email: a link does not outlive its account changing hands.
   if (!holder || accounts.identityOf(holder.userId) !== holder.accountIdentity) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
   const hash = await hashPassword(password);
-  await changeAccount(accounts, sessions, holder.userId, (account) => ({ ...account, password: hash }));
+  // Checked again inside the update, under the account's lock: an email change that came meanwhile kills the link.
+  const changed = await changeAccount(accounts, sessions, holder.userId, (account) => {
+    if (accountIdentity(account) !== holder.accountIdentity) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
+    return { ...account, password: hash };
+  });
+  if (!changed) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
   await sessions.end({ userId: holder.userId }, 'password reset');
   await options.tokens.forget('reset-password', holder.userId); // the account's other links die with the old password
 }

@@ -62,10 +62,10 @@ async function changeOwnProfile(options: AuthRoutesOptions, flows: Parameters<ty
     sessions,
     claims.sub,
     (account) => {
+      // A new email is unverified (applyProfileChange), and gets its verification mail below.
       const changed = applyProfileChange(account, body);
-      // A new email is not verified: its owner has not followed a link yet (README "Email verification").
       emailChanged = emailKey(changed.email) !== emailKey(account.email);
-      return emailChanged ? { ...changed, emailVerified: false } : changed;
+      return changed;
     },
     claims,
   );
@@ -128,7 +128,7 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
   router.get('/auth/me', me);
   router.patch('/auth/me', updateMe);
   router.use(makeDeleteAccountRoute({ accounts, sessions, throttle: options.throttle }));
-  router.use(makeSessionRoutes({ ...options, resetLinks: options.accountFlows.tokens }));
+  router.use(makeSessionRoutes({ ...options, resetLinks: options.accountFlows.tokens, requireVerifiedEmail: options.accountFlows.requireVerifiedEmail }));
   router.use(makeTokenRoutes(options));
   router.use(makeAdminRoutes(accounts, sessions));
   router.use(makePasswordResetRoutes({ ...flows, passwordMinLength }));

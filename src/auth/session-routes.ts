@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { badRequest, forbidden } from '../errors';
+import { ApiError, badRequest, forbidden } from '../errors';
 import type { AccountStore } from '../accounts/account-store';
 import type { SessionStore } from '../sessions/session-store';
 import { requireOwnSession } from './authenticate';
@@ -7,7 +7,7 @@ import { invalidGrant } from './challenge';
 import { checkCookieRequest, clearRefreshCookie, readRefreshCookie, type CookieSettings } from './cookies';
 import { requireBody, requireNewPassword, requirePassword } from '../accounts/fields';
 import { asyncRoute } from '../http/async-route';
-import { emailKey } from '../accounts/accounts-file';
+import { emailKey, isEmailVerified } from '../accounts/accounts-file';
 import { hashPassword, verifyPassword } from '../accounts/passwords';
 import { attemptAt, throttledCheck } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
@@ -25,6 +25,8 @@ export interface SessionRoutesOptions {
   throttle: LoginThrottle;
   /** The mailed links' tokens: a password change kills the account's reset links. */
   resetLinks?: Pick<AccountTokens, 'forget'>;
+  /** --require-verified-email: a session whose account's email is no longer verified (a new email) refreshes no more. */
+  requireVerifiedEmail?: boolean;
 }
 
 /** The refresh token of a request: `refreshToken` or `refresh_token` in the body, else (cookie mode) the cookie. */
@@ -132,6 +134,8 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
         await sessions.end({ sessionId: session.id }, 'account deleted or replaced');
         throw invalidGrant(ACCOUNT_GONE);
       }
+      if (options.requireVerifiedEmail && !isEmailVerified(account))
+        throw new ApiError(403, 'email_not_verified', `The email ${account.email} is not verified: follow the link mailed to it, then log in again.`);
       res.json(issuer.result(res, account, session, refreshToken));
     }),
   );

@@ -57,7 +57,12 @@ async function verify({ accounts, sessions, tokens }: VerifyEmailOptions, token:
   await accounts.reloadIfChangedOnDisk();
   // Only the email the link was mailed to: one changed since is not verified by an old link.
   if (!holder || accounts.identityOf(holder.userId) !== holder.accountIdentity) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
-  const changed = await changeAccount(accounts, sessions, holder.userId, (account) => ({ ...account, emailVerified: true }));
+  // Checked again inside the account's update, under its lock: an email change waiting for that lock must not be
+  // the email this link verifies (the check above alone leaves that moment open).
+  const changed = await changeAccount(accounts, sessions, holder.userId, (account) => {
+    if (accountIdentity(account) !== holder.accountIdentity) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
+    return { ...account, emailVerified: true };
+  });
   if (!changed) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
   return changed.email;
 }

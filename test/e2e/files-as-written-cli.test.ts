@@ -144,7 +144,16 @@ describe('--state-dir and --default-role', () => {
     } finally {
       await cli.stop();
     }
-    expect(readdirSync(project.file('state')).sort()).toEqual(['.gitignore', 'account-ids.json', 'ids.json', 'keys.json', 'sessions.json', 'state.json']);
+    expect(readdirSync(project.file('state')).sort()).toEqual([
+      '.gitignore',
+      'account-ids.json',
+      'account-tokens.json',
+      'ids.json',
+      'keys.json',
+      'outbox',
+      'sessions.json',
+      'state.json',
+    ]); // a registration's verification mail and its token
     expect(existsSync(project.file('.fake-jwt-api'))).toBe(false);
     project.cleanup();
   });

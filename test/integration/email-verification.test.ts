@@ -5,9 +5,10 @@
  * --require-verified-email and the OpenID provider all follow the account's current flag.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import request from 'supertest';
 import type { FakeJwtApi } from '../../src/app/create-server';
-import { requestAs, SAMPLE_DB, SAMPLE_LOGINS, SAMPLE_USERS, useServer } from '../support';
+import { requestAs, SAMPLE_DB, SAMPLE_LOGINS, SAMPLE_USERS, useMockIdps, useServer } from '../support';
 
 type App = FakeJwtApi['app'];
 
@@ -401,5 +402,110 @@ describe('the corner cases a first review found', () => {
     const token = (await loginWith(api.app, alice).expect(200)).body.accessToken;
     expect(claimsOf(token).email_verified).toBe(true);
     expect((await me(api.app, token)).emailVerified).toBeUndefined();
+  });
+});
+
+describe('red team, round one', () => {
+  const startIdp = useMockIdps();
+
+  it('an email change racing the GET of the pending link never ends with the new email verified', async () => {
+    const api = await serve();
+    const { accessToken } = (await register(api.app).expect(201)).body;
+    // One listening server, so both requests arrive without each starting its own; the PATCH follows the GET by
+    // 1 to 8 ms, which lands it, on some round, while the GET is between its first identity check and its update
+    // (pre-fix, a sweep here verified the new email with the PATCH 4.5 ms behind; the moment depends on the machine).
+    const server = createHttpServer(api.app).listen(0);
+    const after = <T>(ms: number, send: () => PromiseLike<T>) => new Promise<T>((resolve) => setTimeout(() => resolve(send()), ms));
+    let email = dora.email;
+    for (let round = 1; round <= 8; round++) {
+      const link = new URL(await verificationLink(api, email));
+      const newEmail = `dora-${round}@example.com`;
+      const [, patched] = await Promise.all([
+        request(server).get(`${link.pathname}${link.search}`),
+        after(round, () => requestAs(server, accessToken, 'PATCH', '/auth/me', { email: newEmail })),
+      ]);
+      expect([round, patched.status]).toEqual([round, 200]);
+      const now = await me(api.app, accessToken);
+      expect({ round, email: now.email, emailVerified: now.emailVerified }).toEqual({ round, email: newEmail, emailVerified: false });
+      expect(storedAccount(newEmail)?.emailVerified).toBe(false);
+      email = newEmail;
+    }
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  describe('a --trust provider’s token and the verified caller kind', () => {
+    // The provider signs by the real clock: the server must run on it too, or its tokens are issued in 2030's past.
+    const trusting = (issuer: string, routes: object) => serve({ routes, trust: [issuer], now: Date.now });
+
+    it('passes only with email_verified: true and an email', async () => {
+      const idp = await startIdp();
+      const { app } = await trusting(idp.issuer, NOTES_RULES);
+      const token = (claims: Record<string, unknown>) => idp.token({ sub: 'idp|ext', ...claims });
+      const statusOf = async (claims: Record<string, unknown>) => (await writeNote(app, await token(claims))).status;
+      expect(await statusOf({ email: 'ext@elsewhere.test', email_verified: false })).toBe(403);
+      expect(await statusOf({ email: 'ext@elsewhere.test', email_verified: 'true' })).toBe(403);
+      expect(await statusOf({ email: 'ext@elsewhere.test', email_verified: null })).toBe(403);
+      expect(await statusOf({ email: null, email_verified: true })).toBe(403);
+      expect(await statusOf({ email: null, email_verified: null })).toBe(403);
+      expect(await statusOf({ email: 'ext@elsewhere.test', email_verified: true })).toBe(201);
+      // The rule's read side (authenticated) still lets each of them in: the 403s above are about verification.
+      expect((await requestAs(app, await token({ email: null }), 'GET', '/notes')).status).toBe(200);
+    });
+
+    it('whose verified email is that of a local account not verified itself acts as an external caller, not as that account', async () => {
+      const idp = await startIdp();
+      const { app } = await trusting(idp.issuer, { '/notes': { '*': 'owner' } });
+      const carolToken = (await loginWith(app, carol).expect(200)).body.accessToken;
+      const aliceToken = (await loginWith(app, alice).expect(200)).body.accessToken;
+      const carolNote = (await writeNote(app, carolToken).expect(201)).body;
+      const aliceNote = (await writeNote(app, aliceToken).expect(201)).body;
+
+      const asCarol = await idp.token({ sub: 'idp|carol', email: carol.email, email_verified: true });
+      expect((await me(app, asCarol)).id).toBe('idp|carol');
+      expect((await requestAs(app, asCarol, 'GET', '/notes').expect(200)).body).toEqual([]);
+      expect([403, 404]).toContain((await requestAs(app, asCarol, 'GET', `/notes/${carolNote.id}`)).status);
+      expect([403, 404]).toContain((await requestAs(app, asCarol, 'PATCH', `/notes/${carolNote.id}`, { text: 'taken' })).status);
+      expect((await requestAs(app, carolToken, 'GET', `/notes/${carolNote.id}`).expect(200)).body.text).toBe('hi');
+
+      // The same token shape for a verified local account is that account: what makes the difference is carol's flag.
+      const asAlice = await idp.token({ sub: 'idp|alice', email: alice.email, email_verified: true });
+      expect((await me(app, asAlice)).id).toBe(aliceNote.userId);
+      await requestAs(app, asAlice, 'GET', `/notes/${aliceNote.id}`).expect(200);
+    });
+  });
+
+  it('under --require-verified-email, a session whose email became unverified refreshes no more: 403 email_not_verified', async () => {
+    const api = await serve({ requireVerifiedEmail: true });
+    const refresh = (refreshToken: string) => request(api.app).post('/auth/refresh').send({ refreshToken });
+    const login = (await loginWith(api.app, alice).expect(200)).body;
+    const { refreshToken } = (await refresh(login.refreshToken).expect(200)).body;
+    await requestAs(api.app, login.accessToken, 'PATCH', '/auth/me', { email: 'alice2@example.com' }).expect(200);
+    const refused = await refresh(refreshToken);
+    expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 403, error: 'email_not_verified' });
+    expect(refused.body.accessToken).toBeUndefined();
+    expect(refused.body.refreshToken).toBeUndefined();
+
+    // A control: the refusal is about the email, not the session; alice verified, logs in again.
+    await verifyWith(api.app, tokenOf(await verificationLink(api, 'alice2@example.com'))).expect(200);
+    await loginWith(api.app, { email: 'alice2@example.com', password: alice.password }).expect(200);
+  });
+
+  it("an email changed by an admin's PATCH /auth/users/:id is unverified; other fields leave the flag alone", async () => {
+    const api = await serve({ routes: NOTES_RULES });
+    const adminToken = (await loginWith(api.app, SAMPLE_LOGINS.admin).expect(200)).body.accessToken;
+    const aliceToken = (await loginWith(api.app, alice).expect(200)).body.accessToken;
+    const aliceId = (await me(api.app, aliceToken)).id;
+
+    const renamed = await requestAs(api.app, adminToken, 'PATCH', `/auth/users/${aliceId}`, { name: 'Alice A.', email: alice.email.toUpperCase() }).expect(200);
+    expect(renamed.body.emailVerified).not.toBe(false);
+    await writeNote(api.app, aliceToken).expect(201);
+
+    const moved = await requestAs(api.app, adminToken, 'PATCH', `/auth/users/${aliceId}`, { email: 'alice-new@example.com' }).expect(200);
+    expect(moved.body).toMatchObject({ email: 'alice-new@example.com', emailVerified: false });
+    expect(storedAccount('alice-new@example.com')?.emailVerified).toBe(false);
+    expect((await me(api.app, aliceToken)).emailVerified).toBe(false);
+    expect((await writeNote(api.app, aliceToken)).status).toBe(403);
+    const fresh = (await loginWith(api.app, { email: 'alice-new@example.com', password: alice.password }).expect(200)).body.accessToken;
+    expect(claimsOf(fresh).email_verified).toBe(false);
   });
 });

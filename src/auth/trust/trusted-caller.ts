@@ -1,4 +1,4 @@
-import { roleOf, toPublicUser, type PublicUser } from '../../accounts/accounts-file';
+import { isEmailVerified, roleOf, toPublicUser, type PublicUser } from '../../accounts/accounts-file';
 import type { AccountStore } from '../../accounts/account-store';
 import { invalidToken } from '../challenge';
 import { ACCOUNT_GONE } from '../session-account';
@@ -36,8 +36,13 @@ export function trustedCaller(accounts: AccountStore, mapping: CallerMapping, to
   const { payload, issuer, sub, exp } = token;
   const email = readClaim(payload, mapping.emailClaim);
   const base = { sid: '', jti: typeof payload.jti === 'string' ? payload.jti : '', iat: payload.iat ?? 0, exp, iss: issuer };
-  const account = typeof email === 'string' && isVerified(payload.email_verified) ? accounts.loadedByExactEmail(email) : undefined;
-  if (account) return { ...base, sub: String(account.id), email: account.email, role: roleOf(account), trusted: { issuer, localAccount: true } };
+  const verifiedThere = isVerified(payload.email_verified);
+  const found = typeof email === 'string' && verifiedThere ? accounts.loadedByExactEmail(email) : undefined;
+  // Only a local account whose own email is verified: one registered here first under someone else's address (never
+  // proved) must not receive the records of the person the provider vouches for.
+  const account = found && isEmailVerified(found) ? found : undefined;
+  if (account)
+    return { ...base, sub: String(account.id), email: account.email, role: roleOf(account), email_verified: true, trusted: { issuer, localAccount: true } };
   if (couldBeLocalId(accounts, sub))
     throw invalidToken(`the token's sub could be the id of a local account, and its ${mapping.emailClaim} claim is no local account's verified email`);
   const roles = rolesOf(readClaim(payload, mapping.roleClaim));
@@ -48,6 +53,8 @@ export function trustedCaller(accounts: AccountStore, mapping: CallerMapping, to
     email: typeof email === 'string' ? email : '',
     role: roles[0],
     ...(roles.length > 1 ? { roles } : {}),
+    // A `verified` rule lets in an external caller only when its provider said email_verified: true (and gave an email).
+    email_verified: typeof email === 'string' && payload.email_verified === true,
     trusted: { issuer, localAccount: false },
   };
 }
