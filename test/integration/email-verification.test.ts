@@ -417,25 +417,28 @@ describe('red team, round one', () => {
     const server = createHttpServer(api.app).listen(0);
     const after = <T>(ms: number, send: () => PromiseLike<T>) => new Promise<T>((resolve) => setTimeout(() => resolve(send()), ms));
     let email = dora.email;
-    for (let round = 1; round <= 8; round++) {
-      const link = new URL(await verificationLink(api, email));
-      const newEmail = `dora-${round}@example.com`;
-      const [, patched] = await Promise.all([
-        request(server).get(`${link.pathname}${link.search}`),
-        after(round, () => requestAs(server, accessToken, 'PATCH', '/auth/me', { email: newEmail })),
-      ]);
-      expect([round, patched.status]).toEqual([round, 200]);
-      const now = await me(api.app, accessToken);
-      expect({ round, email: now.email, emailVerified: now.emailVerified }).toEqual({ round, email: newEmail, emailVerified: false });
-      expect(storedAccount(newEmail)?.emailVerified).toBe(false);
-      email = newEmail;
+    try {
+      for (let round = 1; round <= 8; round++) {
+        const link = new URL(await verificationLink(api, email));
+        const newEmail = `dora-${round}@example.com`;
+        const [, patched] = await Promise.all([
+          request(server).get(`${link.pathname}${link.search}`),
+          after(round, () => request(server).patch('/auth/me').set('Authorization', `Bearer ${accessToken}`).send({ email: newEmail })),
+        ]);
+        expect([round, patched.status]).toEqual([round, 200]);
+        const now = await me(api.app, accessToken);
+        expect({ round, email: now.email, emailVerified: now.emailVerified }).toEqual({ round, email: newEmail, emailVerified: false });
+        expect(storedAccount(newEmail)?.emailVerified).toBe(false);
+        email = newEmail;
+      }
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
     }
-    await new Promise((resolve) => server.close(resolve));
   });
 
   describe('a --trust provider’s token and the verified caller kind', () => {
     // The provider signs by the real clock: the server must run on it too, or its tokens are issued in 2030's past.
-    const trusting = (issuer: string, routes: object) => serve({ routes, trust: [issuer], now: Date.now });
+    const trusting = (issuer: string, routes: Record<string, unknown>) => serve({ routes, trust: [issuer], now: Date.now });
 
     it('passes only with email_verified: true and an email', async () => {
       const idp = await startIdp();
