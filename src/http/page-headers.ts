@@ -22,13 +22,24 @@ export function formTargets(redirectUrl: URL | undefined): string {
  * nonce of the page's <style>. `same-origin`, not `no-referrer`: under `no-referrer` a browser sends a form's POST
  * with `Origin: null`, which the auth origin gate refuses (Fetch, "append a request Origin header").
  */
-export function securePageHeaders(res: Response, redirectUrl?: URL): string {
+export interface PageOptions {
+  /** The one origin that may frame the page (provider/web-message.ts); none by default. */
+  framedBy?: string;
+  /** The page runs a script of its own, under the same nonce as its style. */
+  script?: boolean;
+}
+
+export function securePageHeaders(res: Response, redirectUrl?: URL, { framedBy, script = false }: PageOptions = {}): string {
   const nonce = randomBytes(16).toString('base64');
   // A navigation, never a fetch: no other site may read the page and its CSRF token, whatever CORS allows the API.
   for (const header of ['Access-Control-Allow-Origin', 'Access-Control-Allow-Credentials', 'Access-Control-Expose-Headers']) res.removeHeader(header);
+  const scripts = script ? ` script-src 'nonce-${nonce}';` : '';
   res.set({
-    'Content-Security-Policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action ${formTargets(redirectUrl)}; frame-ancestors 'none'`,
-    'X-Frame-Options': 'DENY',
+    'Content-Security-Policy': `default-src 'none';${scripts} style-src 'nonce-${nonce}'; img-src data:; base-uri 'none'; form-action ${formTargets(redirectUrl)}; frame-ancestors ${framedBy ?? "'none'"}`,
+  });
+  // X-Frame-Options cannot name one origin: a page framed by one has the CSP's frame-ancestors alone.
+  if (framedBy === undefined) res.set('X-Frame-Options', 'DENY');
+  res.set({
     'Cache-Control': 'no-store',
     Pragma: 'no-cache',
     'Referrer-Policy': 'same-origin',

@@ -21,19 +21,15 @@ const scriptSafe = (value: unknown) =>
  * The one origin that may frame the page. CSP has no syntax for an IPv6 literal (formTargets would widen it to every
  * page of the scheme), so an app on [::1] gets no framing: its popup sign-in still works, a hidden iframe does not.
  */
-function frameAncestor(redirectUrl: URL): string {
-  return isIP(redirectUrl.hostname.replace(/^\[|\]$/g, '')) === 6 ? "'none'" : redirectUrl.origin;
+function frameAncestor(redirectUrl: URL): string | undefined {
+  return isIP(redirectUrl.hostname.replace(/^\[|\]$/g, '')) === 6 ? undefined : redirectUrl.origin;
 }
 
 export function sendWebMessage(res: Response, redirectUrl: URL, parameters: Record<string, string | undefined>): void {
   const response = Object.fromEntries(Object.entries(parameters).filter(([, value]) => value !== undefined));
-  const nonce = securePageHeaders(res, redirectUrl);
   // A silent sign-in runs in an iframe of the app: this page, and only it (the login page never), may be framed by
   // the app's origin. It has nothing to click, so there is nothing to trick anyone into.
-  const csp = String(res.get('Content-Security-Policy'))
-    .replace("frame-ancestors 'none'", `frame-ancestors ${frameAncestor(redirectUrl)}`)
-    .replace("default-src 'none';", `default-src 'none'; script-src 'nonce-${nonce}';`);
-  res.set('Content-Security-Policy', csp).removeHeader('X-Frame-Options');
+  const nonce = securePageHeaders(res, redirectUrl, { framedBy: frameAncestor(redirectUrl), script: true });
   const message = scriptSafe({ type: 'authorization_response', response });
   res
     .status(200)
