@@ -1,6 +1,9 @@
 import { escapeHtml } from '../http/server-pages';
 import type { Outbox, OutgoingMail } from '../mail/outbox';
 
+/** One mail of a kind an account (at its email) a minute: a script cannot fill someone's inbox, or the outbox, by asking. */
+export const MAIL_INTERVAL_MS = 60_000;
+
 /** Where the account flows send their mail: the outbox (mail/outbox.ts). */
 export type Mailer = Pick<Outbox, 'send' | 'sendLater'>;
 

@@ -4,20 +4,18 @@ import type { AccountStore } from '../accounts/account-store';
 import type { AccountTokens } from '../accounts/account-tokens';
 import { requireBody, requireNewPassword, requireString } from '../accounts/fields';
 import { hashPassword } from '../accounts/passwords';
-import { ApiError, badRequest, tooManyRequests } from '../errors';
+import { ApiError, badRequest } from '../errors';
 import { asyncRoute } from '../http/async-route';
 import type { SessionStore } from '../sessions/session-store';
-import { attemptAt, beginAttempt, waitMessage } from '../throttle/attempts';
+import { attemptAt, countRequest } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
-import { resetMail, type Mailer } from './account-mails';
+import { MAIL_INTERVAL_MS, resetMail, type Mailer } from './account-mails';
 import { renderResetPage, sendAccountPage } from './account-pages';
 import { FORGOT_PASSWORD_PATH, RESET_PASSWORD_PATH } from './account-paths';
 import { changeAccount } from './session-account';
 
 /** A reset link lives 30 minutes: long enough to find the mail, short enough that an old inbox is no key. */
 export const RESET_TOKEN_TTL_MS = 30 * 60_000;
-// One reset mail an account a minute: a script cannot fill someone's inbox (or the outbox) by asking.
-const MAIL_INTERVAL_MS = 60_000;
 
 export interface PasswordResetOptions {
   accounts: AccountStore;
@@ -85,11 +83,8 @@ export function makePasswordResetRoutes(options: PasswordResetOptions): Router {
     FORGOT_PASSWORD_PATH,
     asyncRoute(async (req, res) => {
       const email = requireString(requireBody(req.body), 'email');
-      // Each request counts as a failed attempt would (README "Rate limits"), the same for every email.
-      const attempt = attemptAt('reset', emailKey(email), req);
-      // Counted at once, and never taken back: each request is one more try at someone's inbox.
-      const wait = beginAttempt(options.throttle, res, attempt);
-      if (wait) throw tooManyRequests(waitMessage(attempt, wait), wait.retryAfterSeconds);
+      // Each request counts, the same for every email (README "Rate limits"): one more try at someone's inbox.
+      countRequest(options.throttle, res, attemptAt('reset', emailKey(email), req));
       res.status(202).json(ACCEPTED);
       mailResetLinkLater(options, req, email);
     }),

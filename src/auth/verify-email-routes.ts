@@ -3,20 +3,18 @@ import { accountIdentity, emailKey, isEmailVerified, type Account } from '../acc
 import type { AccountStore } from '../accounts/account-store';
 import type { AccountTokens } from '../accounts/account-tokens';
 import { requireBody, requireString } from '../accounts/fields';
-import { ApiError, tooManyRequests } from '../errors';
+import { ApiError } from '../errors';
 import { asyncRoute } from '../http/async-route';
 import type { SessionStore } from '../sessions/session-store';
-import { attemptAt, beginAttempt, waitMessage } from '../throttle/attempts';
+import { attemptAt, countRequest } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import { RESEND_VERIFICATION_PATH, VERIFY_EMAIL_PATH } from './account-paths';
-import { verifyMail, type Mailer } from './account-mails';
+import { MAIL_INTERVAL_MS, verifyMail, type Mailer } from './account-mails';
 import { renderVerifiedPage, sendAccountPage } from './account-pages';
 import { changeAccount } from './session-account';
 
 /** A verification link lives a day: the mail may wait in an inbox overnight. */
 export const VERIFY_TOKEN_TTL_MS = 24 * 60 * 60_000;
-// One verification mail an account a minute, as for resets.
-const MAIL_INTERVAL_MS = 60_000;
 
 export interface VerifyEmailOptions {
   accounts: AccountStore;
@@ -99,9 +97,7 @@ export function makeVerifyEmailRoutes(options: VerifyEmailOptions): Router {
     asyncRoute(async (req, res) => {
       const own = req.auth && !req.auth.trusted && !req.auth.service ? req.auth.sub : undefined;
       const email = own === undefined ? requireString(requireBody(req.body), 'email') : undefined;
-      const attempt = attemptAt('verify', own ?? emailKey(email!), req);
-      const wait = beginAttempt(options.throttle, res, attempt);
-      if (wait) throw tooManyRequests(waitMessage(attempt, wait), wait.retryAfterSeconds);
+      countRequest(options.throttle, res, attemptAt('verify', own ?? emailKey(email!), req));
       res.status(202).json(ACCEPTED);
       sendVerificationLater(options, req, () => (own !== undefined ? options.accounts.findById(own) : options.accounts.findByEmail(email!)));
     }),

@@ -40,6 +40,15 @@ export function beginAttempt(throttle: LoginThrottle, res: Response, attempt: At
   return verdict.allowed ? undefined : verdict;
 }
 
+/**
+ * A request that counts, whatever comes of it (a forgot-password, another verification link): begun, never taken
+ * back; a 429 with Retry-After while its sender waits.
+ */
+export function countRequest(throttle: LoginThrottle, res: Response, attempt: Attempt): void {
+  const wait = beginAttempt(throttle, res, attempt);
+  if (wait) throw tooManyRequests(waitMessage(attempt, wait), wait.retryAfterSeconds);
+}
+
 /** A begun attempt succeeded: its failure is taken back, and the headers say so. A failure was counted already. */
 export function settleAttempt(throttle: LoginThrottle, res: Response, attempt: Attempt, succeeded: boolean): void {
   if (!succeeded) return;
