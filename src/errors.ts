@@ -43,6 +43,7 @@ export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
 export type DomainErrorCode =
   /** An account with this email (compared case-insensitively) exists. */
   | 'ERR_EMAIL_TAKEN'
+  | 'ERR_USERNAME_TAKEN'
   /** The server takes no new accounts (its message says why). */
   | 'ERR_REGISTRATION_CLOSED'
   /** The accounts file, edited while the server runs, cannot be read as accounts: nothing is guessed. */

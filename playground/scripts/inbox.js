@@ -2,7 +2,7 @@
 // admin, or anyone when the server runs with --allow-reset), so forgot → inbox → reset → login works by clicking.
 // The messages are data (an email, a name, anyone may register): their text goes in as text, and only their
 // http(s) links become links.
-/* global byId, element, field, requestHeaders, requestUrl, send, sendJson, session */
+/* global byId, element, requestHeaders, requestUrl, send, sendJson, session */
 /* exported refreshInbox, startInbox */
 
 const OUTBOX_PATH = '/__outbox';
@@ -128,10 +128,17 @@ async function waitForNewMail() {
 /** "Forgot password?": the login form's email to POST /auth/forgot-password, and the server's answer under it. */
 async function askForResetLink() {
   const status = byId('forgot-status');
-  const email = field(byId('login-form'), 'email').value.trim();
-  if (email === '') {
+  const email = byId('login-name').value.trim();
+  // The link goes by mail, so the route takes an email only: a username (never with an `@`) is not sent at all.
+  const problem =
+    email === ''
+      ? 'Type the email of the account above first.'
+      : email.includes('@')
+        ? ''
+        : "Forgot password needs the account's email: type it above instead of the username.";
+  if (problem !== '') {
     status.className = 'error';
-    status.textContent = 'Type the email of the account above first.';
+    status.textContent = problem;
     return;
   }
   const result = await sendJson('POST', '/auth/forgot-password', { email }, false);

@@ -1,5 +1,5 @@
 // The lists: the resources with who may read and write them, and the demo accounts to log in with.
-/* global api, byId, chooseLoginAccount, element, field, sendFromBox */
+/* global accountName, api, byId, chooseLoginAccount, element, field, sendFromBox */
 /* exported renderDemoAccounts, renderResources */
 
 function renderResources() {
@@ -26,12 +26,13 @@ function renderResources() {
     (api.cookieMode ? 'Refresh tokens travel in an HttpOnly cookie (--cookie).' : 'Refresh tokens travel in the JSON body.');
 }
 
-function useAccount(email) {
-  const form = byId('login-form');
-  field(form, 'email').value = email;
-  field(form, 'password').value = '';
-  chooseLoginAccount(email);
-  field(form, 'password').focus();
+/** Fills the login field with the account's name, the one --login-field names when it has it (login-names.js). */
+function useAccount(account) {
+  const name = accountName(account);
+  byId('login-name').value = name;
+  field(byId('login-form'), 'password').value = '';
+  chooseLoginAccount(name);
+  field(byId('login-form'), 'password').focus();
 }
 
 function renderDemoAccounts() {
@@ -40,16 +41,22 @@ function renderDemoAccounts() {
     box.replaceChildren(element('p', { className: 'muted' }, 'No demo accounts: users.json held no plain-text password at this start. Register one below.'));
     return;
   }
-  const rows = api.demoAccounts.map(({ email, role }) =>
+  // An account has an email, a username or both: a column for each that any account has.
+  const columns = ['email', 'username'].filter((column) => api.demoAccounts.some((account) => account[column] !== undefined));
+  const rows = api.demoAccounts.map((account) =>
     element(
       'tr',
       {},
-      element('td', {}, email),
-      element('td', {}, role),
+      ...columns.map((column) => element('td', {}, account[column] ?? '')),
+      element('td', {}, account.role),
       element(
         'td',
         {},
-        element('button', { type: 'button', className: 'secondary small', 'aria-label': `Use ${email}`, onclick: () => useAccount(email) }, 'Use'),
+        element(
+          'button',
+          { type: 'button', className: 'secondary small', 'aria-label': `Use ${accountName(account)}`, onclick: () => useAccount(account) },
+          'Use',
+        ),
       ),
     ),
   );
@@ -58,7 +65,7 @@ function renderDemoAccounts() {
     element(
       'table',
       {},
-      element('thead', {}, element('tr', {}, ...['email', 'role', ''].map((title) => element('th', { scope: 'col' }, title)))),
+      element('thead', {}, element('tr', {}, ...[...columns, 'role', ''].map((title) => element('th', { scope: 'col' }, title)))),
       element('tbody', {}, ...rows),
     ),
     element(

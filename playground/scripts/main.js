@@ -1,5 +1,5 @@
 // Wiring: the forms and buttons, then the first render.
-/* global byId, chooseLoginAccount, copyAsCurl, field, finishOpenIdRedirect, logIn, logOut, refresh, register, renderCountdown, renderDemoAccounts, renderQueryHints, renderOpenIdButton, renderResources, sendRequestBox, session, signOutAtProvider, startInbox, startOpenIdSignIn, startTheBox */
+/* global byId, chooseLoginAccount, copyAsCurl, field, finishOpenIdRedirect, logIn, logOut, refresh, register, renderCountdown, renderDemoAccounts, renderQueryHints, renderOpenIdButton, renderResources, sendRequestBox, session, setUpNameFields, signOutAtProvider, startInbox, startOpenIdSignIn, startTheBox */
 
 /** Runs an action, showing a failure (no network, a bad path) under the request box instead of losing it. */
 async function guarded(action) {
@@ -18,8 +18,9 @@ function onSubmit(id, action) {
   });
 }
 
-onSubmit('login-form', (form) => logIn(field(form, 'email').value, field(form, 'password').value));
-field(byId('login-form'), 'email').addEventListener('input', (event) => chooseLoginAccount(event.target.value));
+setUpNameFields();
+onSubmit('login-form', (form) => logIn(byId('login-name').value, field(form, 'password').value));
+byId('login-name').addEventListener('input', (event) => chooseLoginAccount(event.target.value));
 onSubmit('register-form', register);
 onSubmit('request-form', sendRequestBox);
 byId('curl-button').addEventListener('click', () => guarded(copyAsCurl));

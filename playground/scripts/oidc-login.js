@@ -192,7 +192,8 @@ function useOpenIdTokens(tokens) {
   useAuthResult({
     accessToken: tokens.access_token,
     refreshToken: tokens.refresh_token,
-    user: { id: claims.sub, email: claims.email },
+    // An account without an email has none in its ID token: its preferred_username names it (profile scope).
+    user: { id: claims.sub, email: claims.email, username: claims.preferred_username },
     clientId: OPENID.clientId,
   });
   byId('openid-end-session').hidden = false;

@@ -1,5 +1,5 @@
 // The session: log in (and wait after too many failures), register, refresh, log out, and the token panel with its countdown.
-/* global base64urlBytes, byId, checkTokenSignature, element, field, pretty, refreshInbox, sampleForAccount, sendForm, sendJson, session */
+/* global accountName, base64urlBytes, byId, checkTokenSignature, element, field, loginBody, pretty, refreshInbox, sameLoginName, sampleForAccount, sendForm, sendJson, session */
 /* exported chooseLoginAccount, decodePart, logIn, logOut, refresh, register, renderCountdown, useAuthResult */
 
 const decodePart = (part) => JSON.parse(new TextDecoder().decode(base64urlBytes(part)));
@@ -29,20 +29,25 @@ function endSession(reason) {
   renderSession();
 }
 
-async function logIn(email, password) {
-  const result = await sendJson('POST', '/auth/login', { email, password }, false);
+/** A login by the name typed, an email or a username (login-names.js). */
+async function logIn(name, password) {
+  const result = await sendJson('POST', '/auth/login', loginBody(name, password), false);
   if (result.status === 200) useAuthResult(result.body);
-  else if (result.status === 429) waitBeforeLogIn(email, result);
+  else if (result.status === 429) waitBeforeLogIn(name, result);
 }
 
 async function register(form) {
-  const fields = { email: field(form, 'email').value, password: field(form, 'password').value };
-  const name = field(form, 'name').value.trim();
-  if (name !== '') fields.name = name;
+  const fields = { password: field(form, 'password').value };
+  // Only the names given: the one --login-field names is required, the other may be left empty (login-names.js).
+  for (const name of ['email', 'username', 'name']) {
+    const value = field(form, name).value.trim();
+    if (value !== '') fields[name] = value;
+  }
   const result = await sendJson('POST', '/auth/register', fields, false);
   if (result.status === 201) {
     form.reset();
-    useAuthResult(result.body);
+    // Under --require-verified-email the account gets no tokens until its email is verified: the answer says so.
+    if (result.body.accessToken) useAuthResult(result.body);
   }
 }
 
@@ -77,7 +82,7 @@ function renderSession() {
   byId('token-empty').hidden = claims !== null;
   byId('token-view').hidden = claims === null;
   if (!claims) return;
-  byId('who').textContent = ended ? `Signed out (${ended})` : `Signed in as ${user.email} (${claims.role}, id ${claims.sub})`;
+  byId('who').textContent = ended ? `Signed out (${ended})` : `Signed in as ${accountName(user)} (${claims.role}, id ${claims.sub})`;
   const { alg, kid } = session.header;
   byId('token-key').textContent = kid === undefined ? `Signed with ${alg}, no kid (one shared secret)` : `Signed with ${alg}, key ${kid}`;
   byId('token-header').textContent = pretty(session.header);
@@ -105,16 +110,16 @@ function renderCountdown() {
 // ---- Too many failed logins (README "Rate limits"): the server answers 429 and says how long to wait; the form
 // waits that long, counting down, instead of sending attempts that are refused whatever the password.
 
-/** The wait a 429 began: `email`'s, or every account's (email null) when this address is out of tries. */
+/** The wait a 429 began: the name's (an email or a username, as typed), or every account's (name null) when this address is out of tries. */
 let loginWait = null;
 
-function waitBeforeLogIn(email, result) {
+function waitBeforeLogIn(name, result) {
   const header = (name) => result.headers.find(([key]) => key === name)?.[1] ?? '';
   // RateLimit (draft-ietf-httpapi-ratelimit-headers) says which limit was reached: the address's holds for any account.
   const everyAccount = /"failures-per-address";r=0\b/.test(header('ratelimit'));
   endLoginWait();
   loginWait = {
-    email: everyAccount ? null : email,
+    name: everyAccount ? null : name,
     until: Date.now() + retryAfterSeconds(header('retry-after')) * 1000,
     timer: setInterval(renderLoginWait, 1000),
   };
@@ -148,10 +153,12 @@ function renderLoginWait() {
   submit.disabled = true;
 }
 
-/** The Use button or the Email field: another account's login is not held up by this one's wait (an address's is). */
-function chooseLoginAccount(email) {
-  const normalized = (text) => text.trim().toLowerCase();
-  if (loginWait && loginWait.email !== null && normalized(loginWait.email) !== normalized(email)) endLoginWait();
+/**
+ * The Use button or the login field: another name's login is not held up by this one's wait (an address's is). The
+ * other name of the same account is let through too: the server counts both as one and answers 429 again.
+ */
+function chooseLoginAccount(name) {
+  if (loginWait && loginWait.name !== null && !sameLoginName(loginWait.name, name)) endLoginWait();
 }
 
 /** Under the login form, made the first time a wait begins: the server's message (read out once) and the countdown (not read out every second). */

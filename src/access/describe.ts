@@ -18,7 +18,7 @@ export interface ResourceDescription {
 
 export interface ApiDescription {
   resources: ResourceDescription[];
-  accounts: Array<{ email: string; role: string }>;
+  accounts: Array<{ email?: string; username?: string; role: string }>;
   rewrites: Record<string, string>;
   /** What the start-time check of routes.json warned of. */
   warnings: string[];
@@ -64,7 +64,11 @@ export function describeApi(input: DescribeInput): ApiDescription {
   resources.push({ name: DB_ACCESS.name, kind: 'singular', read: DB_ACCESS.read, write: DB_ACCESS.write });
   return {
     resources,
-    accounts: input.accounts.map((account) => ({ email: account.email, role: roleOf(account) })),
+    accounts: input.accounts.map((account) => ({
+      email: account.email,
+      ...(account.username === undefined ? {} : { username: account.username }),
+      role: roleOf(account),
+    })),
     rewrites: input.rewrites,
     warnings: [...(input.warnings ?? [])],
   };

@@ -1,21 +1,24 @@
 import { accountIdentity, emailKey, nextAccountId, roleOf, toPublicUser, type Account, type LoadedAccounts, type PublicUser } from './accounts-file';
 import type { AccountSource } from './account-sources';
-import { emailTaken, registrationClosed } from './account-errors';
+import { emailTaken, registrationClosed, usernameTaken } from './account-errors';
+import { usernameKey } from './usernames';
 import { SyncedAccounts } from './synced-accounts';
 import { watchEdits } from './watch-edits';
 
-export { emailTaken } from './account-errors';
+export { emailTaken, usernameTaken } from './account-errors';
 
-/** An account before it has an id and a password hash. */
+/** An account before it has an id and a password hash: an email or a username, or both. */
 export interface NewAccount {
-  email: string;
+  email?: string;
+  username?: string;
   role?: string;
   [field: string]: unknown;
 }
 
 /** An account whose password users.json held in plain text: the banner shows it; the home page, its email. */
 export interface DemoAccount {
-  email: string;
+  email?: string;
+  username?: string;
   role: string;
   password: string;
 }
@@ -28,6 +31,17 @@ export interface DemoAccount {
  * are on disk (synced-accounts.ts). This class holds the account rules: one email one account, ids never reused.
  */
 const asciiLowerCase = (text: string) => text.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+
+/** The login names of an account, as the file and the banner show them. */
+const pickLogin = ({ email, username }: Account) => ({ ...(email === undefined ? {} : { email }), ...(username === undefined ? {} : { username }) });
+
+/** One email one account, one username one account: `wanted`'s are refused when one of `others` has it (as compared). */
+function refuseTaken(others: readonly Account[], wanted: Pick<Account, 'email' | 'username'>): void {
+  const { email, username } = wanted;
+  if (email !== undefined && others.some((account) => account.email !== undefined && emailKey(account.email) === emailKey(email))) throw emailTaken(email);
+  if (username !== undefined && others.some((account) => account.username !== undefined && usernameKey(account.username) === usernameKey(username)))
+    throw usernameTaken(username);
+}
 
 export class AccountStore {
   private readonly synced: SyncedAccounts;
@@ -85,7 +99,8 @@ export class AccountStore {
     const { accounts, demo } = this.synced.content;
     return accounts.flatMap((account) => {
       const plain = demo.get(String(account.id));
-      return plain !== undefined && plain.hash === account.password ? [{ email: account.email, role: roleOf(account), password: plain.password }] : [];
+      if (plain === undefined || plain.hash !== account.password) return [];
+      return [{ ...pickLogin(account), role: roleOf(account), password: plain.password }];
     });
   }
 
@@ -125,7 +140,7 @@ export class AccountStore {
       this.idIndex = {
         accounts,
         byId: new Map(accounts.map((account) => [String(account.id), account])),
-        byExactEmail: new Map(accounts.map((account) => [asciiLowerCase(account.email), account])),
+        byExactEmail: new Map(accounts.flatMap((account) => (account.email === undefined ? [] : [[asciiLowerCase(account.email), account]]))),
       };
     }
     return this.idIndex;
@@ -149,7 +164,13 @@ export class AccountStore {
   async findByEmail(email: string): Promise<Account | undefined> {
     await this.reloadIfChangedOnDisk();
     const key = emailKey(email);
-    return this.synced.content.accounts.find((account) => emailKey(account.email) === key);
+    return this.synced.content.accounts.find((account) => account.email !== undefined && emailKey(account.email) === key);
+  }
+
+  async findByUsername(username: string): Promise<Account | undefined> {
+    await this.reloadIfChangedOnDisk();
+    const key = usernameKey(username);
+    return this.synced.content.accounts.find((account) => account.username !== undefined && usernameKey(account.username) === key);
   }
 
   async findById(id: string): Promise<Account | undefined> {
@@ -157,12 +178,11 @@ export class AccountStore {
     return this.synced.content.accounts.find((account) => String(account.id) === id);
   }
 
-  /** Adds an account whose password is already hashed; a taken email (case-insensitively) is refused. */
+  /** Adds an account whose password is already hashed; a taken email or username (as compared) is refused. */
   async create(fields: NewAccount, passwordHash: string): Promise<Account> {
     return this.synced.transact(async (draft) => {
       if (this.closedBecause !== undefined) throw registrationClosed(this.closedBecause);
-      const key = emailKey(fields.email);
-      if (draft.accounts.some((account) => emailKey(account.email) === key)) throw emailTaken(fields.email);
+      refuseTaken(draft.accounts, fields);
       const account: Account = { id: await this.source.ids.claim((floor) => nextAccountId(draft.accounts, floor)), ...fields, password: passwordHash };
       draft.replace([...draft.accounts, account]);
       return account;
@@ -180,8 +200,10 @@ export class AccountStore {
       if (index === -1) return undefined;
       const before = draft.accounts[index];
       const updated = change({ ...before });
-      const key = emailKey(updated.email);
-      if (draft.accounts.some((account, other) => other !== index && emailKey(account.email) === key)) throw emailTaken(updated.email);
+      refuseTaken(
+        draft.accounts.filter((_account, other) => other !== index),
+        updated,
+      );
       if (accepted) {
         accepted(before, updated);
         draft.onUndo(() => accepted(updated, before));

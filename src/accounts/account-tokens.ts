@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeJsonAtomic } from '../files/atomic';
 import { readJsonFile } from '../files/json-file';
+import { emailKey } from './accounts-file';
 
 /** What a mailed link lets its holder do, once (README "Password reset and email verification"). */
 export type TokenPurpose = 'reset-password' | 'verify-email';
@@ -9,6 +10,8 @@ export type TokenPurpose = 'reset-password' | 'verify-email';
 export interface TokenHolder {
   userId: string;
   accountIdentity: string;
+  /** A reset link's: passwordStamp() of the password it was mailed against; any change of that password kills the link. */
+  passwordStamp?: string;
 }
 
 interface StoredToken extends TokenHolder {
@@ -21,18 +24,23 @@ interface StoredToken extends TokenHolder {
 }
 
 export interface AccountTokens {
-  /** A new 256-bit token for `holder`, valid `ttlMs`; only its hash is kept, on disk before this resolves. */
-  issue(purpose: TokenPurpose, holder: TokenHolder, ttlMs: number): Promise<string>;
+  /**
+   * A new 256-bit token for `holder`, valid `ttlMs`, to be mailed to `address`; only its hash is kept, on disk
+   * before this resolves. The mail is noted for mailedRecently().
+   */
+  issue(purpose: TokenPurpose, holder: TokenHolder, ttlMs: number, address: string): Promise<string>;
   /** Spends a token: its holder the first time, if it is of this purpose and not expired; undefined otherwise. */
   redeem(purpose: TokenPurpose, token: unknown): Promise<TokenHolder | undefined>;
   /**
-   * Whether a token of this purpose went to this account, at its current email (`holder` as now), after `since`
-   * (ms): one mail a minute, say. A new email is another address: its first mail is not held back.
+   * Whether a mail of this purpose to this account must wait, as one went out after `since` (ms): to this address
+   * (compared as emails are), or to MAX_ADDRESSES_PER_INTERVAL addresses of the account. So an email fixed a moment
+   * after registering gets its own mail at once, while changing the email back and forth mails no inbox twice a
+   * minute, nor many inboxes. Kept apart from the tokens: forget() does not reopen it, clear() does.
    */
-  issuedSince(purpose: TokenPurpose, holder: TokenHolder, since: number): boolean;
-  /** Every link of this purpose to this account dies: its password changed, so older reset links must not work. */
-  forget(purpose: TokenPurpose, userId: string): Promise<void>;
-  /** reset(): every link dies. */
+  mailedRecently(purpose: TokenPurpose, userId: string, address: string, since: number): boolean;
+  /** Every link of these purposes to this account dies: its password or its email changed. The mail interval stays. */
+  forget(userId: string, ...purposes: TokenPurpose[]): Promise<void>;
+  /** reset(): every link dies, and every account may be mailed at once. */
   clear(): Promise<void>;
 }
 
@@ -44,9 +52,60 @@ const MAX_TOKENS = 10_000;
 const hashOf = (token: string) => createHash('sha256').update(token).digest('base64url');
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
+/**
+ * What a reset link is bound to: a digest of the account's password as users.json holds it (its hash, or the plain
+ * text of a demo account, which is hashed anew at each start). Never the hash itself: this file must not hand out
+ * what a password guesser needs. A password changed by any path (a link, POST /auth/password, users.json by hand)
+ * gives another digest, and the link is dead.
+ */
+export function passwordStamp(userId: string, writtenPassword: string): string {
+  return createHash('sha256')
+    .update(JSON.stringify(['reset-password', userId, writtenPassword]))
+    .digest('base64url');
+}
+
 function isStoredToken(value: unknown): value is StoredToken {
   const token = value as StoredToken;
-  return typeof token?.hash === 'string' && typeof token.userId === 'string' && typeof token.expiresAt === 'number';
+  if (typeof token?.hash !== 'string' || typeof token.userId !== 'string' || typeof token.expiresAt !== 'number') return false;
+  // A reset token stored before links were bound to the password has no stamp: it is dropped, a dead link (it had
+  // 30 minutes to live anyway; the user asks for another).
+  return token.purpose !== 'reset-password' || typeof token.passwordStamp === 'string';
+}
+
+/** When each account was last mailed a link of each purpose at each address: the mail interval, apart from the tokens. */
+type MailedAt = Record<string, number>;
+const accountPrefix = (purpose: TokenPurpose, userId: string) => `${purpose}\u0000${userId}\u0000`;
+const mailedKey = (purpose: TokenPurpose, userId: string, address: string) => accountPrefix(purpose, userId) + emailKey(address);
+/** How many addresses of one account may get a mail of one purpose within the interval. */
+const MAX_ADDRESSES_PER_INTERVAL = 2;
+
+function mailedEntries(value: unknown): Array<[string, number]> {
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value as MailedAt).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+}
+
+/** The mail interval's memory: when each (purpose, account, address) was last mailed, the newest MAX_TOKENS of them. */
+function mailLog(stored: unknown, now: () => number) {
+  const mailed = new Map<string, number>(mailedEntries(stored));
+  return {
+    mailed,
+    note(purpose: TokenPurpose, userId: string, address: string) {
+      const key = mailedKey(purpose, userId, address);
+      mailed.delete(key); // to the end of the Map's order: the oldest go first
+      mailed.set(key, now());
+      for (const oldest of mailed.keys()) {
+        if (mailed.size <= MAX_TOKENS) break;
+        mailed.delete(oldest);
+      }
+    },
+    recently(purpose: TokenPurpose, userId: string, address: string, since: number): boolean {
+      if ((mailed.get(mailedKey(purpose, userId, address)) ?? -Infinity) > since) return true;
+      const prefix = accountPrefix(purpose, userId);
+      let addresses = 0;
+      for (const [key, at] of mailed) if (at > since && key.startsWith(prefix)) addresses += 1;
+      return addresses >= MAX_ADDRESSES_PER_INTERVAL;
+    },
+  };
 }
 
 /**
@@ -62,12 +121,14 @@ export async function openAccountTokens(file: string, now: () => number): Promis
   ).catch(() => ({ tokens: [] }));
   const listed = (read as { tokens?: unknown }).tokens;
   let tokens: StoredToken[] = Array.isArray(listed) ? listed.filter(isStoredToken) : [];
+  const log = mailLog((read as { mailedAt?: unknown }).mailedAt, now);
+  const { mailed } = log;
   let saving = Promise.resolve();
-  const save = () => (saving = saving.then(() => writeJsonAtomic(file, { tokens }, 0o600)));
+  const save = () => (saving = saving.then(() => writeJsonAtomic(file, { tokens, mailedAt: Object.fromEntries(mailed) }, 0o600)));
   const live = () => (tokens = tokens.filter((token) => token.expiresAt > now()));
 
   return {
-    async issue(purpose, holder, ttlMs) {
+    async issue(purpose, holder, ttlMs, address) {
       live();
       const token = randomBytes(32).toString('base64url');
       const same = (stored: StoredToken) => stored.purpose === purpose && stored.userId === holder.userId;
@@ -75,6 +136,7 @@ export async function openAccountTokens(file: string, now: () => number): Promis
       const dropped = new Set(older.slice(0, Math.max(0, older.length - MAX_PER_HOLDER + 1)));
       tokens = tokens.filter((stored) => !dropped.has(stored)).slice(-(MAX_TOKENS - 1));
       tokens.push({ hash: hashOf(token), purpose, ...holder, issuedAt: now(), expiresAt: now() + ttlMs });
+      log.note(purpose, holder.userId, address); // before any wait: a second mail job checking now sees it
       await save();
       return token;
     },
@@ -86,20 +148,19 @@ export async function openAccountTokens(file: string, now: () => number): Promis
       if (!found) return undefined;
       tokens = tokens.filter((stored) => stored !== found); // single use, spent before it acts
       await save();
-      return { userId: found.userId, accountIdentity: found.accountIdentity };
+      const { userId, accountIdentity, passwordStamp } = found;
+      return { userId, accountIdentity, ...(passwordStamp === undefined ? {} : { passwordStamp }) };
     },
-    issuedSince: (purpose, { userId, accountIdentity }, since) =>
-      tokens.some(
-        (stored) => stored.purpose === purpose && stored.userId === userId && stored.accountIdentity === accountIdentity && (stored.issuedAt ?? 0) > since,
-      ),
-    async forget(purpose, userId) {
+    mailedRecently: log.recently,
+    async forget(userId, ...purposes) {
       const before = tokens.length;
-      tokens = tokens.filter((stored) => stored.purpose !== purpose || stored.userId !== userId);
+      tokens = tokens.filter((stored) => !purposes.includes(stored.purpose) || stored.userId !== userId);
       if (tokens.length !== before) await save();
     },
     async clear() {
-      if (tokens.length === 0) return; // nothing to forget: no file written (a state folder stays as it was)
+      if (tokens.length === 0 && mailed.size === 0) return; // nothing to forget: no file written (a state folder stays as it was)
       tokens = [];
+      mailed.clear();
       await save();
     },
   };

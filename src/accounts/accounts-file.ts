@@ -4,11 +4,14 @@ import { ConfigError } from '../errors';
 import { hashPassword, isPasswordHash } from './passwords';
 import { parseJson } from '../files/json-file';
 import { withStringIds, type AccountIdMarks } from './account-ids';
+import { usernameKey } from './usernames';
 
-/** One account as the server holds it: `{ id, email, password, role?, ...profile }`. */
+/** One account as the server holds it: `{ id, email?, username?, password, role?, ...profile }`, with an email or a username or both. */
 export interface Account {
   id: string | number;
-  email: string;
+  email?: string;
+  /** A login name (README "Login by username"), unique as emails are. */
+  username?: string;
   /** Always a hash in memory: plain text from a hand-written file is hashed at load (and stays plain in the file). */
   password: string;
   role?: string;
@@ -18,7 +21,8 @@ export interface Account {
 /** An account as any response may show it: everything but the password. */
 export interface PublicUser {
   id: string | number;
-  email: string;
+  email?: string;
+  username?: string;
   role?: string;
   [field: string]: unknown;
 }
@@ -62,7 +66,25 @@ export function emailKey(email: string): string {
  * says `"emailVerified": false`; a self-registered one is once its link was followed.
  */
 export function isEmailVerified(account: Readonly<Record<string, unknown>>): boolean {
-  return account.emailVerified !== false;
+  return account.email !== undefined && account.emailVerified !== false;
+}
+
+/**
+ * The one key that names an account among all: its email as compared, or for an account without one, its username
+ * as compared behind a NUL (no email key starts with one). For the ids of entries without one, and the identity.
+ */
+export function accountKey(account: { email?: unknown; username?: unknown }): string {
+  return typeof account.email === 'string' ? emailKey(account.email) : `\u0000${usernameKey(String(account.username))}`;
+}
+
+/** Whether two versions of an account have the same email, as compared (both none counts as the same). */
+export function isSameEmail(a: Pick<Account, 'email'>, b: Pick<Account, 'email'>): boolean {
+  return a.email === undefined || b.email === undefined ? a.email === b.email : emailKey(a.email) === emailKey(b.email);
+}
+
+/** What a person is called in messages: the email, else the username. */
+export function accountLabel(account: Pick<Account, 'email' | 'username'>): string {
+  return account.email ?? account.username ?? '';
 }
 
 export function roleOf(account: Account): string {
@@ -118,7 +140,7 @@ export function accountIdentity(account: Account): string {
   let identity = identities.get(account);
   if (identity === undefined) {
     identity = createHash('sha256')
-      .update(JSON.stringify([String(account.id), emailKey(account.email)]))
+      .update(JSON.stringify([String(account.id), accountKey(account)]))
       .digest('base64url');
     identities.set(account, identity);
   }
@@ -134,8 +156,10 @@ function validateRecord(file: string, where: string, record: unknown): void {
     throw new ConfigError('ERR_USERS_FILE', `${file}: ${where} ${what}`);
   };
   if (!isPlainObject(record)) fail('must be an object like { "email": "alice@example.com", "password": "alice123" }');
-  const { id, email, password, role } = record as Record<string, unknown>;
-  if (typeof email !== 'string' || email.trim() === '') fail('needs an "email" string');
+  const { id, email, username, password, role } = record as Record<string, unknown>;
+  if (email === undefined && username === undefined) fail('needs an "email" string (or a "username" string)');
+  if (email !== undefined && (typeof email !== 'string' || email.trim() === '')) fail('has an "email" that is not a non-empty string');
+  if (username !== undefined && (typeof username !== 'string' || username.trim() === '')) fail('has a "username" that is not a non-empty string');
   if (typeof password !== 'string' || password === '') fail('needs a "password" string (plain text is fine: the server hashes it in memory)');
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') fail('has an "id" that is neither a number nor a string');
   if (role !== undefined && typeof role !== 'string') fail('has a "role" that is not a string');
@@ -144,7 +168,7 @@ function validateRecord(file: string, where: string, record: unknown): void {
 /** Hashes made earlier of plain-text passwords, by `hashKey`: a reload does not spend a hash on each again. */
 export type KnownHashes = ReadonlyMap<string, string>;
 
-export const hashKey = (email: string, password: string) => `${emailKey(email)}\u0000${password}`;
+export const hashKey = (account: Pick<Account, 'email' | 'username'>, password: string) => `${accountKey(account)}\u0000${password}`;
 
 /**
  * The ids of entries written without one: the id `marks` gave that email before, while no other entry holds it,
@@ -159,7 +183,7 @@ function assignIds(list: readonly Record<string, unknown>[], marks: AccountIdMar
   const given: Account[] = [];
   const ids = list.map((record) => {
     if (record.id !== undefined) return record.id as string | number;
-    const key = emailKey(record.email as string);
+    const key = accountKey(record);
     const before = byEmail[key];
     const id = before !== undefined && !taken.has(String(before)) ? before : nextAccountId([...written, ...given], highest);
     byEmail[key] = id;
@@ -191,14 +215,21 @@ export async function parseAccounts(file: string, content: unknown, marks: Accou
   }
   const list = records as Array<Record<string, unknown>>;
   const emails = new Set<string>();
+  const usernames = new Set<string>();
   const ids = new Set<string>();
   list.forEach((record, index) => {
     validateRecord(file, `users[${index}]`, record);
     const account = record as Account;
-    const key = emailKey(account.email);
-    if (emails.has(key))
-      throw new ConfigError('ERR_USERS_FILE', `${file}: users[${index}].email "${account.email}" appears twice (emails are compared case-insensitively)`);
-    emails.add(key);
+    const twice = (field: 'email' | 'username') =>
+      new ConfigError('ERR_USERS_FILE', `${file}: users[${index}].${field} "${account[field]}" appears twice (${field}s are compared case-insensitively)`);
+    if (account.email !== undefined) {
+      if (emails.has(emailKey(account.email))) throw twice('email');
+      emails.add(emailKey(account.email));
+    }
+    if (account.username !== undefined) {
+      if (usernames.has(usernameKey(account.username))) throw twice('username');
+      usernames.add(usernameKey(account.username));
+    }
     if (account.id !== undefined) {
       if (ids.has(String(account.id))) throw new ConfigError('ERR_USERS_FILE', `${file}: users[${index}].id ${JSON.stringify(account.id)} appears twice`);
       ids.add(String(account.id));
@@ -215,7 +246,7 @@ export async function parseAccounts(file: string, content: unknown, marks: Accou
       const account = { id: assigned.ids[index], ...fields } as Account;
       if (!isPasswordHash(account.password)) {
         const password = account.password;
-        account.password = known.get(hashKey(account.email, password)) ?? (await hashPassword(password));
+        account.password = known.get(hashKey(account, password)) ?? (await hashPassword(password));
         demo.set(String(account.id), { password, hash: account.password });
       }
       entries.set(account, record);

@@ -12,10 +12,10 @@ const MAX_PASSWORD_LENGTH = 1024;
  */
 // One line per kind of field: authority, password material, JWT claims, prototype keys.
 // prettier-ignore
-const PRIVILEGED_FIELDS = new Set([
+export const PRIVILEGED_FIELDS: ReadonlySet<string> = new Set([
   'id', 'role', 'roles', 'admin', 'isAdmin', 'is_admin', 'permissions', 'scope', 'scopes', 'groups',
   'password', 'passwordHash', 'password_hash', 'hash', 'salt', 'currentPassword', 'newPassword',
-  'sub', 'sid', 'iss', 'aud', 'exp', 'iat', 'jti', 'emailVerified', 'email_verified',
+  'sub', 'sid', 'iss', 'aud', 'exp', 'iat', 'jti', 'emailVerified', 'email_verified', 'preferred_username',
   '__proto__', 'constructor', 'prototype',
 ]);
 
@@ -63,7 +63,7 @@ const MAX_PROFILE_FIELDS = 32;
 const MAX_PROFILE_BYTES = 8 * 1024;
 
 /** The fields of an account the server itself keeps; everything else is its profile. */
-const ACCOUNT_FIELDS = new Set(['id', 'email', 'password', 'role']);
+const ACCOUNT_FIELDS = new Set(['id', 'email', 'username', 'password', 'role']);
 
 function measure(profile: Record<string, unknown>): { fields: number; bytes: number } {
   return { fields: Object.keys(profile).length, bytes: Buffer.byteLength(JSON.stringify(profile)) };
@@ -73,11 +73,11 @@ const tooManyFields = (fields: number) => badRequest(`A profile has at most ${MA
 const tooManyBytes = (bytes: number) =>
   badRequest(`A profile is at most ${MAX_PROFILE_BYTES / 1024} KB of JSON (this one would be ${(bytes / 1024).toFixed(1)} KB).`);
 
-/** The fields of `body` a client may store on its own account: all but email and the privileged ones. */
+/** The fields of `body` a client may store on its own account: all but the login names (checked apart) and the privileged ones. */
 export function profileFields(body: Record<string, unknown>): Record<string, unknown> {
   const profile: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(body)) {
-    if (field !== 'email' && !PRIVILEGED_FIELDS.has(field)) profile[field] = value;
+    if (field !== 'email' && field !== 'username' && !PRIVILEGED_FIELDS.has(field)) profile[field] = value;
   }
   const { fields, bytes } = measure(profile);
   if (fields > MAX_PROFILE_FIELDS) throw tooManyFields(fields);

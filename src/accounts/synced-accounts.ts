@@ -124,7 +124,7 @@ export class SyncedAccounts {
     const known = new Map<string, string>();
     for (const account of this.current.accounts) {
       const demo = this.current.demo.get(String(account.id));
-      if (demo) known.set(hashKey(account.email, demo.password), demo.hash);
+      if (demo) known.set(hashKey(account, demo.password), demo.hash);
     }
     this.current = await this.source.ids.update(async (marks) => {
       const read = await this.source.read(marks, known);

@@ -70,7 +70,7 @@ export function makeAuth(
   const cookie: CookieSettings | undefined = options.cookie
     ? { secure: options.cookieSecure, sameSite: options.cookieSameSite, allowedOrigins: options.corsOrigins }
     : undefined;
-  const issuer = makeSessionIssuer({ tokens, sessions, cookie, singleSession: options.singleSession, now });
+  const issuer = makeSessionIssuer({ tokens, sessions, cookie, singleSession: options.singleSession, now, claims: options.claims });
   const decoyFor = makeDecoyFor(started.secret, () => accounts.snapshot());
   const throttle = makeLoginThrottle(options.throttle, now);
   // Mail requests (forgot password, another verification link) count per email and address only: a flood of them must
@@ -87,6 +87,8 @@ export function makeAuth(
     decoyFor,
     registerAtUsers: database.accountsCollection,
     throttle,
+    loginField: options.loginField,
+    clientTtl: options.allowClientTtl ? { maxSeconds: accessTtlSeconds, parseDuration } : undefined,
     accountFlows: {
       ...{ tokens: started.accountTokens, mailer: outbox, resetUrl: options.resetUrl, now, requireVerifiedEmail: options.requireVerifiedEmail },
       linkOrigin: makeLinkOrigin(options.allowedHosts),

@@ -1,4 +1,5 @@
 import { makeOutbox, type Outbox } from '../mail/outbox';
+import { makeSmtpRelay } from '../mail/smtp-relay';
 import type { Express } from 'express';
 import { describeApi, type ApiDescription } from '../access/describe';
 import type { RoutesConfig } from '../access/rules/parse';
@@ -49,7 +50,8 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   const { routes, database, accounts, sessions, warnings } = stores;
   // README "The outbox": every mail the account flows send, as .eml files in the state folder.
   const log = options.logger ? (line: string) => console.log(line) : () => undefined;
-  const outbox = makeOutbox({ dir: stateFiles.outbox, from: 'fake-jwt-api <no-reply@fake-jwt-api.local>', now: options.now, log });
+  const relay = options.smtp && makeSmtpRelay(options.smtp); // --smtp: the same files also go to Mailpit or MailHog
+  const outbox = makeOutbox({ dir: stateFiles.outbox, from: 'fake-jwt-api <no-reply@fake-jwt-api.local>', now: options.now, log, relay });
   const auth = makeAuth(options, stores, started, outbox);
   // README "Use your own identity provider": one that does not answer now is a warning; its tokens wait for it.
   for (const { issuer, problem } of (await auth.trustedTokens?.load()) ?? [])
@@ -78,7 +80,8 @@ export async function createServer(serverOptions: ServerOptions, shared: SharedS
   const lifecycle = makeLifecycle(stores, started);
   // A mail a request queued (and the token it carries) is on disk before close() resolves.
   const close = async () => {
-    await outbox.settled();
+    await outbox.settled(); // and relayed, or failed to be: nodemailer's timeouts keep a dead SMTP server from holding it
+    relay?.close();
     await lifecycle.close();
   };
   const reset = async () => {

@@ -12,7 +12,7 @@ import { makeDelay } from '../http/delay';
 import { errorHandler, noRouteError, notFoundHandler } from '../http/errors';
 import { makeHostCheck } from '../http/host-check';
 import { emptyOptionsAnswers } from '../http/options-requests';
-import { makePlaygroundPage } from '../http/playground-page';
+import { fromThisMachine, makePlaygroundPage } from '../http/playground-page';
 import { makeRequestLog } from '../http/request-log';
 import { makeStaticFiles } from '../http/static-files';
 import type { JsonServerParts } from '../json-server/mount';
@@ -41,7 +41,9 @@ export interface AppParts {
 function playground({ options, stores, auth, describe }: AppParts): RequestHandler {
   return makePlaygroundPage(() => ({
     resources: describe().resources,
-    demoAccounts: stores.accounts.demoAccounts().map(({ email, role }) => ({ email, role })),
+    demoAccounts: stores.accounts.demoAccounts().map(({ email, username, role }) => ({ email, username, role })),
+    loginField: options.loginField,
+    requireVerifiedEmail: options.requireVerifiedEmail,
     cookieMode: Boolean(auth.cookie),
     passwordMinLength: options.passwordMinLength,
     idField: options.id,
@@ -99,7 +101,8 @@ export function buildApp(parts: AppParts): Express {
   app.use(auth.routes);
   app.get('/', playground(parts));
   if (options.allowReset) app.post('/__reset', resetRoute(parts.reset));
-  app.use(makeOutboxRoutes(parts.outbox, { open: options.allowReset, requireAdmin })); // README "The outbox"
+  const fromThisHost = (req: Request) => fromThisMachine(req.socket.remoteAddress); // the outbox opens to it alone (README "The outbox")
+  app.use(makeOutboxRoutes(parts.outbox, { open: options.allowReset, fromThisMachine: fromThisHost, requireAdmin }));
   app.use(makeDelay(options.delay)); // before the access decision: see http/delay.ts
   app.use(auth.authenticator.recheckAfterDelay); // a session that ended during the delay is over: no stale caller
   app.use(access.guard); // resolves the request as json-server would, and refuses early

@@ -89,7 +89,7 @@ export function makeProvider(options: ResolvedOptions, { accounts, sessions, dat
   // Logout everywhere and a password change end the browsers' provider sessions too: a stolen sign-in must not outlive them.
   sessions.onUserSessionsEnded((userId) => providerSessions.endAllOf(userId));
   const sessionGrants = makeSessionGrants();
-  const idTokens = makeIdTokenSigner({ keys: auth.signingKeys, ttlSeconds: options.accessTtlSeconds, now });
+  const idTokens = makeIdTokenSigner({ keys: auth.signingKeys, ttlSeconds: options.accessTtlSeconds, now, claims: options.claims });
   const issuer = (req: Request) => auth.tokenIssuer.issuerFor(req);
   const routes = express.Router();
   const { redirectUris } = options;
@@ -99,11 +99,17 @@ export function makeProvider(options: ResolvedOptions, { accounts, sessions, dat
     makeAuthorizeRoutes({
       ...{ accounts, codes, providerSessions, decoyFor: auth.decoyFor, issuer, now, redirectUris, clients, signInCookiePaths, throttle },
       requireVerifiedEmail: options.requireVerifiedEmail,
+      loginField: options.loginField,
     }),
   );
   const tokensFor = tokensByClient(options, clients, auth);
-  const { singleSession } = options;
-  routes.use(makeProviderTokenRoutes({ accounts, sessions, tokens: auth.tokens, tokensFor, codes, idTokens, singleSession, sessionGrants, clients, throttle }));
+  const { singleSession, claims, requireVerifiedEmail } = options;
+  routes.use(
+    makeProviderTokenRoutes({
+      ...{ accounts, sessions, tokens: auth.tokens, tokensFor, codes, idTokens, singleSession, sessionGrants, clients, throttle, claims },
+      requireVerifiedEmail,
+    }),
+  );
   routes.use(makeUserinfoRoutes({ accounts, sessions, sessionGrants, clients }));
   const endSessionOptions = { sessions, providerSessions, keys: auth.signingKeys, issuer: auth.tokenIssuer, now, redirectUris, clients, signInCookiePaths };
   routes.use(makeEndSessionRoutes(endSessionOptions));

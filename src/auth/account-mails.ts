@@ -1,7 +1,10 @@
 import { escapeHtml } from '../http/server-pages';
 import type { Outbox, OutgoingMail } from '../mail/outbox';
 
-/** One mail of a kind an account (at its email) a minute: a script cannot fill someone's inbox, or the outbox, by asking. */
+/**
+ * One mail of a kind an address a minute, and to few addresses of an account (account-tokens.ts mailedRecently): a
+ * script cannot fill someone's inbox, or the outbox, by asking, nor by changing the account's email again and again.
+ */
 export const MAIL_INTERVAL_MS = 60_000;
 
 /** Where the account flows send their mail: the outbox (mail/outbox.ts). */

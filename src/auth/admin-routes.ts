@@ -1,20 +1,24 @@
 import express, { type Request, type Router } from 'express';
 import { badRequest, notFound } from '../errors';
 import { parseRoleName } from '../accounts/roles';
-import { emailKey, toPublicUser, type Account } from '../accounts/accounts-file';
+import { isSameEmail, toPublicUser, type Account } from '../accounts/accounts-file';
+import { requireUsername } from '../accounts/usernames';
 import type { AccountStore } from '../accounts/account-store';
 import type { SessionStore } from '../sessions/session-store';
 import { requireAdmin } from './authenticate';
 import { profileFields, requireBody, requireEmail, requireProfileWithinLimits } from '../accounts/fields';
 import { asyncRoute } from '../http/async-route';
 import { changeAccount } from './session-account';
+import type { AccountTokens } from '../accounts/account-tokens';
+import { forgetLinksOnEmailChange } from './verify-email-routes';
 
-/** Applies a PATCH of a profile: profile fields and email; never id, role or password. The result obeys the limits. */
+/** Applies a PATCH of a profile: profile fields, email and username; never id, role or password. The result obeys the limits. */
 export function applyProfileChange(account: Account, body: Record<string, unknown>): Account {
   const changed: Account = { ...account, ...profileFields(body) };
   if (body.email !== undefined) changed.email = requireEmail(body);
+  if (body.username !== undefined) changed.username = requireUsername(body);
   // A new email is not verified, whoever changed it: nobody has followed a link sent to it (README "Email verification").
-  if (emailKey(changed.email) !== emailKey(account.email)) changed.emailVerified = false;
+  if (!isSameEmail(changed, account)) changed.emailVerified = false;
   requireProfileWithinLimits(account, changed);
   return changed;
 }
@@ -28,8 +32,11 @@ function requireRole(body: Record<string, unknown>): string {
   }
 }
 
-/** Account administration, for the admin role: list accounts, change their role or profile, delete them. */
-export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore): Router {
+/**
+ * Account administration, for the admin role: list accounts, change their role or profile, delete them. `links`: the
+ * mailed links' tokens, which die when an admin changes the account's email.
+ */
+export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, links?: Pick<AccountTokens, 'forget'>): Router {
   const router = express.Router();
 
   const requireAdminCaller = (req: Request) => requireAdmin(req, 'Account administration');
@@ -52,11 +59,14 @@ export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore):
       const body = requireBody(req.body);
       if (body.password !== undefined) throw badRequest('Passwords change through POST /auth/password, by their owner.');
       const role = body.role === undefined ? undefined : requireRole(body);
-      const updated = await changeAccount(accounts, sessions, req.params.id, (account) => ({
-        ...applyProfileChange(account, body),
-        ...(role === undefined ? {} : { role }),
-      }));
+      let emailChanged = false;
+      const updated = await changeAccount(accounts, sessions, req.params.id, (account) => {
+        const changed = { ...applyProfileChange(account, body), ...(role === undefined ? {} : { role }) };
+        emailChanged = !isSameEmail(changed, account);
+        return changed;
+      });
       if (!updated) throw noSuchAccount(req.params.id);
+      if (emailChanged && links) await forgetLinksOnEmailChange(links, req.params.id);
       res.json(toPublicUser(updated));
     }),
   );

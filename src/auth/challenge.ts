@@ -32,8 +32,8 @@ export function invalidToken(description: string): ApiError {
 }
 
 /** 401 for a failed login: the same body whether the email is unknown or the password wrong. */
-export function invalidCredentials(): ApiError {
-  return new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.', {
+export function invalidCredentials(typed: 'email' | 'username' = 'email'): ApiError {
+  return new ApiError(401, 'invalid_credentials', `The ${typed} or password is incorrect.`, {
     'WWW-Authenticate': challenge(),
   });
 }

@@ -1,12 +1,12 @@
 import express, { type Router } from 'express';
-import { emailKey } from '../accounts/accounts-file';
+import { loginAttempt } from './login-identifier';
 import type { AccountStore } from '../accounts/account-store';
 import { requireBody, requirePassword } from '../accounts/fields';
 import { verifyPassword } from '../accounts/passwords';
 import { forbidden } from '../errors';
 import { asyncRoute } from '../http/async-route';
 import type { SessionStore } from '../sessions/session-store';
-import { attemptAt, throttledCheck } from '../throttle/attempts';
+import { throttledCheck } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import { requireOwnSession } from './authenticate';
 import { invalidToken } from './challenge';
@@ -32,7 +32,7 @@ export function makeDeleteAccountRoute({ accounts, sessions, throttle }: DeleteA
       const claims = requireOwnSession(req, 'Deleting the account');
       const password = requirePassword(requireBody(req.body));
       const account = await callerAccount(accounts, sessions, claims);
-      const attempt = attemptAt('login', emailKey(account.email), req);
+      const attempt = loginAttempt(req, account);
       if (!(await throttledCheck(throttle, res, attempt, () => verifyPassword(password, account.password))))
         throw forbidden('"password" is not this account\'s password: the account was not deleted.');
       if (!(await accounts.remove(claims.sub))) throw invalidToken(ACCOUNT_GONE);

@@ -1,7 +1,7 @@
 import express, { type Request, type Router } from 'express';
-import { accountIdentity, emailKey } from '../accounts/accounts-file';
+import { accountIdentity, accountKey, emailKey, type Account } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
-import type { AccountTokens } from '../accounts/account-tokens';
+import { passwordStamp, type AccountTokens } from '../accounts/account-tokens';
 import { requireBody, requireNewPassword, requireString } from '../accounts/fields';
 import { hashPassword } from '../accounts/passwords';
 import { ApiError, badRequest } from '../errors';
@@ -34,6 +34,12 @@ export interface PasswordResetOptions {
 const ACCEPTED = { message: 'If an account has this email, a message with a reset link is on its way. It works once, for 30 minutes.' };
 const DEAD_LINK = 'The reset link is not valid: it was used already, it expired, or it was never issued. Ask for a new one.';
 
+/** The stamp of the account's password as users.json holds it: a demo account's plain text (hashed anew at each start), else its hash. */
+function stampOf(accounts: AccountStore, account: Account): string {
+  const demo = accounts.demoAccounts().find((each) => accountKey(each) === accountKey(account));
+  return passwordStamp(String(account.id), demo?.password ?? account.password);
+}
+
 /**
  * The mail of a forgot-password request, made after the answer went: a known email and an unknown one are answered
  * alike, in the same time, whatever writing the token and the mail takes. The outbox's settled() waits for it.
@@ -47,12 +53,13 @@ function mailResetLinkLater(options: PasswordResetOptions, req: Request, email: 
   options.mailer.sendLater(async () => {
     await options.accounts.reloadIfChangedOnDisk();
     const account = await options.accounts.findByEmail(email);
-    if (!account) return undefined;
+    if (account?.email === undefined) return undefined;
     const userId = String(account.id);
-    // One mail an account a minute; reset() forgets the tokens, and so this too.
-    const holder = { userId, accountIdentity: accountIdentity(account) };
-    if (options.tokens.issuedSince('reset-password', holder, options.now() - MAIL_INTERVAL_MS)) return undefined;
-    const token = await options.tokens.issue('reset-password', holder, RESET_TOKEN_TTL_MS);
+    // One mail an address a minute, and few addresses of an account (account-tokens.ts); reset() clears this too.
+    if (options.tokens.mailedRecently('reset-password', userId, account.email, options.now() - MAIL_INTERVAL_MS)) return undefined;
+    // Bound to the password of now: a change of it by any path, even one a moment after this, kills the link.
+    const holder = { userId, accountIdentity: accountIdentity(account), passwordStamp: stampOf(options.accounts, account) };
+    const token = await options.tokens.issue('reset-password', holder, RESET_TOKEN_TTL_MS, account.email);
     return resetMail({ to: account.email, server: origin, link: linkTo(token) });
   }, 'a password-reset mail');
 }
@@ -62,17 +69,21 @@ async function resetPassword(options: PasswordResetOptions, token: unknown, pass
   const { accounts, sessions } = options;
   const holder = await options.tokens.redeem('reset-password', token);
   await accounts.reloadIfChangedOnDisk();
-  // The account the link was mailed for, still with that email: a link does not outlive its account changing hands.
-  if (!holder || accounts.identityOf(holder.userId) !== holder.accountIdentity) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
+  const account = holder && accounts.loadedById(holder.userId);
+  // The account the link was mailed for, with that email and the password of then: a link does not outlive its
+  // account changing hands, nor a password set since (by another link, POST /auth/password, or users.json by hand).
+  if (!holder || !account || accountIdentity(account) !== holder.accountIdentity || stampOf(accounts, account) !== holder.passwordStamp)
+    throw new ApiError(400, 'invalid_grant', DEAD_LINK);
   const hash = await hashPassword(password);
-  // Checked again inside the update, under the account's lock: an email change that came meanwhile kills the link.
-  const changed = await changeAccount(accounts, sessions, holder.userId, (account) => {
-    if (accountIdentity(account) !== holder.accountIdentity) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
-    return { ...account, password: hash };
+  // Checked again inside the update, under the account's lock: an email or password change that came while the new
+  // hash was made kills the link (the one whose password was checked above is still there, the same hash).
+  const changed = await changeAccount(accounts, sessions, holder.userId, (now) => {
+    if (now.password !== account.password || accountIdentity(now) !== holder.accountIdentity) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
+    return { ...now, password: hash };
   });
   if (!changed) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
   await sessions.end({ userId: holder.userId }, 'password reset');
-  await options.tokens.forget('reset-password', holder.userId); // the account's other links die with the old password
+  await options.tokens.forget(holder.userId, 'reset-password'); // the account's other links are dead already (another password): gone too
 }
 
 /** POST /auth/forgot-password, POST and GET /auth/reset-password (README "Password reset and email verification"). */

@@ -1,7 +1,8 @@
 import type { Response } from 'express';
-import { accountIdentity, isEmailVerified, roleOf, toPublicUser, type Account, type PublicUser } from '../accounts/accounts-file';
+import { accountIdentity, toPublicUser, type Account, type PublicUser } from '../accounts/accounts-file';
 import type { Session, SessionStore } from '../sessions/session-store';
 import { setRefreshCookie, type CookieSettings } from './cookies';
+import { accountSubject } from './account-subject';
 import type { TokenService } from './tokens';
 
 export interface AuthResult {
@@ -19,21 +20,26 @@ export interface SessionIssuerOptions {
   cookie?: CookieSettings;
   singleSession: boolean;
   now: () => number;
+  /** --claims: the profile fields every access token carries (README "Custom claims"). */
+  claims?: readonly string[];
 }
 
 export interface SessionIssuer {
-  /** Logs an account in: a new session, ending the others with --single-session. */
-  startSession(res: Response, account: Account): Promise<AuthResult>;
-  /** The AuthResult for a session and its fresh refresh token (after a login or a refresh). */
+  /**
+   * Logs an account in: a new session, ending the others with --single-session. `accessTtlSeconds`: the lifetime
+   * the login asked for (--allow-client-ttl), the session's access tokens' from now on, its refreshes' too.
+   */
+  startSession(res: Response, account: Account, accessTtlSeconds?: number): Promise<AuthResult>;
+  /** The AuthResult for a session and its fresh refresh token (after a login or a refresh), at the session's lifetime. */
   result(res: Response, account: Account, session: Session, refreshToken: string): AuthResult;
 }
 
 export function makeSessionIssuer(options: SessionIssuerOptions): SessionIssuer {
-  const { tokens, sessions, cookie, singleSession, now } = options;
+  const { tokens, sessions, cookie, singleSession, now, claims = [] } = options;
 
   function result(res: Response, account: Account, session: Session, refreshToken: string): AuthResult {
-    const subject = { id: account.id, email: account.email, role: roleOf(account), emailVerified: isEmailVerified(account) };
-    const issued = tokens.issueAccessToken(subject, session.id, res.req); // the request: its origin is the iss (README "Tokens")
+    // The request: its origin is the iss (README "Tokens").
+    const issued = tokens.issueAccessToken(accountSubject(account, claims), session.id, res.req, session.accessTtlSeconds);
     if (cookie) setRefreshCookie(res, cookie, refreshToken, Math.floor((session.refreshExpiresAt - now()) / 1000));
     return {
       accessToken: issued.token,
@@ -44,9 +50,13 @@ export function makeSessionIssuer(options: SessionIssuerOptions): SessionIssuer 
     };
   }
 
-  async function startSession(res: Response, account: Account): Promise<AuthResult> {
+  async function startSession(res: Response, account: Account, accessTtlSeconds?: number): Promise<AuthResult> {
     const userAgent = res.req.get('user-agent'); // for GET /auth/sessions: which device this is
-    const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), { endOthers: singleSession, userAgent });
+    const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), {
+      endOthers: singleSession,
+      userAgent,
+      accessTtlSeconds,
+    });
     return result(res, account, session, refreshToken);
   }
 

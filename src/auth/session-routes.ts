@@ -7,13 +7,14 @@ import { invalidGrant } from './challenge';
 import { checkCookieRequest, clearRefreshCookie, readRefreshCookie, type CookieSettings } from './cookies';
 import { requireBody, requireNewPassword, requirePassword } from '../accounts/fields';
 import { asyncRoute } from '../http/async-route';
-import { emailKey, isEmailVerified } from '../accounts/accounts-file';
+import { loginAttempt } from './login-identifier';
 import { hashPassword, verifyPassword } from '../accounts/passwords';
-import { attemptAt, throttledCheck } from '../throttle/attempts';
+import { throttledCheck } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import type { AccountTokens } from '../accounts/account-tokens';
 import { ACCOUNT_GONE, callerAccount, changeAccount, sessionAccount } from './session-account';
 import type { SessionIssuer } from './session-issuer';
+import { refreshSession } from './refresh-session';
 
 export interface SessionRoutesOptions {
   accounts: AccountStore;
@@ -94,7 +95,7 @@ async function changePassword(options: SessionRoutesOptions, req: Request, res: 
   const next = requireNewPassword(body, passwordMinLength, 'newPassword');
   const account = await callerAccount(accounts, sessions, claims);
   // A token thief guessing the password here counts as one guessing at the login: the same account, one count.
-  const attempt = attemptAt('login', emailKey(account.email), req);
+  const attempt = loginAttempt(req, account);
   const matches = await throttledCheck(options.throttle, res, attempt, () => verifyPassword(current, account.password));
   // Not a 401: the token is good, and a client that treats 401 as "log in again" would drop the user.
   if (!matches) throw forbidden('"currentPassword" is not this account\'s password.');
@@ -102,13 +103,13 @@ async function changePassword(options: SessionRoutesOptions, req: Request, res: 
   await changeAccount(accounts, sessions, claims.sub, (changed) => ({ ...changed, password: hash }), claims);
   // Whoever else held a session (perhaps the reason for the change) is out; this one stays.
   await sessions.end({ userId: claims.sub, except: claims.sid }, 'password changed');
-  await options.resetLinks?.forget('reset-password', claims.sub); // a reset link mailed before works no more
+  await options.resetLinks?.forget(claims.sub, 'reset-password'); // a reset link mailed before works no more
   sessions.closeReuseWindow(claims.sid);
   res.status(204).end();
 }
 
 export function makeSessionRoutes(options: SessionRoutesOptions): Router {
-  const { accounts, sessions, issuer, cookie } = options;
+  const { sessions, issuer, cookie } = options;
   const router = express.Router();
 
   router.post(
@@ -124,18 +125,11 @@ export function makeSessionRoutes(options: SessionRoutesOptions): Router {
       const found = sessions.lookupRefreshToken(token);
       if (found.state !== 'unknown' && found.session.clientId !== undefined)
         throw invalidGrant(`it was issued to the OpenID client "${found.session.clientId}": refresh it at /auth/token as that client`);
-      // Read users.json first: between looking the token up and spending it nothing may wait (see rotate).
-      await accounts.reloadIfChangedOnDisk();
-      const rotation = await sessions.rotate(token, req.get('user-agent'));
-      if (rotation.outcome !== 'rotated') throw invalidGrant(REFUSED_REFRESH[rotation.outcome]);
-      const { session, refreshToken } = rotation;
-      const account = sessionAccount(accounts, session);
-      if (!account) {
-        await sessions.end({ sessionId: session.id }, 'account deleted or replaced');
-        throw invalidGrant(ACCOUNT_GONE);
-      }
-      if (options.requireVerifiedEmail && !isEmailVerified(account))
-        throw new ApiError(403, 'email_not_verified', `The email ${account.email} is not verified: follow the link mailed to it, then log in again.`);
+      const refreshed = await refreshSession(options, token, req.get('user-agent'));
+      if (refreshed.outcome === 'unverified') throw new ApiError(403, 'email_not_verified', refreshed.description);
+      if (refreshed.outcome === 'account-gone') throw invalidGrant(ACCOUNT_GONE);
+      if (refreshed.outcome !== 'rotated') throw invalidGrant(REFUSED_REFRESH[refreshed.outcome]);
+      const { account, session, refreshToken } = refreshed;
       res.json(issuer.result(res, account, session, refreshToken));
     }),
   );

@@ -67,8 +67,9 @@ export function makeTokenRoutes({ accounts, sessions, authenticator }: TokenRout
       }
       const claims = await authenticator.activeClaims(token);
       if (!claims) return void res.json({ active: false });
-      // activeClaims carries the account's current role, as every authenticated request sees it.
-      res.json({ active: true, token_type: 'access_token', ...claims, username: claims.email });
+      // activeClaims carries the account's current role, as every authenticated request sees it. The claims go first:
+      // a custom claim (README "Custom claims") named like a member of RFC 7662 §2.2, `active` say, never replaces it.
+      res.json({ ...claims, active: true, token_type: 'access_token', username: claims.email });
     }),
   );
 

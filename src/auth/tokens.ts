@@ -1,6 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { invalidToken } from './challenge';
+import { withoutReservedClaims } from './custom-claims';
 import { signEdDSA } from './eddsa';
 import type { IssuerPolicy, RequestOrigin } from './issuer-policy';
 import type { SigningAlgorithm } from './key-pairs';
@@ -13,7 +14,10 @@ const ACCESS_TOKEN_TYPE = 'at+jwt';
 
 export interface AccessClaims {
   sub: string;
-  email: string;
+  /** Absent for an account that has only a username (README "Login by username"). */
+  email?: string;
+  /** The account's username, when it has one (OIDC Core §5.1's claim for it). */
+  preferred_username?: string;
   role: string;
   sid: string;
   jti: string;
@@ -72,10 +76,13 @@ export interface TrustedOrigin {
 
 export interface TokenSubject {
   id: string | number;
-  email: string;
+  email?: string;
+  username?: string;
   role: string;
   /** The `email_verified` claim; none when not given (`fake-jwt-api token`). */
   emailVerified?: boolean;
+  /** --claims: profile fields as of minting (README "Custom claims"); never one the server sets, whatever the caller passes. */
+  claims?: Readonly<Record<string, unknown>>;
 }
 
 export interface TokenServiceOptions {
@@ -95,8 +102,11 @@ export interface IssuedToken<Claims = AccessClaims> {
 }
 
 export interface TokenService {
-  /** `origin`: the request the token answers, whose origin is the `iss` when the issuer is the server's URL. */
-  issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin): IssuedToken;
+  /**
+   * `origin`: the request the token answers, whose origin is the `iss` when the issuer is the server's URL.
+   * `lifetimeSeconds`: a shorter life than the service's (a session's --allow-client-ttl one); never a longer one.
+   */
+  issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin, lifetimeSeconds?: number): IssuedToken;
   /** A service token (the client_credentials grant): the client's, with no session. */
   issueServiceToken(subject: ServiceSubject, origin?: RequestOrigin): IssuedToken<ServiceTokenClaims>;
   /** The token's claims, or an `invalid_token` ApiError saying what is wrong with it. */
@@ -112,9 +122,11 @@ const hasCommonClaims = (payload: JwtPayload) =>
   typeof payload.iat === 'number' &&
   typeof payload.exp === 'number';
 
-/** A session's token: an account (`sub`, `email`) and its session (`sid`). */
+const isAbsentOr = (value: unknown, type: 'string') => value === undefined || typeof value === type;
+
+/** A session's token: an account (`sub`, and its `email` or `preferred_username` or both) and its session (`sid`). */
 const isSessionClaims = (payload: JwtPayload): payload is JwtPayload & AccessClaims =>
-  hasCommonClaims(payload) && typeof payload.email === 'string' && typeof payload.sid === 'string';
+  hasCommonClaims(payload) && typeof payload.sid === 'string' && isAbsentOr(payload.email, 'string') && isAbsentOr(payload.preferred_username, 'string');
 
 /** A service token: exactly the shape issueServiceToken writes (ServiceTokenClaims says why). */
 const isServiceClaims = (payload: JwtPayload): payload is JwtPayload & ServiceTokenClaims =>
@@ -177,29 +189,39 @@ export function makeTokenService(options: TokenServiceOptions): TokenService {
   const { keys, issuer, audience, accessTtlSeconds, now } = options;
   const nowSeconds = () => Math.floor(now() / 1000);
 
-  /** The claims every access token has: a fresh jti, the times, the issuer and audience. */
-  function registeredClaims(origin: RequestOrigin | undefined) {
+  /**
+   * A lifetime asked for, as this service allows it: a whole number of seconds from 1 to accessTtlSeconds. The
+   * login checked it already; a sessions.json edited by hand may still hold anything.
+   */
+  const lifetimeOf = (asked: number | undefined) =>
+    asked !== undefined && Number.isFinite(asked) && asked >= 1 ? Math.min(Math.floor(asked), accessTtlSeconds) : accessTtlSeconds;
+
+  /** The claims every access token has: a fresh jti, the times (`lifetime` apart), the issuer and audience. */
+  function registeredClaims(origin: RequestOrigin | undefined, lifetime = accessTtlSeconds) {
     const iat = nowSeconds();
     const iss = issuer.issuerFor(origin, { minting: true });
-    return { jti: randomUUID(), iat, exp: iat + accessTtlSeconds, iss, ...(audience === undefined ? {} : { aud: audience }) };
+    return { jti: randomUUID(), iat, exp: iat + lifetime, iss, ...(audience === undefined ? {} : { aud: audience }) };
   }
 
   function signed<Claims extends VerifiedClaims>(claims: Claims): IssuedToken<Claims> {
     const { key, alg, kid } = keys.signer();
     const header = { alg, typ: ACCESS_TOKEN_TYPE, ...(kid === undefined ? {} : { kid }) };
     const token = alg === 'EdDSA' ? signEdDSA(claims, key, header) : jwt.sign(claims, key, { algorithm: alg, header });
-    return { token, expiresIn: accessTtlSeconds, claims };
+    return { token, expiresIn: claims.exp - claims.iat, claims };
   }
 
-  function issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin): IssuedToken {
+  function issueAccessToken(subject: TokenSubject, sessionId: string, origin?: RequestOrigin, lifetimeSeconds?: number): IssuedToken {
     const verified = subject.emailVerified === undefined ? {} : { email_verified: subject.emailVerified };
     return signed<AccessClaims>({
+      // First, and without reserved names: no custom claim stands in for one of the server's (README "Custom claims").
+      ...(subject.claims && withoutReservedClaims(subject.claims)),
       sub: String(subject.id),
-      email: subject.email,
+      ...(subject.email === undefined ? {} : { email: subject.email }),
+      ...(subject.username === undefined ? {} : { preferred_username: subject.username }),
       role: subject.role,
       ...verified,
       sid: sessionId,
-      ...registeredClaims(origin),
+      ...registeredClaims(origin, lifetimeOf(lifetimeSeconds)),
     });
   }
 

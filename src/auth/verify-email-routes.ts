@@ -1,5 +1,5 @@
 import express, { type Request, type Router } from 'express';
-import { accountIdentity, emailKey, isEmailVerified, type Account } from '../accounts/accounts-file';
+import { accountIdentity, accountLabel, emailKey, isEmailVerified, type Account } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
 import type { AccountTokens } from '../accounts/account-tokens';
 import { requireBody, requireString } from '../accounts/fields';
@@ -30,6 +30,15 @@ export interface VerifyEmailOptions {
 const ACCEPTED = { message: 'If an account has this email and it is not verified yet, a message with a verification link is on its way.' };
 const DEAD_LINK = 'The verification link is not valid: it was used already, it expired, the email changed since, or it was never issued.';
 
+/**
+ * An email changed through the API (PATCH /auth/me, an admin's PATCH /auth/users/:id): the account's reset and
+ * verification links die before any new mail is made. Bound to (id, email), a link of the old address would
+ * otherwise come back to life when the email is changed back to it.
+ */
+export async function forgetLinksOnEmailChange(tokens: Pick<AccountTokens, 'forget'>, userId: string): Promise<void> {
+  await tokens.forget(userId, 'reset-password', 'verify-email');
+}
+
 /** Sends the account a verification mail, after the answer: registration, an email change, a resend. */
 export function sendVerificationLater(
   options: Pick<VerifyEmailOptions, 'accounts' | 'tokens' | 'mailer' | 'now' | 'linkOrigin'>,
@@ -40,11 +49,13 @@ export function sendVerificationLater(
   options.mailer.sendLater(async () => {
     await options.accounts.reloadIfChangedOnDisk();
     const account = await find();
-    if (!account || isEmailVerified(account)) return undefined;
+    if (account?.email === undefined || isEmailVerified(account)) return undefined;
     const userId = String(account.id);
+    // One mail an address a minute, and few addresses of an account (account-tokens.ts mailedRecently): an email fixed
+    // right after registering is mailed at once, while cycling emails through PATCH /auth/me mails no inbox at will.
+    if (options.tokens.mailedRecently('verify-email', userId, account.email, options.now() - MAIL_INTERVAL_MS)) return undefined;
     const holder = { userId, accountIdentity: accountIdentity(account) };
-    if (options.tokens.issuedSince('verify-email', holder, options.now() - MAIL_INTERVAL_MS)) return undefined;
-    const token = await options.tokens.issue('verify-email', holder, VERIFY_TOKEN_TTL_MS);
+    const token = await options.tokens.issue('verify-email', holder, VERIFY_TOKEN_TTL_MS, account.email);
     return verifyMail({ to: account.email, server: origin, link: `${origin}${VERIFY_EMAIL_PATH}?token=${token}` });
   }, 'a verification mail');
 }
@@ -62,7 +73,7 @@ async function verify({ accounts, sessions, tokens }: VerifyEmailOptions, token:
     return { ...account, emailVerified: true };
   });
   if (!changed) throw new ApiError(400, 'invalid_grant', DEAD_LINK);
-  return changed.email;
+  return accountLabel(changed);
 }
 
 /** POST and GET /auth/verify-email, POST /auth/verify-email/resend (README "Email verification"). */

@@ -182,7 +182,7 @@ export function renderBanner(input: BannerInput): string {
     `  Accounts (${path.relative(process.cwd(), input.usersFile) || input.usersFile})`,
   );
   if (description.accounts.length === 0) lines.push('  none yet');
-  for (const { email, role } of description.accounts) lines.push(`  ${pad(email, 32)}${role}`);
+  for (const { email, username, role } of description.accounts) lines.push(`  ${pad([email, username].filter(Boolean).join(' / '), 32)}${role}`);
   lines.push('', ...loginExample(input), '');
   if (input.watching) lines.push('  Watching for changes...', '');
   lines.push('  Type s + enter to save a snapshot of the data. Ctrl-C stops.', '');

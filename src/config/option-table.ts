@@ -101,6 +101,10 @@ export const OPTION_TABLE = {
     help: 'HS256 signing secret, at least 32 bytes (default: generated once, kept in .fake-jwt-api/)',
   },
   accessTtl: { flag: '--access-ttl', value: '<duration>', aliases: ['--accessTtl'], help: 'access token lifetime', parse: durationText, default: '1h' },
+  allowClientTtl: {
+    flag: '--allow-client-ttl',
+    help: 'POST /auth/login may ask its session a shorter access token lifetime ("expiresIn": "30s", up to --access-ttl), to show expiry',
+  },
   refreshTtl: {
     flag: '--refresh-ttl',
     value: '<duration>',
@@ -127,6 +131,13 @@ export const OPTION_TABLE = {
     default: '10s',
   },
   singleSession: { flag: '--single-session', aliases: ['--singleSession'], help: "a login ends the user's earlier sessions" },
+  loginField: {
+    flag: '--login-field',
+    value: '<field>',
+    help: 'the name a registration must give and the login page asks for; the other one is optional, and /auth/login takes either',
+    choices: ['email', 'username'],
+    default: 'email',
+  },
   requireVerifiedEmail: {
     flag: '--require-verified-email',
     help: 'an account logs in only once its email is verified (registration then answers without tokens)',
@@ -149,6 +160,11 @@ export const OPTION_TABLE = {
     flag: '--reset-url',
     value: '<url>',
     help: "the link of a password-reset mail, {token} where the token goes, like 'http://localhost:5173/reset?token={token}' (default: the server's own reset page)",
+  },
+  smtp: {
+    flag: '--smtp',
+    value: '<host:port>',
+    help: "also relay every mail of the outbox to this SMTP server, like 'localhost:1025' (Mailpit, MailHog): no login, STARTTLS when it offers it",
   },
   trustProxy: {
     flag: '--trust-proxy',
@@ -173,6 +189,12 @@ export const OPTION_TABLE = {
     help: "the iss claim of tokens (default: the server's URL, like http://localhost:3000; fake-jwt-api with HS256)",
   },
   audience: { flag: '--audience', value: '<aud>', help: 'the aud claim of tokens, checked when set' },
+  claims: {
+    flag: '--claims',
+    value: '<fields>',
+    help: 'profile fields of the account copied into its access and ID tokens, like name,department (never a claim the server sets: role, sub, email...); comma-separated or repeated',
+    parse: commaList,
+  },
   redirectUris: {
     flag: '--redirect-uri',
     value: '<url>',

@@ -2,6 +2,7 @@ import { ConfigError } from '../errors';
 import { parseDuration } from './duration';
 import { nonEmptyString, oneOf } from './option-checks';
 import { OPTION_TABLE } from './option-table';
+import { checkCustomClaimNames } from '../auth/custom-claims';
 import type { SigningAlgorithm } from '../auth/key-pairs';
 import type { ServerOptions } from './server-options';
 
@@ -11,6 +12,8 @@ export interface ResolvedTokens {
   /** --alg: HS256 with a secret (--secret, JWT_SECRET), else a key pair of the state folder. */
   alg: SigningAlgorithm;
   accessTtlSeconds: number;
+  /** --allow-client-ttl: a login's `expiresIn` sets its session's access-token lifetime, up to accessTtlSeconds. */
+  allowClientTtl: boolean;
   refreshTtlSeconds: number;
   sessionTtlSeconds: number;
   /** --refresh-reuse-interval, in milliseconds; 0 is strict. */
@@ -18,6 +21,8 @@ export interface ResolvedTokens {
   /** --issuer; with HS256 `fake-jwt-api`; undefined with a key pair: the server's origin as each request sees it. */
   issuer?: string;
   audience?: string;
+  /** --claims: the profile fields tokens carry, checked (README "Custom claims"). */
+  claims: readonly string[];
   singleSession: boolean;
   cookie: boolean;
   cookieSecure: boolean;
@@ -56,6 +61,7 @@ export function resolveTokens(options: ServerOptions): ResolvedTokens {
     secret: options.secret,
     alg: resolveAlg(options),
     accessTtlSeconds: seconds('access-ttl', options.accessTtl, accessTtl.default),
+    allowClientTtl: options.allowClientTtl ?? false,
     refreshTtlSeconds: seconds('refresh-ttl', options.refreshTtl, refreshTtl.default),
     sessionTtlSeconds: seconds('session-ttl', options.sessionTtl, sessionTtl.default),
     refreshReuseIntervalMs: isZero(options.refreshReuseInterval)
@@ -63,6 +69,7 @@ export function resolveTokens(options: ServerOptions): ResolvedTokens {
       : 1000 * seconds('refresh-reuse-interval', options.refreshReuseInterval, refreshReuseInterval.default),
     issuer: nonEmptyString('issuer', options.issuer) ?? (resolveAlg(options) === 'HS256' ? HS256_ISSUER : undefined),
     audience: nonEmptyString('audience', options.audience),
+    claims: checkCustomClaimNames('--claims', options.claims),
     singleSession: options.singleSession ?? false,
     cookie: options.cookie ?? false,
     cookieSecure: options.cookieSecure ?? false,

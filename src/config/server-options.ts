@@ -68,6 +68,11 @@ export interface ServerOptions {
   alg?: 'RS256' | 'ES256' | 'EdDSA' | 'HS256';
   /** Access-token lifetime: seconds, or `15m`, `1h`, `7d`. */
   accessTtl?: string | number;
+  /**
+   * POST /auth/login may ask a shorter access-token lifetime for its session (`"expiresIn": "30s"`, at most
+   * `accessTtl`), which its refreshes keep: a course shows token expiry without waiting an hour. Off by default.
+   */
+  allowClientTtl?: boolean;
   /** Refresh-token lifetime: each refresh gives a new one that lives this long (default 7d). */
   refreshTtl?: string | number;
   /** A session's absolute lifetime from its login, however often it refreshes (default 30d). */
@@ -97,6 +102,13 @@ export interface ServerOptions {
   allowedHosts?: readonly string[] | 'all' | true;
   issuer?: string;
   audience?: string;
+  /**
+   * Profile fields of the account copied, as the JSON they are, into its access tokens and ID tokens (README "Custom
+   * claims"): `['name', 'department']`. A field the account lacks is no claim; a token says what the account held
+   * when it was minted. A name the server sets or reads itself (`role`, `sub`, `email`, `nonce`...) or a password
+   * field stops the start.
+   */
+  claims?: readonly string[];
   /** Redirect URIs the OpenID provider accepts, exactly as written, besides any loopback URL (--redirect-uri). */
   redirectUris?: readonly string[];
   /**
@@ -105,10 +117,17 @@ export interface ServerOptions {
    * per address in 15 min.
    */
   rateLimit?: string;
+  /**
+   * --login-field: `email` (the default) or `username`, the one a registration must give and the provider's login page
+   * asks for; POST /auth/login takes either (README "Login by username").
+   */
+  loginField?: 'email' | 'username';
   /** --require-verified-email: an account logs in only once its email is verified (README "Email verification"). */
   requireVerifiedEmail?: boolean;
   /** The link of a password-reset mail, `{token}` where the token goes; default the server's own reset page. */
   resetUrl?: string;
+  /** --smtp `host:port` (`[::1]:1025` for IPv6): every mail of the outbox is also relayed there (README "The outbox"). */
+  smtp?: string;
   /** Express's `trust proxy`: whose X-Forwarded-For counts for the client's address; default none (the socket's). */
   trustProxy?: boolean | number | string | readonly string[];
   /** --provider-paths: `auth0` also answers Auth0's paths, with an issuer ending in `/` (README "Use it as your OpenID provider"). */

@@ -16,6 +16,7 @@ interface HttpLikeError {
  */
 const STORE_ERRORS: Record<DomainErrorCode | FileChangedOnDiskError['code'], { status: number; error: ApiErrorCode }> = {
   ERR_EMAIL_TAKEN: { status: 409, error: 'conflict' },
+  ERR_USERNAME_TAKEN: { status: 409, error: 'conflict' },
   ERR_REGISTRATION_CLOSED: { status: 409, error: 'conflict' },
   ERR_ACCOUNTS_FILE_INVALID: { status: 500, error: 'server_error' },
   ERR_RECORD_ID_INVALID: { status: 400, error: 'invalid_request' },

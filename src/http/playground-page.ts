@@ -10,10 +10,14 @@ export interface PlaygroundData {
   /** The resources as describe() gives them (access/describe.ts): playground/app.js reads them, this file does not. */
   resources: readonly unknown[];
   /**
-   * Accounts whose plain-text password users.json held at start, by email and role: the page offers them to
-   * log in with. Never their passwords: no response holds one (they are in the banner, on the console).
+   * Accounts whose plain-text password users.json held at start, by email or username (or both) and role: the page
+   * offers them to log in with. Never their passwords: no response holds one (they are in the banner, on the console).
    */
   demoAccounts: Array<Omit<DemoAccount, 'password'>>;
+  /** --login-field (README "Login by username"): the name the login form asks for first, and a registration must give. */
+  loginField: 'email' | 'username';
+  /** --require-verified-email: a registration must give an email whatever --login-field says. */
+  requireVerifiedEmail: boolean;
   cookieMode: boolean;
   passwordMinLength: number;
   /**
@@ -37,6 +41,7 @@ let template: string | undefined;
  */
 export const SCRIPT_FILES = [
   'page.js',
+  'login-names.js',
   'requests.js',
   'session.js',
   'token-check.js',

@@ -14,13 +14,27 @@ export function isOutboxRequest(req: Request): boolean {
 }
 
 export interface OutboxRoutesOptions {
-  /** --allow-reset: the server is a test server, and anyone may read and empty the outbox. */
+  /** --allow-reset: the server is a test server, and callers from this machine may read and empty the outbox without a token. */
   open: boolean;
+  /**
+   * Whether a request comes from this machine (loopback): http/playground-page.ts fromThisMachine of its socket's
+   * address, handed in (mail/ sits below http/). Never a header: X-Forwarded-For is the client's to write.
+   */
+  fromThisMachine: (req: Request) => boolean;
   /**
    * Otherwise the admin role only: auth/authenticate.ts requireAdmin, handed in (mail/ sits below auth/), so the
    * 401 without a token and the 403 for another role are the ones every admin endpoint gives.
    */
   requireAdmin: (req: Request, what: string) => unknown;
+}
+
+/**
+ * Whether a request may use the outbox without a token (README "The outbox"): with --allow-reset, from this machine
+ * only. The messages carry reset links, the admin's among them: on a server others reach (--host 0.0.0.0, a
+ * classroom's LAN) a link read by anyone is the admin account taken. An admin's token works from anywhere.
+ */
+export function openWithoutToken(req: Request, { open, fromThisMachine }: Pick<OutboxRoutesOptions, 'open' | 'fromThisMachine'>): boolean {
+  return open && fromThisMachine(req);
 }
 
 type Handler = (req: Request, res: Response) => Promise<void>;
@@ -35,13 +49,13 @@ function recipientFilter(req: Request): string | undefined {
 }
 
 /** GET /__outbox (newest first, ?to= filters), GET /__outbox/:id (one message whole), DELETE /__outbox. */
-export function makeOutboxRoutes(outbox: Outbox, { open, requireAdmin }: OutboxRoutesOptions): Router {
+export function makeOutboxRoutes(outbox: Outbox, options: OutboxRoutesOptions): Router {
   const router = express.Router();
 
   /** The caller check first, then the handler; a rejection goes to the error handler (Express 4 would drop it). */
   const guarded = (handler: Handler) =>
     function outboxRoute(req: Request, res: Response, next: NextFunction) {
-      if (!open) requireAdmin(req, 'The outbox');
+      if (!openWithoutToken(req, options)) options.requireAdmin(req, 'The outbox');
       handler(req, res).catch(next);
     };
 

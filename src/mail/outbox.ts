@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { writeTextAtomic } from '../files/atomic';
-import { composeMessage, newMessageId, requireOneLine } from './message';
+import { composeMessage, formatAddress, newMessageId, requireOneLine } from './message';
 import { readMessage } from './read-message';
+import type { MailRelay } from './smtp-relay';
 
 export interface OutgoingMail {
   to: string;
@@ -37,7 +38,7 @@ export interface Outbox {
    * finds nothing to send. settled() waits for it too, and a failure is said on the console, not lost.
    */
   sendLater(make: () => Promise<OutgoingMail | undefined>, what: string): void;
-  /** Resolves once every queued message is on disk. */
+  /** Resolves once every queued message is on disk, and relayed to --smtp's server (or failed to be). */
   settled(): Promise<void>;
   /** Newest first; `to` is compared case-insensitively. Waits for the queued messages. */
   list(filter?: { to?: string }): Promise<StoredMail[]>;
@@ -58,6 +59,8 @@ export interface OutboxOptions {
   log: (line: string) => void;
   /** How many messages the folder keeps: the oldest beyond it are deleted. */
   limit?: number;
+  /** --smtp: each message, once its file is written, also sent there (smtp-relay.ts). */
+  relay?: MailRelay;
 }
 
 export const OUTBOX_LIMIT = 1000;
@@ -128,7 +131,7 @@ function mailFiles(dir: string) {
  * The dev outbox (README "The outbox"): each message a real .eml file, written atomically with mode 0600 (its
  * links carry tokens). The folder is the truth, so the messages outlive a restart and a test may read the files.
  */
-export function makeOutbox({ dir, from, now, log, limit = OUTBOX_LIMIT }: OutboxOptions): Outbox {
+export function makeOutbox({ dir, from, now, log, limit = OUTBOX_LIMIT, relay }: OutboxOptions): Outbox {
   requireOneLine('From', from);
   const files = mailFiles(dir);
   let queue = Promise.resolve();
@@ -148,14 +151,21 @@ export function makeOutbox({ dir, from, now, log, limit = OUTBOX_LIMIT }: Outbox
     const id = `${stampOf(date)}-${(nextSequence++).toString(36).padStart(6, '0')}-${randomBytes(4).toString('hex')}`;
     await writeTextAtomic(files.file(id), text, 0o600);
     log(consoleLine(mail));
+    // The file first: a relay that fails loses nothing. The To as written (`"a,b"@example.com` is one address, not two).
+    relay?.relay({ from, to: formatAddress(mail.to), raw: text });
     const beyondLimit = [...ids, id].sort().slice(0, Math.max(0, ids.length + 1 - limit));
     await Promise.all(beyondLimit.map(files.remove));
   }
 
-  const settled = () => queue;
+  /** What the folder's readers wait for: the files, not a slow SMTP server. */
+  const written = () => queue;
+  const settled = async () => {
+    await queue;
+    await relay?.settled();
+  };
 
   async function list(filter: { to?: string } = {}): Promise<StoredMail[]> {
-    await settled();
+    await written();
     const ids = (await storedIds(dir)).reverse();
     files.keepOnly(ids);
     const messages = (await Promise.all(ids.map(files.read))).filter((message) => message !== undefined);
@@ -182,7 +192,7 @@ export function makeOutbox({ dir, from, now, log, limit = OUTBOX_LIMIT }: Outbox
     list,
     async get(id) {
       if (!ID.test(id)) return undefined; // nothing but an id ever becomes a path
-      await settled();
+      await written();
       return files.read(id);
     },
     latest: async (to) => (await list({ to }))[0],

@@ -1,7 +1,9 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AccountStore } from '../accounts/account-store';
-import { emailKey, isEmailVerified, type Account } from '../accounts/accounts-file';
-import { attemptAt, checkInTurn, waitMessage } from '../throttle/attempts';
+import { isEmailVerified, type Account } from '../accounts/accounts-file';
+import { checkInTurn, waitMessage } from '../throttle/attempts';
+import { findByIdentifier, identifierText, loginAttempt, type LoginField, type LoginIdentifier } from '../auth/login-identifier';
+import { unverifiedMessage } from '../auth/login-routes';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import { verifyPassword } from '../accounts/passwords';
 import type { DecoyFor } from '../auth/decoys';
@@ -47,9 +49,11 @@ export interface AuthorizeRoutesOptions {
   throttle: LoginThrottle;
   /** --require-verified-email: an unverified account is told so, as /auth/login does, and not signed in. */
   requireVerifiedEmail?: boolean;
+  /** --login-field: the name the page asks for; a post may send either (README "Login by username"). */
+  loginField?: LoginField;
 }
 
-const WRONG_CREDENTIALS = 'The email or password is incorrect.';
+const wrongCredentials = (field: LoginField) => `The ${field} or password is incorrect.`;
 
 // An email or a password longer than any real one is none (and a 9 MB "email" is not echoed into the page).
 const text = (value: unknown) => (typeof value === 'string' && value.length <= 1024 ? value : '');
@@ -130,7 +134,7 @@ function showForm(
   req: Request,
   res: Response,
   request: AuthorizationRequest,
-  failed?: { email: string; wait?: string; status?: number },
+  failed?: { typed: string; wait?: string; status?: number },
 ): void {
   const { accounts, clients } = options;
   const nonce = secureHeaders(res, request.redirectUrl);
@@ -138,12 +142,14 @@ function showForm(
   setCsrfCookie(req, res, csrfToken);
   // As the playground: the demo accounts are for the person at this machine's keyboard (--host 0.0.0.0).
   const demoAccounts = fromThisMachine(req.socket.remoteAddress) ? accounts.demoAccounts() : [];
-  const email = failed ? failed.email : request.loginHint;
-  const error = failed ? (failed.wait ?? WRONG_CREDENTIALS) : undefined;
+  const loginField = options.loginField ?? 'email';
+  const typed = failed ? failed.typed : request.loginHint;
+  const error = failed ? (failed.wait ?? wrongCredentials(loginField)) : undefined;
+  const view = { request, clientName: clients?.find(request.clientId)?.name, csrfToken, loginField, typed, error, demoAccounts };
   res
     .status(failed ? (failed.status ?? (failed.wait ? 429 : 401)) : 200)
     .type('html')
-    .send(renderLoginPage({ request, clientName: clients?.find(request.clientId)?.name, csrfToken, email, error, demoAccounts }, nonce));
+    .send(renderLoginPage(view, nonce));
 }
 
 /** GET and POST on AUTHORIZE_PATH: the authorization request, and the login form that posts it back with credentials. */
@@ -178,25 +184,25 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
     }
     if (answerInvalid(options, req, res, checked)) return;
     const { request } = checked;
-    const email = text(fields('email'));
+    // The page asks for the --login-field name; a demo account's form, or another page, may send the other one.
+    const typedUsername = text(fields('username'));
+    const identifier: LoginIdentifier = typedUsername !== '' ? { username: typedUsername } : { email: text(fields('email')) };
+    const typed = identifierText(identifier);
+    const account = typed === '' ? undefined : await findByIdentifier(accounts, identifier);
     // Counted as /auth/login counts (README "Rate limits"): one account, one count, whichever door is knocked on.
-    const attempt = attemptAt('login', emailKey(email), req);
-    let account: Account | undefined;
+    const attempt = loginAttempt(req, account ?? identifier);
     const outcome = await checkInTurn(options.throttle, res, attempt, async () => {
-      account = await accounts.findByEmail(email);
-      // An unknown email costs what a wrong password costs, and gets the same page: no hint that it exists.
-      return (await verifyPassword(text(fields('password')), account?.password ?? decoyFor(email))) && account !== undefined;
+      // An unknown name costs what a wrong password costs, and gets the same page: no hint that it exists.
+      return (await verifyPassword(text(fields('password')), account?.password ?? decoyFor(typed))) && account !== undefined;
     });
     if ('wait' in outcome)
       return showForm(options, req, res.set('Retry-After', String(outcome.wait.retryAfterSeconds)), request, {
-        email,
+        typed,
         wait: waitMessage(attempt, outcome.wait),
       });
-    if (!account || !outcome.matches) return showForm(options, req, res, request, { email });
-    if (options.requireVerifiedEmail && !isEmailVerified(account)) {
-      const wait = `The email ${account.email} is not verified yet: follow the link in the mail sent to it, then sign in.`;
-      return showForm(options, req, res, request, { email, wait, status: 403 });
-    }
+    if (!account || !outcome.matches) return showForm(options, req, res, request, { typed });
+    if (options.requireVerifiedEmail && !isEmailVerified(account))
+      return showForm(options, req, res, request, { typed, wait: unverifiedMessage(account), status: 403 });
     const cookieValue = await signInAgain(providerSessions, readCookie(req, PROVIDER_SESSION_COOKIE), account);
     for (const path of options.signInCookiePaths ?? [PROVIDER_COOKIE_PATH])
       res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path, secure: req.secure });

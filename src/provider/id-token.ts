@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { isEmailVerified, toPublicUser, type Account } from '../accounts/accounts-file';
+import { customClaims } from '../auth/custom-claims';
 import { signEdDSA } from '../auth/eddsa';
 import type { SigningAlgorithm } from '../auth/key-pairs';
 import type { SigningKeys } from '../auth/signing-keys';
@@ -31,6 +32,8 @@ export interface IdTokenSignerOptions {
   ttlSeconds: number;
   /** Milliseconds since the epoch, the server's clock. */
   now: () => number;
+  /** --claims: profile fields every ID token carries, whatever the scopes (README "Custom claims"). */
+  claims?: readonly string[];
 }
 
 /**
@@ -58,6 +61,7 @@ const RESERVED_CLAIMS = new Set([
   'email_verified',
   'emailVerified',
   'password',
+  'preferred_username',
 ]);
 
 /**
@@ -65,7 +69,9 @@ const RESERVED_CLAIMS = new Set([
  * them when the account has one. accounts-file.ts toPublicUser is the one place that drops the password.
  */
 export function profileClaims(account: Account): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(toPublicUser(account)).filter(([field]) => !RESERVED_CLAIMS.has(field)));
+  const claims = Object.fromEntries(Object.entries(toPublicUser(account)).filter(([field]) => !RESERVED_CLAIMS.has(field)));
+  // OIDC Core §5.1's name for a login name, as a client library reads it; `username` stays for clients that read that.
+  return account.username === undefined ? claims : { ...claims, preferred_username: account.username };
 }
 
 /** OIDC Core §3.1.3.6: at_hash is hashed with the hash of the token's alg; Ed25519's is SHA-512. */
@@ -92,12 +98,14 @@ function scopedClaims(account: Account, scopes: readonly string[], fields?: read
 }
 
 /** ID tokens, signed with the key that signs access tokens (same kid and alg), `typ: JWT`. */
-export function makeIdTokenSigner({ keys, ttlSeconds, now }: IdTokenSignerOptions): IdTokenSigner {
+export function makeIdTokenSigner({ keys, ttlSeconds, now, claims: custom = [] }: IdTokenSignerOptions): IdTokenSigner {
   return {
     sign(input, accessToken) {
       const { key, alg, kid } = keys.signer();
       const iat = Math.floor(now() / 1000);
       const claims = {
+        // The developer asked for these, so no scope is needed; first, so that no claim below is ever one of them.
+        ...customClaims(input.account, custom),
         ...scopedClaims(input.account, input.scopes, input.profileFields),
         iss: input.issuer,
         sub: String(input.account.id),

@@ -22,7 +22,13 @@ function requestWith(extra: Record<string, string>): AuthorizationRequest {
 describe('the login page', () => {
   const request = requestWith({ state: HOSTILE, login_hint: HOSTILE });
   const html = renderLoginPage(
-    { request, csrfToken: 'T'.repeat(43), email: request.loginHint, demoAccounts: [{ email: `x${HOSTILE}@e.com`, role: 'admin', password: HOSTILE }] },
+    {
+      request,
+      csrfToken: 'T'.repeat(43),
+      loginField: 'email',
+      typed: request.loginHint,
+      demoAccounts: [{ email: `x${HOSTILE}@e.com`, role: 'admin', password: HOSTILE }],
+    },
     'NONCE',
   );
 
@@ -50,9 +56,23 @@ describe('the login page', () => {
   });
 
   it('shows an error when given one, and no demo section without demo accounts', () => {
-    const failed = renderLoginPage({ request, csrfToken: 'T'.repeat(43), email: 'a@b.c', error: 'The email or password is incorrect.', demoAccounts: [] }, 'N');
+    const failed = renderLoginPage(
+      { request, csrfToken: 'T'.repeat(43), loginField: 'email', typed: 'a@b.c', error: 'The email or password is incorrect.', demoAccounts: [] },
+      'N',
+    );
     expect(failed).toContain('role="alert">The email or password is incorrect.');
     expect(failed).not.toContain('Demo accounts');
+  });
+
+  it('asks for the username under --login-field username, and a demo account without an email signs in by its username', () => {
+    const byName = renderLoginPage(
+      { request, csrfToken: 'T'.repeat(43), loginField: 'username', demoAccounts: [{ username: 'bob_2', role: 'user', password: 'bob12345' }] },
+      'N',
+    );
+    expect(byName).toMatch(/<label>Username <input name="username" type="text"[^>]* autocomplete="username" required autofocus>/);
+    expect(byName).not.toContain('name="email"');
+    expect(byName).toContain('<input type="hidden" name="username" value="bob_2">');
+    expect(byName).toContain('bob_2 <span class="muted">(user)</span>');
   });
 
   it('escapes the error page too', () => {

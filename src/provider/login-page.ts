@@ -1,4 +1,6 @@
 import type { DemoAccount } from '../accounts/account-store';
+import { accountLabel } from '../accounts/accounts-file';
+import type { LoginField } from '../auth/login-identifier';
 import { escapeHtml, page } from '../http/server-pages';
 import type { AuthorizationRequest } from './authorization-request';
 import { CSRF_FIELD } from './csrf';
@@ -10,9 +12,11 @@ export interface LoginView {
   /** The name the clients list gives the client; its id otherwise. */
   clientName?: string;
   csrfToken: string;
-  /** The email field's value: the one typed before a failed attempt, or login_hint. */
-  email?: string;
-  /** Set after a failed attempt; never says whether the email exists. */
+  /** --login-field: the name the form asks for (README "Login by username"). */
+  loginField: LoginField;
+  /** The name field's value: the one typed before a failed attempt, or login_hint. */
+  typed?: string;
+  /** Set after a failed attempt; never says whether the name exists. */
   error?: string;
   demoAccounts: readonly DemoAccount[];
 }
@@ -28,11 +32,11 @@ function requestFields({ request, csrfToken }: LoginView): string {
 function demoSection(view: LoginView): string {
   if (view.demoAccounts.length === 0) return '';
   const forms = view.demoAccounts.map(
-    ({ email, role, password }) => `<form method="post" action="${AUTHORIZE_PATH}">
+    ({ email, username, role, password }) => `<form method="post" action="${AUTHORIZE_PATH}">
 ${requestFields(view)}
-${hidden('email', email)}
+${email === undefined ? hidden('username', username ?? '') : hidden('email', email)}
 ${hidden('password', password)}
-<button type="submit">${escapeHtml(email)} <span class="muted">(${escapeHtml(role)})</span></button>
+<button type="submit">${escapeHtml(accountLabel({ email, username }))} <span class="muted">(${escapeHtml(role)})</span></button>
 </form>`,
   );
   return `<section aria-labelledby="demo-title">
@@ -45,7 +49,11 @@ ${forms.join('\n')}
 }
 
 export function renderLoginPage(view: LoginView, nonce: string): string {
-  const { request, error, email, clientName } = view;
+  const { request, error, typed, clientName } = view;
+  const field =
+    view.loginField === 'username'
+      ? '<label>Username <input name="username" type="text" autocapitalize="none" spellcheck="false"'
+      : '<label>Email <input name="email" type="email"';
   const client = clientName === undefined ? `<code>${escapeHtml(request.clientId)}</code>` : `<strong>${escapeHtml(clientName)}</strong>`;
   const errorLine = error === undefined ? '' : `<p class="error" role="alert">${escapeHtml(error)}</p>\n`;
   const body = `<section aria-labelledby="login-title">
@@ -53,8 +61,8 @@ export function renderLoginPage(view: LoginView, nonce: string): string {
 <p>to ${client}, which gets the answer at <code>${escapeHtml(request.redirectUrl.origin)}</code></p>
 ${errorLine}<form method="post" action="${AUTHORIZE_PATH}" class="stacked">
 ${requestFields(view)}
-<label>Email <input name="email" type="email" autocomplete="username" required${email === undefined ? ' autofocus' : ` value="${escapeHtml(email)}"`}></label>
-<label>Password <input name="password" type="password" autocomplete="current-password" required${email === undefined ? '' : ' autofocus'}></label>
+${field} autocomplete="username" required${typed === undefined ? ' autofocus' : ` value="${escapeHtml(typed)}"`}></label>
+<label>Password <input name="password" type="password" autocomplete="current-password" required${typed === undefined ? '' : ' autofocus'}></label>
 <button type="submit">Sign in</button>
 </form>
 </section>

@@ -1,7 +1,9 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { accountIdentity, roleOf, type Account } from '../accounts/accounts-file';
+import { accountIdentity, type Account } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
-import { ACCOUNT_GONE, sessionAccount } from '../auth/session-account';
+import { accountSubject } from '../auth/account-subject';
+import { refreshSession } from '../auth/refresh-session';
+import { ACCOUNT_GONE } from '../auth/session-account';
 import type { TokenService } from '../auth/tokens';
 import { asyncRoute } from '../http/async-route';
 import type { Session, SessionStore } from '../sessions/session-store';
@@ -69,6 +71,10 @@ export interface ProviderTokenRoutesOptions {
   throttle?: LoginThrottle;
   /** The access tokens of a client (its own accessTtl); `tokens` when not given. */
   tokensFor?: (clientId: string | undefined) => TokenService;
+  /** --claims: the profile fields every access token carries (README "Custom claims"); none when not given. */
+  claims?: readonly string[];
+  /** --require-verified-email: a session whose account's email is not verified refreshes no more, as at /auth/refresh. */
+  requireVerifiedEmail?: boolean;
 }
 
 /** Why a refresh token is refused, as /auth/refresh says it (auth/session-routes.ts). */
@@ -80,10 +86,8 @@ const REFUSED_REFRESH = {
   ended: 'the session of the refresh token has ended',
 };
 
-/** An account as the access token names it. */
-const subjectOf = (account: Account) => ({ id: account.id, email: account.email, role: roleOf(account) });
-
-type Parts = Required<Omit<ProviderTokenRoutesOptions, 'throttle'>> & Pick<ProviderTokenRoutesOptions, 'throttle'>;
+type Parts = Required<Omit<ProviderTokenRoutesOptions, 'throttle' | 'requireVerifiedEmail'>> &
+  Pick<ProviderTokenRoutesOptions, 'throttle' | 'requireVerifiedEmail'>;
 
 /** RFC 6749 §5.1 (and OIDC Core §3.1.3.3): the tokens of a session, with an ID token when `openid` was granted. */
 function answer(parts: Parts, res: Response, account: Account, session: Session, refreshToken: string, nonce?: string): void {
@@ -92,7 +96,12 @@ function answer(parts: Parts, res: Response, account: Account, session: Session,
   const grant = sessionGrants.get(session.id);
   // The session keeps its client (sessions.json): a restart forgets the scopes, never whose tokens these are.
   const client = clients.find(grant?.clientId ?? session.clientId);
-  const issued = tokensFor(grant?.clientId ?? session.clientId).issueAccessToken(subjectOf(account), session.id, req);
+  const issued = tokensFor(grant?.clientId ?? session.clientId).issueAccessToken(
+    accountSubject(account, parts.claims),
+    session.id,
+    req,
+    session.accessTtlSeconds,
+  );
   const { clientId, scopes, authTime } = grant ?? {};
   const idToken =
     clientId !== undefined &&
@@ -153,7 +162,7 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
 
 /** RFC 6749 §6: the rotation and reuse detection of /auth/refresh, over the same sessions. */
 async function refresh(parts: Parts, req: Request, res: Response, body: Body): Promise<void> {
-  const { accounts, sessions, sessionGrants } = parts;
+  const { sessions, sessionGrants } = parts;
   const token = required(body, 'refresh_token');
   const { clientId, client } = authenticateClient(parts.clients, req, body, parts.throttle && { throttle: parts.throttle, res });
   if (client && !client.grants.includes('refresh_token'))
@@ -165,15 +174,12 @@ async function refresh(parts: Parts, req: Request, res: Response, body: Body): P
   if (boundTo !== undefined && clientId === undefined)
     throw tokenError('invalid_request', '"client_id" is required: the refresh token was issued to a client.');
   if (boundTo !== undefined && boundTo !== clientId) throw tokenError('invalid_grant', 'The refresh token was issued to another client.');
-  await accounts.reloadIfChangedOnDisk();
-  const rotation = await sessions.rotate(token, req.get('user-agent'));
-  if (rotation.outcome !== 'rotated') throw tokenError('invalid_grant', `${REFUSED_REFRESH[rotation.outcome]}.`);
-  const { session, refreshToken } = rotation;
-  const account = sessionAccount(accounts, session);
-  if (!account) {
-    await sessions.end({ sessionId: session.id }, 'account deleted or replaced');
-    throw tokenError('invalid_grant', `${ACCOUNT_GONE}.`);
-  }
+  // RFC 6749 §5.2: a grant this server no longer honours for its account is an invalid_grant, saying why.
+  const refreshed = await refreshSession(parts, token, req.get('user-agent'));
+  if (refreshed.outcome === 'unverified') throw tokenError('invalid_grant', refreshed.description);
+  if (refreshed.outcome === 'account-gone') throw tokenError('invalid_grant', `${ACCOUNT_GONE}.`);
+  if (refreshed.outcome !== 'rotated') throw tokenError('invalid_grant', `${REFUSED_REFRESH[refreshed.outcome]}.`);
+  const { account, session, refreshToken } = refreshed;
   answer(parts, res, account, session, refreshToken);
 }
 
@@ -183,6 +189,7 @@ export function makeProviderTokenRoutes(options: ProviderTokenRoutesOptions): Ro
     tokensFor: () => options.tokens,
     ...options,
     sessionGrants: options.sessionGrants ?? makeSessionGrants(),
+    claims: options.claims ?? [],
   };
   const router = express.Router();
   router.post(

@@ -27,6 +27,17 @@ export type { Session } from './session';
 export type { Presented, RefreshLookup, Rotation } from './rotation';
 export type { IdentityOf } from './ending';
 
+/** How a session starts, besides whose it is (SessionStore.start). */
+export interface SessionStart {
+  /** --single-session: the user's earlier sessions end in the same step. */
+  endOthers?: boolean;
+  userAgent?: string;
+  /** The OpenID client it is issued to, when the provider's token endpoint starts it. */
+  clientId?: string;
+  /** The lifetime its login asked for its access tokens (--allow-client-ttl), kept with it for its refreshes. */
+  accessTtlSeconds?: number;
+}
+
 export interface SessionStoreOptions extends SessionLifetimes {
   file: string;
   now: () => number;
@@ -138,12 +149,12 @@ export class SessionStore {
   async start(
     userId: string,
     accountIdentity: string,
-    { endOthers = false, userAgent, clientId }: { endOthers?: boolean; userAgent?: string; clientId?: string } = {},
+    { endOthers = false, userAgent, clientId, accessTtlSeconds }: SessionStart = {},
   ): Promise<{ session: Session; refreshToken: string }> {
     const refreshToken = newRefreshToken();
     const now = this.options.now();
     const refreshHash = hashRefreshToken(refreshToken);
-    const session = newSession({ id: randomUUID(), userId, accountIdentity, refreshHash, now, userAgent, clientId }, this.options);
+    const session = newSession({ id: randomUUID(), userId, accountIdentity, refreshHash, now, userAgent, clientId, accessTtlSeconds }, this.options);
     if (endOthers) {
       await this.catchUp(); // sessions the `token` command started count too
       this.markEnded((other) => other.userId === userId, ENDED_BECAUSE.newerLogin);

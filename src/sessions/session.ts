@@ -27,6 +27,11 @@ export interface Session {
    * token is that client's only (at /auth/token, authenticated as the client), never /auth/refresh's.
    */
   clientId?: string;
+  /**
+   * The lifetime, in seconds, its login asked for its access tokens (`expiresIn` under --allow-client-ttl): its
+   * refreshes give tokens that live as long. Absent: the server's --access-ttl (and in files older than it).
+   */
+  accessTtlSeconds?: number;
   /** The `User-Agent` of its login, then of its latest refresh, cut to USER_AGENT_MAX_LENGTH; absent when none came. */
   userAgent?: string;
   /** When it was ended (logout, reuse, password change...); its access tokens die with it. */
@@ -69,7 +74,8 @@ export function isSession(value: unknown): value is Session {
     (session.endedAt === undefined || typeof session.endedAt === 'number') &&
     (session.lastUsedAt === undefined || typeof session.lastUsedAt === 'number') &&
     (session.userAgent === undefined || typeof session.userAgent === 'string') &&
-    (session.clientId === undefined || typeof session.clientId === 'string')
+    (session.clientId === undefined || typeof session.clientId === 'string') &&
+    (session.accessTtlSeconds === undefined || typeof session.accessTtlSeconds === 'number')
   );
 }
 
@@ -102,7 +108,16 @@ export function keptUserAgent(userAgent: string | undefined): string | undefined
 
 /** A session started at `now`, whose first refresh token has the hash `refreshHash`. */
 export function newSession(
-  start: { id: string; userId: string; accountIdentity: string; refreshHash: string; now: number; userAgent?: string; clientId?: string },
+  start: {
+    id: string;
+    userId: string;
+    accountIdentity: string;
+    refreshHash: string;
+    now: number;
+    userAgent?: string;
+    clientId?: string;
+    accessTtlSeconds?: number;
+  },
   lifetimes: SessionLifetimes,
 ): Session {
   const { id, userId, accountIdentity, refreshHash, now } = start;
@@ -119,6 +134,7 @@ export function newSession(
     spent: [],
     lastUsedAt: now,
     ...(start.clientId === undefined ? {} : { clientId: start.clientId }),
+    ...(start.accessTtlSeconds === undefined ? {} : { accessTtlSeconds: start.accessTtlSeconds }),
     ...(userAgent === undefined ? {} : { userAgent }),
   };
 }

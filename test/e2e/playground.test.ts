@@ -170,7 +170,7 @@ describe('the playground at GET /, in headless chromium', () => {
     const register = page.getByRole('region', { name: 'Register' });
     await register.getByLabel('Email').fill('carol@example.com');
     await register.getByLabel('Password').fill('carol-pass-1');
-    await register.getByLabel('Name').fill('Carol');
+    await register.getByLabel(/^Name/).fill('Carol');
     await act(page, () => register.getByRole('button', { name: 'Register' }).click());
     await expectText(who(page), /^Signed in as carol@example\.com \(user, id 3\)$/);
     expect(await page.locator('#token-claims').textContent()).toContain('"email": "carol@example.com"');

@@ -7,7 +7,9 @@ import { parseDuration } from '../../config/duration';
 import { resolveTokens } from '../../config/resolve-tokens';
 import { OPTION_TABLE } from '../../config/option-table';
 import { ConfigError } from '../../errors';
-import { accountIdentity, roleOf } from '../../accounts/accounts-file';
+import { accountIdentity } from '../../accounts/accounts-file';
+import { accountSubject } from '../../auth/account-subject';
+import { checkCustomClaimNames } from '../../auth/custom-claims';
 import { usersFileSource } from '../../accounts/account-sources';
 import { AccountStore } from '../../accounts/account-store';
 import { SessionStore } from '../../sessions/session-store';
@@ -23,26 +25,32 @@ export interface TokenOptions {
   /** The server's --port: with a key pair and no --issuer, the issuer is http://localhost:<port>. */
   port?: number;
   audience?: string;
+  /** The server's --claims: the profile fields the token carries (README "Custom claims"). */
+  claims?: string[];
   ttl: string;
   /** The server's --state-dir: where its secret and sessions are (default .fake-jwt-api beside users.json). */
   stateDir?: string;
 }
 
 /**
- * `fake-jwt-api token <email>`: an access token for an account of users.json, for curl scripts. It starts a real
+ * `fake-jwt-api token <email-or-username>`: an access token for an account of users.json, for curl scripts. It starts a real
  * session in the state folder (a running server reads it on first sight of the token), so logout ends it and a
  * reset or password change does too. No refresh token: when it expires, run the command again.
  */
-export async function issueToken(email: string, options: TokenOptions): Promise<string> {
+export async function issueToken(name: string, options: TokenOptions): Promise<string> {
   const ttlSeconds = parseDuration(options.ttl);
   if (ttlSeconds === undefined) throw new ConfigError('ERR_OPTION', `--ttl: "${options.ttl}" is not a duration like 90s, 15m, 1h or 7d`);
+  const claimNames = checkCustomClaimNames('--claims', options.claims);
   const users = path.resolve(options.users);
   if (!existsSync(users))
     throw new ConfigError('ERR_USERS_FILE', `${options.users}: no such accounts file; pass --users <file>, or create one with fake-jwt-api init`);
   const state = statePaths(options.stateDir === undefined ? defaultStateDir(users) : path.resolve(options.stateDir));
   const accounts = await AccountStore.open(usersFileSource(users, state.dir));
-  const account = await accounts.findByEmail(email);
-  if (!account) throw new ConfigError('ERR_ACCOUNT', `${options.users}: no account has the email ${email} (see fake-jwt-api users list)`);
+  // An email has an `@`, a username never does (README "Login by username").
+  const byEmail = name.includes('@');
+  const account = byEmail ? await accounts.findByEmail(name) : await accounts.findByUsername(name);
+  if (!account)
+    throw new ConfigError('ERR_ACCOUNT', `${options.users}: no account has the ${byEmail ? 'email' : 'username'} ${name} (see fake-jwt-api users list)`);
 
   // The server's own rules for the algorithm and the issuer: the token is one it accepts.
   const { alg, issuer } = resolveTokens({ db: {}, secret: options.secret, alg: options.alg, issuer: options.issuer });
@@ -59,14 +67,14 @@ export async function issueToken(email: string, options: TokenOptions): Promise<
     accessTtlSeconds: ttlSeconds,
     now: Date.now,
   });
-  return tokens.issueAccessToken({ id: account.id, email: account.email, role: roleOf(account) }, session.id).token;
+  return tokens.issueAccessToken(accountSubject(account, claimNames), session.id).token;
 }
 
 /** Its flags are the server's, so that the token is one the server accepts; --ttl is its own. */
 export function addTokenCommand(program: Command): void {
   program
     .command('token')
-    .argument('<email>', 'the account to sign in')
+    .argument('<email-or-username>', 'the account to sign in')
     .addOption(usersFileOption())
     .addOption(
       commanderOption('secret', {
@@ -83,6 +91,7 @@ export function addTokenCommand(program: Command): void {
     )
     .addOption(commanderOption('port', { help: "the server's port, for the default issuer of a key pair" }))
     .addOption(commanderOption('audience', { help: 'the aud claim, as the server has it' }))
+    .addOption(commanderOption('claims', { help: "the profile fields the token carries, as the server's flag of that name" }))
     .addOption(new Option('--ttl <duration>', 'how long the token lives').default(OPTION_TABLE.accessTtl.default))
     .addOption(
       commanderOption('stateDir', {

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { requireEmail, requireNewPassword } from '../../accounts/fields';
+import { requireUsername } from '../../accounts/usernames';
 import { hashPassword } from '../../accounts/passwords';
 import { parseRoleName } from '../../accounts/roles';
 import { ApiError, ConfigError, DomainError } from '../../errors';
@@ -16,6 +17,8 @@ import { commanderOption, usersFileOption } from '../program';
 export interface UsersAddOptions {
   users: string;
   role?: string;
+  /** Its login name besides the email (README "Login by username"). */
+  username?: string;
   password?: string;
   /** The server's --password-min-length: registration's rule applies here too. */
   passwordMinLength?: number;
@@ -46,6 +49,7 @@ function generatePassword(minLength: number): string {
 function asUsage<T>(users: string, email: string, work: () => Promise<T>): Promise<T> {
   return work().catch((error: unknown) => {
     if (error instanceof DomainError && error.code === 'ERR_EMAIL_TAKEN') throw new ConfigError('ERR_ACCOUNT', `${users}: ${email} already has an account`);
+    if (error instanceof DomainError && error.code === 'ERR_USERNAME_TAKEN') throw new ConfigError('ERR_ACCOUNT', `${users}: ${error.message}`);
     if (error instanceof DomainError && error.code === 'ERR_ACCOUNTS_FILE_INVALID') throw new ConfigError('ERR_USERS_FILE', error.message);
     throw error instanceof ApiError || error instanceof DomainError ? new ConfigError('ERR_ACCOUNT', error.message) : error;
   });
@@ -69,6 +73,7 @@ export async function addUser(email: string, options: UsersAddOptions, log: (lin
   const password = options.password ?? generatePassword(minLength);
   await asUsage(options.users, email, async () => {
     const checked = requireEmail({ email });
+    const username = options.username === undefined ? {} : { username: requireUsername({ username: options.username }) };
     try {
       requireNewPassword({ password }, minLength); // the rule registration applies
     } catch (error) {
@@ -77,20 +82,29 @@ export async function addUser(email: string, options: UsersAddOptions, log: (lin
     }
     // The source creates the file's folder, and holds users.json's lock while it reads, changes and writes.
     const accounts = await AccountStore.open(accountsSource(options.users, options.stateDir));
-    const account = await accounts.create({ email: checked, role }, await hashPassword(password));
-    log(`Added ${account.email} (id ${JSON.stringify(account.id)}, role ${role}) to ${options.users}.`);
+    const account = await accounts.create({ email: checked, ...username, role }, await hashPassword(password));
+    log(`Added ${[account.email, account.username].filter(Boolean).join(' / ')} (id ${JSON.stringify(account.id)}, role ${role}) to ${options.users}.`);
     if (!options.password) log(`Password: ${password}`);
   });
 }
 
-/** `fake-jwt-api users list`: id, email and role of every account; never a hash. */
+/** `fake-jwt-api users list`: id, email, username (when any account has one) and role of every account; never a hash. */
 export async function listUsers(users: string, log: (line: string) => void, stateDir?: string): Promise<void> {
   const accounts = await AccountStore.open(accountsSource(users, stateDir));
   const list = accounts.snapshot();
   if (list.length === 0) return log(`No accounts in ${users} yet: fake-jwt-api users add <email>`);
-  const width = Math.max(...list.map((account) => account.email.length), 5) + 2;
-  log(`${'id'.padEnd(8)}${'email'.padEnd(width)}role`);
-  for (const account of list) log(`${String(account.id).padEnd(8)}${account.email.padEnd(width)}${roleOf(account)}`);
+  const columns = list.some((account) => account.username !== undefined) ? (['email', 'username'] as const) : (['email'] as const);
+  const widths = columns.map((column) => Math.max(...list.map((account) => (account[column] ?? '').length), column.length) + 2);
+  const row = (id: string, cells: readonly string[], role: string) => `${id.padEnd(8)}${cells.map((cell, at) => cell.padEnd(widths[at])).join('')}${role}`;
+  log(row('id', columns, 'role'));
+  for (const account of list)
+    log(
+      row(
+        String(account.id),
+        columns.map((column) => account[column] ?? ''),
+        roleOf(account),
+      ),
+    );
 }
 
 /** `users add` takes the server's --default-role and --password-min-length, so it applies the server's rules. */
@@ -102,6 +116,7 @@ export function addUsersCommand(program: Command): void {
     .argument('<email>', "the new account's email")
     .addOption(usersFileOption())
     .option('--role <role>', 'its role (default: --default-role)')
+    .option('--username <name>', 'its username, to log in with besides the email')
     .addOption(commanderOption('defaultRole', { help: "the role when --role is not given, as the server's flag of that name" }))
     .addOption(commanderOption('stateDir'))
     .option('--password <password>', 'its password (default: generated and printed once)')
