@@ -32,10 +32,12 @@ export interface AccountTokens {
   /** Spends a token: its holder the first time, if it is of this purpose and not expired; undefined otherwise. */
   redeem(purpose: TokenPurpose, token: unknown): Promise<TokenHolder | undefined>;
   /**
-   * Whether a mail of this purpose to this account must wait, as one went out after `since` (ms): to this address
-   * (compared as emails are), or to MAX_ADDRESSES_PER_INTERVAL addresses of the account. So an email fixed a moment
-   * after registering gets its own mail at once, while changing the email back and forth mails no inbox twice a
-   * minute, nor many inboxes. Kept apart from the tokens: forget() does not reopen it, clear() does.
+   * Whether a mail of this purpose for this account to this address must wait, as one went out after `since` (ms):
+   * of this purpose to this address (compared as emails are), for whichever account, a deleted one too; or, of either
+   * purpose, to MAX_ADDRESSES_PER_INTERVAL other addresses of this account. So an email fixed a moment after
+   * registering gets its own mail at once, and a reset may follow a verification mail at once, while no new account,
+   * nor many accounts taking the address in turn, mails an inbox a kind of mail twice a minute, and no account mails
+   * many inboxes. Kept apart from the tokens: forget() does not reopen it, clear() does.
    */
   mailedRecently(purpose: TokenPurpose, userId: string, address: string, since: number): boolean;
   /** Every link of these purposes to this account dies: its password or its email changed. The mail interval stays. */
@@ -72,38 +74,51 @@ function isStoredToken(value: unknown): value is StoredToken {
   return token.purpose !== 'reset-password' || typeof token.passwordStamp === 'string';
 }
 
-/** When each account was last mailed a link of each purpose at each address: the mail interval, apart from the tokens. */
+/**
+ * The mail interval, apart from the tokens: when each address was last mailed a link of each purpose (`to` keys, for
+ * any account: registering a new account, or taking the address by PATCH /auth/me, starts no new interval), and when
+ * each account was last mailed at each address (`by` keys, both purposes together).
+ */
 type MailedAt = Record<string, number>;
-const accountPrefix = (purpose: TokenPurpose, userId: string) => `${purpose}\u0000${userId}\u0000`;
-const mailedKey = (purpose: TokenPurpose, userId: string, address: string) => accountPrefix(purpose, userId) + emailKey(address);
-/** How many addresses of one account may get a mail of one purpose within the interval. */
+const toAddress = (purpose: TokenPurpose, address: string) => `to\u0000${purpose}\u0000${emailKey(address)}`;
+const byAccountPrefix = (userId: string) => `by\u0000${userId}\u0000`;
+const byAccount = (userId: string, address: string) => byAccountPrefix(userId) + emailKey(address);
+/** How many addresses of one account may get a mail, of either purpose, within the interval. */
 const MAX_ADDRESSES_PER_INTERVAL = 2;
+// Two entries a mail: as many mails as the file holds tokens.
+const MAX_MAILED = 2 * MAX_TOKENS;
 
 function mailedEntries(value: unknown): Array<[string, number]> {
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value as MailedAt).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  // A file of before the interval was per address keys its entries by purpose first: dropped, a minute at most forgotten.
+  const current = (key: string) => key.startsWith('to\u0000') || key.startsWith('by\u0000');
+  return Object.entries(value as MailedAt).filter((entry): entry is [string, number] => current(entry[0]) && typeof entry[1] === 'number');
 }
 
-/** The mail interval's memory: when each (purpose, account, address) was last mailed, the newest MAX_TOKENS of them. */
+/** The mail interval's memory: the newest MAX_MAILED of its entries. */
 function mailLog(stored: unknown, now: () => number) {
   const mailed = new Map<string, number>(mailedEntries(stored));
+  const noteKey = (key: string) => {
+    mailed.delete(key); // to the end of the Map's order: the oldest go first
+    mailed.set(key, now());
+  };
   return {
     mailed,
     note(purpose: TokenPurpose, userId: string, address: string) {
-      const key = mailedKey(purpose, userId, address);
-      mailed.delete(key); // to the end of the Map's order: the oldest go first
-      mailed.set(key, now());
+      noteKey(toAddress(purpose, address));
+      noteKey(byAccount(userId, address));
       for (const oldest of mailed.keys()) {
-        if (mailed.size <= MAX_TOKENS) break;
+        if (mailed.size <= MAX_MAILED) break;
         mailed.delete(oldest);
       }
     },
     recently(purpose: TokenPurpose, userId: string, address: string, since: number): boolean {
-      if ((mailed.get(mailedKey(purpose, userId, address)) ?? -Infinity) > since) return true;
-      const prefix = accountPrefix(purpose, userId);
-      let addresses = 0;
-      for (const [key, at] of mailed) if (at > since && key.startsWith(prefix)) addresses += 1;
-      return addresses >= MAX_ADDRESSES_PER_INTERVAL;
+      if ((mailed.get(toAddress(purpose, address)) ?? -Infinity) > since) return true;
+      // This address mailed already (the other purpose) is no new one: a reset right after registering goes.
+      const [prefix, same] = [byAccountPrefix(userId), byAccount(userId, address)];
+      let others = 0;
+      for (const [key, at] of mailed) if (at > since && key !== same && key.startsWith(prefix)) others += 1;
+      return others >= MAX_ADDRESSES_PER_INTERVAL;
     },
   };
 }

@@ -4,7 +4,8 @@ import { ConfigError } from '../errors';
 import { hashPassword, isPasswordHash } from './passwords';
 import { parseJson } from '../files/json-file';
 import { withStringIds, type AccountIdMarks } from './account-ids';
-import { usernameKey } from './usernames';
+import { usernameKey, usernameLookalikeProblem } from './usernames';
+import { emailLookalikeProblem } from './email-names';
 
 /** One account as the server holds it: `{ id, email?, username?, password, role?, ...profile }`, with an email or a username or both. */
 export interface Account {
@@ -80,6 +81,11 @@ export function accountKey(account: { email?: unknown; username?: unknown }): st
 /** Whether two versions of an account have the same email, as compared (both none counts as the same). */
 export function isSameEmail(a: Pick<Account, 'email'>, b: Pick<Account, 'email'>): boolean {
   return a.email === undefined || b.email === undefined ? a.email === b.email : emailKey(a.email) === emailKey(b.email);
+}
+
+/** Whether two versions of an account have the same username, as compared (both none counts as the same). */
+export function isSameUsername(a: Pick<Account, 'username'>, b: Pick<Account, 'username'>): boolean {
+  return a.username === undefined || b.username === undefined ? a.username === b.username : usernameKey(a.username) === usernameKey(b.username);
 }
 
 /** What a person is called in messages: the email, else the username. */
@@ -163,6 +169,23 @@ function validateRecord(file: string, where: string, record: unknown): void {
   if (typeof password !== 'string' || password === '') fail('needs a "password" string (plain text is fine: the server hashes it in memory)');
   if (id !== undefined && typeof id !== 'string' && typeof id !== 'number') fail('has an "id" that is neither a number nor a string');
   if (role !== undefined && typeof role !== 'string') fail('has a "role" that is not a string');
+  refuseLookalikes(file, where, { email, username } as Pick<Account, 'email' | 'username'>);
+}
+
+/**
+ * A name in the file that could pass for another account's (an invisible or blank character, İ, two scripts) stops
+ * the load, as a request setting it would be refused: the file is the user's own, but two accounts drawn alike are
+ * the hazard wherever they come from. A request's other rules stay off here: a hand-written `Ａlice` still compares
+ * as alice (no second account), and an older file may well hold `admin@localhost` or a username with a space.
+ */
+function refuseLookalikes(file: string, where: string, { email, username }: Pick<Account, 'email' | 'username'>): void {
+  const refuse = (field: string, value: string, problem: string) => {
+    throw new ConfigError('ERR_USERS_FILE', `${file}: ${where}.${field} ${JSON.stringify(value)} ${problem}. Edit that entry of ${file}.`);
+  };
+  const emailProblem = email === undefined ? undefined : emailLookalikeProblem(email);
+  if (emailProblem !== undefined) refuse('email', email!, emailProblem);
+  const usernameProblem = username === undefined ? undefined : usernameLookalikeProblem(username);
+  if (usernameProblem !== undefined) refuse('username', username!, usernameProblem);
 }
 
 /** Hashes made earlier of plain-text passwords, by `hashKey`: a reload does not spend a hash on each again. */

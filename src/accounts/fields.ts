@@ -1,23 +1,12 @@
 import { badRequest } from '../errors';
+import { isReservedName } from './reserved-names';
+import { emailLookalikeProblem } from './email-names';
 
 // A practical check (something@something.tld), not RFC 5322: the goal is catching typos, not rejecting rare forms.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const MAX_EMAIL_LENGTH = 254;
 // scrypt is fed the whole password: a bound keeps a huge one from being a cheap way to burn CPU.
 const MAX_PASSWORD_LENGTH = 1024;
-
-/**
- * Fields a client may not set on its own account: identity, authority, credentials. Anything else in a
- * registration or profile update is kept as profile data.
- */
-// One line per kind of field: authority, password material, JWT claims, prototype keys.
-// prettier-ignore
-export const PRIVILEGED_FIELDS: ReadonlySet<string> = new Set([
-  'id', 'role', 'roles', 'admin', 'isAdmin', 'is_admin', 'permissions', 'scope', 'scopes', 'groups',
-  'password', 'passwordHash', 'password_hash', 'hash', 'salt', 'currentPassword', 'newPassword',
-  'sub', 'sid', 'iss', 'aud', 'exp', 'iat', 'jti', 'emailVerified', 'email_verified', 'preferred_username',
-  '__proto__', 'constructor', 'prototype',
-]);
 
 export function requireBody(body: unknown): Record<string, unknown> {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
@@ -33,14 +22,16 @@ export function requireString(body: Record<string, unknown>, field: string): str
   return value;
 }
 
-// Zero-width and other invisible format characters make look-alike addresses: alice@example.com\u200b. Control
-// characters (C0, DEL, C1) have no place in an address, and would reach a mail header and the console.
-const INVISIBLE = /[\p{Cf}\p{Cc}]/u;
-
+/**
+ * The `email` a registration or a change sets. Invisible and blank characters (alice@example.com\u200b, which would
+ * pass for alice's address; controls, which would reach a mail header and the console) and mixed scripts are refused
+ * by email-names.ts, saying which character and what to do.
+ */
 export function requireEmail(body: Record<string, unknown>): string {
   const email = requireString(body, 'email').trim();
-  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email) || INVISIBLE.test(email))
-    throw badRequest(`"email" must be an email address like alice@example.com.`);
+  if (email.length > MAX_EMAIL_LENGTH || !EMAIL.test(email)) throw badRequest(`"email" must be an email address like alice@example.com.`);
+  const lookalike = emailLookalikeProblem(email);
+  if (lookalike !== undefined) throw badRequest(`"email" ${lookalike}.`);
   return email;
 }
 
@@ -73,11 +64,14 @@ const tooManyFields = (fields: number) => badRequest(`A profile has at most ${MA
 const tooManyBytes = (bytes: number) =>
   badRequest(`A profile is at most ${MAX_PROFILE_BYTES / 1024} KB of JSON (this one would be ${(bytes / 1024).toFixed(1)} KB).`);
 
-/** The fields of `body` a client may store on its own account: all but the login names (checked apart) and the privileged ones. */
+/**
+ * The fields of `body` a client may store on its own account: all but the login names (checked apart) and the
+ * reserved ones in any case (reserved-names.ts: identity, authority, credentials, the names of the server's claims).
+ */
 export function profileFields(body: Record<string, unknown>): Record<string, unknown> {
   const profile: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(body)) {
-    if (field !== 'email' && field !== 'username' && !PRIVILEGED_FIELDS.has(field)) profile[field] = value;
+    if (field !== 'email' && field !== 'username' && !isReservedName(field)) profile[field] = value;
   }
   const { fields, bytes } = measure(profile);
   if (fields > MAX_PROFILE_FIELDS) throw tooManyFields(fields);

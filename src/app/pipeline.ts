@@ -12,7 +12,8 @@ import { makeDelay } from '../http/delay';
 import { errorHandler, noRouteError, notFoundHandler } from '../http/errors';
 import { makeHostCheck } from '../http/host-check';
 import { emptyOptionsAnswers } from '../http/options-requests';
-import { fromThisMachine, makePlaygroundPage } from '../http/playground-page';
+import { isFromThisMachine } from '../http/local-request';
+import { makePlaygroundPage } from '../http/playground-page';
 import { makeRequestLog } from '../http/request-log';
 import { makeStaticFiles } from '../http/static-files';
 import type { JsonServerParts } from '../json-server/mount';
@@ -101,8 +102,7 @@ export function buildApp(parts: AppParts): Express {
   app.use(auth.routes);
   app.get('/', playground(parts));
   if (options.allowReset) app.post('/__reset', resetRoute(parts.reset));
-  const fromThisHost = (req: Request) => fromThisMachine(req.socket.remoteAddress); // the outbox opens to it alone (README "The outbox")
-  app.use(makeOutboxRoutes(parts.outbox, { open: options.allowReset, fromThisMachine: fromThisHost, requireAdmin }));
+  app.use(makeOutboxRoutes(parts.outbox, { open: options.allowReset, fromThisMachine: isFromThisMachine, requireAdmin })); // README "The outbox"
   app.use(makeDelay(options.delay)); // before the access decision: see http/delay.ts
   app.use(auth.authenticator.recheckAfterDelay); // a session that ended during the delay is over: no stale caller
   app.use(access.guard); // resolves the request as json-server would, and refuses early

@@ -11,6 +11,7 @@ import { asyncRoute } from '../http/async-route';
 import { changeAccount } from './session-account';
 import type { AccountTokens } from '../accounts/account-tokens';
 import { forgetLinksOnEmailChange } from './verify-email-routes';
+import type { EmailChangeNotice } from './email-change-notice';
 
 /** Applies a PATCH of a profile: profile fields, email and username; never id, role or password. The result obeys the limits. */
 export function applyProfileChange(account: Account, body: Record<string, unknown>): Account {
@@ -32,11 +33,14 @@ function requireRole(body: Record<string, unknown>): string {
   }
 }
 
-/**
- * Account administration, for the admin role: list accounts, change their role or profile, delete them. `links`: the
- * mailed links' tokens, which die when an admin changes the account's email.
- */
-export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, links?: Pick<AccountTokens, 'forget'>): Router {
+/** What an admin's change of an account's email sets off: its mailed links die, and its old address is told. */
+export interface AdminEmailChange {
+  links: Pick<AccountTokens, 'forget'>;
+  notice: EmailChangeNotice;
+}
+
+/** Account administration, for the admin role: list accounts, change their role or profile, delete them. */
+export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, emailChange?: AdminEmailChange): Router {
   const router = express.Router();
 
   const requireAdminCaller = (req: Request) => requireAdmin(req, 'Account administration');
@@ -59,14 +63,16 @@ export function makeAdminRoutes(accounts: AccountStore, sessions: SessionStore, 
       const body = requireBody(req.body);
       if (body.password !== undefined) throw badRequest('Passwords change through POST /auth/password, by their owner.');
       const role = body.role === undefined ? undefined : requireRole(body);
-      let emailChanged = false;
+      const seen: { before?: Account } = {};
       const updated = await changeAccount(accounts, sessions, req.params.id, (account) => {
-        const changed = { ...applyProfileChange(account, body), ...(role === undefined ? {} : { role }) };
-        emailChanged = !isSameEmail(changed, account);
-        return changed;
+        seen.before = account;
+        return { ...applyProfileChange(account, body), ...(role === undefined ? {} : { role }) };
       });
-      if (!updated) throw noSuchAccount(req.params.id);
-      if (emailChanged && links) await forgetLinksOnEmailChange(links, req.params.id);
+      if (!updated || !seen.before) throw noSuchAccount(req.params.id);
+      if (emailChange && !isSameEmail(seen.before, updated)) {
+        await forgetLinksOnEmailChange(emailChange.links, req.params.id);
+        emailChange.notice(req, seen.before, updated, 'admin');
+      }
       res.json(toPublicUser(updated));
     }),
   );

@@ -1,38 +1,20 @@
 import { ConfigError } from '../errors';
-import { PRIVILEGED_FIELDS } from '../accounts/fields';
+import { isReservedName, reservedName } from '../accounts/reserved-names';
 
 /**
  * README "Custom claims": profile fields of an account copied into its access and ID tokens (--claims). A custom
- * claim never stands in for one the server sets or reads, nor carries a password: such a name stops the start, and
- * is dropped here too, whatever asked for it.
+ * claim never stands in for one the server sets or reads, nor carries a password, in any case of its letters
+ * (accounts/reserved-names.ts): such a name stops the start, and is dropped here too, whatever asked for it.
  */
-
-const RESERVED: ReadonlyArray<readonly [names: readonly string[], why: string]> = [
-  [
-    ['iss', 'sub', 'aud', 'exp', 'nbf', 'iat', 'jti'],
-    'is a registered JWT claim (RFC 7519 §4.1), set by the server itself, and cannot come from a profile field',
-  ],
-  [
-    ['email', 'email_verified', 'role', 'roles', 'sid', 'client_id', 'scope', 'preferred_username', 'trusted', 'service', 'typ', 'cnf', 'act', 'may_act'],
-    'is set by the server itself and cannot come from a profile field',
-  ],
-  [
-    ['auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash', 'c_hash'],
-    'is an ID token claim (OpenID Connect Core §2), set by the server itself, and cannot come from a profile field',
-  ],
-  [[...PRIVILEGED_FIELDS], 'is an account field no client may set (identity, authority or password material), so it is never put in a token'],
-];
-
-/** Each reserved name with the reason of the first kind it belongs to (`sub` is a JWT claim before it is a privileged field). */
-const WHY_RESERVED = new Map<string, string>();
-for (const [names, why] of RESERVED) for (const name of names) if (!WHY_RESERVED.has(name)) WHY_RESERVED.set(name, why);
 
 // A JSON object key any JWT library reads back as is; no spaces, quotes or control characters in a claim name.
 const CLAIM_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-/** Why a claim name is not one a profile field may fill; undefined when it may. */
+/** Why a claim name is not one a profile field may fill; undefined when it may. Another case of a reserved name says which. */
 export function reservedClaimReason(name: string): string | undefined {
-  return WHY_RESERVED.get(name);
+  const reserved = reservedName(name);
+  if (reserved === undefined || reserved.name === name) return reserved?.why;
+  return `is "${reserved.name}" to a reader that compares claim names in any case (.NET does), which ${reserved.why}`;
 }
 
 /** --claims, checked once at the start: a list of distinct, well-formed names, none of them reserved. */
@@ -53,7 +35,7 @@ export function checkCustomClaimNames(flag: string, names: unknown): readonly st
 
 /** The claims without any reserved name: the runtime guard of every token that carries custom claims. */
 export function withoutReservedClaims(claims: Readonly<Record<string, unknown>>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(claims).filter(([name]) => !WHY_RESERVED.has(name)));
+  return Object.fromEntries(Object.entries(claims).filter(([name]) => !isReservedName(name)));
 }
 
 /**
@@ -61,6 +43,6 @@ export function withoutReservedClaims(claims: Readonly<Record<string, unknown>>)
  * was minted. A field the account lacks is no claim.
  */
 export function customClaims(account: Readonly<Record<string, unknown>>, names: readonly string[]): Record<string, unknown> {
-  const present = names.filter((name) => !WHY_RESERVED.has(name) && Object.hasOwn(account, name) && account[name] !== undefined);
+  const present = names.filter((name) => !isReservedName(name) && Object.hasOwn(account, name) && account[name] !== undefined);
   return Object.fromEntries(present.map((name) => [name, structuredClone(account[name])]));
 }

@@ -1,14 +1,11 @@
 import express, { type Router } from 'express';
-import { loginAttempt } from './login-identifier';
 import type { AccountStore } from '../accounts/account-store';
 import { requireBody, requirePassword } from '../accounts/fields';
-import { verifyPassword } from '../accounts/passwords';
-import { forbidden } from '../errors';
 import { asyncRoute } from '../http/async-route';
 import type { SessionStore } from '../sessions/session-store';
-import { throttledCheck } from '../throttle/attempts';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import { requireOwnSession } from './authenticate';
+import { confirmPassword } from './confirm-password';
 import { invalidToken } from './challenge';
 import { ACCOUNT_GONE, callerAccount } from './session-account';
 
@@ -32,9 +29,7 @@ export function makeDeleteAccountRoute({ accounts, sessions, throttle }: DeleteA
       const claims = requireOwnSession(req, 'Deleting the account');
       const password = requirePassword(requireBody(req.body));
       const account = await callerAccount(accounts, sessions, claims);
-      const attempt = loginAttempt(req, account);
-      if (!(await throttledCheck(throttle, res, attempt, () => verifyPassword(password, account.password))))
-        throw forbidden('"password" is not this account\'s password: the account was not deleted.');
+      await confirmPassword(throttle, req, res, account, password, '"password" is not this account\'s password: the account was not deleted.');
       if (!(await accounts.remove(claims.sub))) throw invalidToken(ACCOUNT_GONE);
       await sessions.end({ userId: claims.sub }, 'account deleted by its owner');
       res.json({

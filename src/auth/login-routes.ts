@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { ApiError, badRequest } from '../errors';
-import { isEmailVerified, toPublicUser, type Account } from '../accounts/accounts-file';
+import { toPublicUser, type Account } from '../accounts/accounts-file';
 import { emailTaken, usernameTaken, type AccountStore } from '../accounts/account-store';
 import { profileFields, requireBody, requireEmail, requireNewPassword, requirePassword } from '../accounts/fields';
 import { requireUsername } from '../accounts/usernames';
@@ -13,7 +13,7 @@ import type { DecoyFor } from './decoys';
 import { LOGIN_PATHS, REGISTER_PATHS } from './endpoints';
 import { findByIdentifier, identifierText, loginAttempt, readLoginIdentifier, type LoginField } from './login-identifier';
 import type { SessionIssuer } from './session-issuer';
-import { RESEND_VERIFICATION_PATH } from './account-paths';
+import { refusedAsUnverified, unverifiedMessage } from './unverified-refusal';
 
 export interface LoginRoutesOptions {
   accounts: AccountStore;
@@ -48,12 +48,6 @@ function newAccountNames(body: Record<string, unknown>, { loginField, requireVer
   const wantsEmail = loginField === 'email' || requireVerifiedEmail || (body.email !== undefined && body.email !== null && body.email !== '');
   const wantsUsername = loginField === 'username' || (body.username !== undefined && body.username !== null && body.username !== '');
   return { ...(wantsEmail ? { email: requireEmail(body) } : {}), ...(wantsUsername ? { username: requireUsername(body) } : {}) };
-}
-
-/** What a login of an unverified account is told under --require-verified-email, and how to get another link. */
-export function unverifiedMessage({ email }: Pick<Account, 'email'>): string {
-  if (email === undefined) return 'This account has no email, and this server logs in only accounts with a verified one (--require-verified-email).';
-  return `The email ${email} is not verified yet: follow the link in the mail sent to it (POST ${RESEND_VERIFICATION_PATH} { "email": "${email}" } sends another).`;
 }
 
 /**
@@ -110,7 +104,8 @@ export function makeLoginRoutes(options: LoginRoutesOptions): Router {
       return (await verifyPassword(password, found?.password ?? decoyFor(identifierText(identifier)))) && found !== undefined;
     });
     if (!found || !matches) throw invalidCredentials(identifier.email === undefined ? 'username' : 'email');
-    if (options.requireVerifiedEmail && !isEmailVerified(found)) throw new ApiError(403, 'email_not_verified', unverifiedMessage(found));
+    const unverified = refusedAsUnverified(found, options.requireVerifiedEmail);
+    if (unverified) throw new ApiError(403, 'email_not_verified', unverified);
     res.json(await issuer.startSession(res, found, lifetime));
   });
 

@@ -55,7 +55,8 @@ function mailResetLinkLater(options: PasswordResetOptions, req: Request, email: 
     const account = await options.accounts.findByEmail(email);
     if (account?.email === undefined) return undefined;
     const userId = String(account.id);
-    // One mail an address a minute, and few addresses of an account (account-tokens.ts); reset() clears this too.
+    // One reset mail an address a minute, whichever account asks, and two addresses an account a minute, verification
+    // mails counted (account-tokens.ts mailedRecently); reset() clears this too.
     if (options.tokens.mailedRecently('reset-password', userId, account.email, options.now() - MAIL_INTERVAL_MS)) return undefined;
     // Bound to the password of now: a change of it by any path, even one a moment after this, kills the link.
     const holder = { userId, accountIdentity: accountIdentity(account), passwordStamp: stampOf(options.accounts, account) };

@@ -1,7 +1,7 @@
-import { isEmailVerified, type Account } from '../accounts/accounts-file';
+import type { Account } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
 import type { Session, SessionStore } from '../sessions/session-store';
-import { unverifiedMessage } from './login-routes';
+import { refusedAsUnverified } from './unverified-refusal';
 import { sessionAccount } from './session-account';
 
 /** What a refresh came to, for its endpoint to answer in its own words: /auth/refresh, or the OpenID token endpoint. */
@@ -16,14 +16,6 @@ export interface RefreshOptions {
   sessions: SessionStore;
   /** --require-verified-email: a session whose account's email is not verified (a new email) refreshes no more. */
   requireVerifiedEmail?: boolean;
-}
-
-/**
- * The one check of both refresh paths: under --require-verified-email, the sentence refusing an account whose email
- * is not verified (README "Email verification"), the one a login gets; undefined when it may refresh.
- */
-export function refusedAsUnverified(account: Account, requireVerifiedEmail: boolean | undefined): string | undefined {
-  return requireVerifiedEmail && !isEmailVerified(account) ? unverifiedMessage(account) : undefined;
 }
 
 /**

@@ -1,21 +1,21 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Request, type Router } from 'express';
 import { noRouteError } from '../http/errors';
-import { isSameEmail, toPublicUser } from '../accounts/accounts-file';
+import { toPublicUser } from '../accounts/accounts-file';
 import type { SessionStore } from '../sessions/session-store';
-import { invalidToken } from './challenge';
-import { requireAuthentication, requireOwnSession, type Authenticator } from './authenticate';
-import { requireBody } from '../accounts/fields';
+import { requireAuthentication, type Authenticator } from './authenticate';
 import { LOGIN_PATHS, REGISTER_PATHS } from './endpoints';
-import { applyProfileChange, makeAdminRoutes } from './admin-routes';
+import { makeAdminRoutes } from './admin-routes';
 import { asyncRoute } from '../http/async-route';
 import { makeCookieRequestCheck, type CookieSettings } from './cookies';
-import { ACCOUNT_GONE, callerAccount, changeAccount } from './session-account';
+import { callerAccount } from './session-account';
 import { makeSessionListRoutes } from './session-list-routes';
 import { makeSessionRoutes } from './session-routes';
 import { makePasswordResetRoutes, type PasswordResetOptions } from './password-reset-routes';
 import { makeTokenRoutes } from './token-routes';
-import { forgetLinksOnEmailChange, makeVerifyEmailRoutes, sendVerificationLater } from './verify-email-routes';
+import { makeVerifyEmailRoutes, sendVerificationLater } from './verify-email-routes';
 import { makeDeleteAccountRoute } from './delete-account-route';
+import { makeEmailChangeNotice } from './email-change-notice';
+import { makeOwnProfileRoute } from './own-profile-route';
 import { trustedProfile } from './trust/trusted-caller';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import { makeLoginRoutes, type LoginRoutesOptions } from './login-routes';
@@ -34,30 +34,6 @@ export interface AuthRoutesOptions extends Omit<LoginRoutesOptions, 'requireVeri
   };
 }
 
-/** PATCH /auth/me: one's profile and email; a new email is unverified and gets its verification mail. */
-async function changeOwnProfile(options: AuthRoutesOptions, flows: Parameters<typeof sendVerificationLater>[0], req: Request, res: Response): Promise<void> {
-  const { accounts, sessions } = options;
-  const claims = requireOwnSession(req, 'Changing the profile');
-  const body = requireBody(req.body);
-  let emailChanged = false;
-  const updated = await changeAccount(
-    accounts,
-    sessions,
-    claims.sub,
-    (account) => {
-      // A new email is unverified (applyProfileChange), and gets its verification mail below.
-      const changed = applyProfileChange(account, body);
-      emailChanged = changed.email !== undefined && !isSameEmail(changed, account);
-      return changed;
-    },
-    claims,
-  );
-  if (!updated) throw invalidToken(ACCOUNT_GONE);
-  if (emailChanged) await forgetLinksOnEmailChange(flows.tokens, claims.sub); // before the new address's mail is made
-  res.json(toPublicUser(updated));
-  if (emailChanged) sendVerificationLater(flows, req, () => accounts.findById(claims.sub));
-}
-
 export function makeAuthRoutes(options: AuthRoutesOptions): Router {
   const { accounts, sessions, registerAtUsers } = options;
   const router = express.Router();
@@ -69,18 +45,17 @@ export function makeAuthRoutes(options: AuthRoutesOptions): Router {
     res.json(claims.trusted ? trustedProfile(accounts, claims) : toPublicUser(await callerAccount(accounts, sessions, claims)));
   });
 
-  const updateMe = asyncRoute((req, res) => changeOwnProfile(options, flows, req, res));
-
   router.use(makeSessionListRoutes(options)); // first: it notes every request of a live session, for "last used"
   router.post([...LOGIN_PATHS, ...REGISTER_PATHS, ...(registerAtUsers ? ['/users'] : [])], makeCookieRequestCheck(options.cookie));
   const sendVerification = (req: Request, account: { id: string | number }) => sendVerificationLater(flows, req, () => accounts.findById(String(account.id)));
   router.use(makeLoginRoutes({ ...options, requireVerifiedEmail: options.accountFlows.requireVerifiedEmail, sendVerification }));
   router.get('/auth/me', me);
-  router.patch('/auth/me', updateMe);
+  const noticeEmailChange = makeEmailChangeNotice(flows);
+  router.use(makeOwnProfileRoute({ accounts, sessions, throttle: options.throttle, verification: flows, noticeEmailChange }));
   router.use(makeDeleteAccountRoute({ accounts, sessions, throttle: options.throttle }));
   router.use(makeSessionRoutes({ ...options, resetLinks: options.accountFlows.tokens, requireVerifiedEmail: options.accountFlows.requireVerifiedEmail }));
   router.use(makeTokenRoutes(options));
-  router.use(makeAdminRoutes(accounts, sessions, options.accountFlows.tokens));
+  router.use(makeAdminRoutes(accounts, sessions, { links: options.accountFlows.tokens, notice: noticeEmailChange }));
   router.use(makePasswordResetRoutes({ ...flows, passwordMinLength: options.passwordMinLength }));
   router.use(makeVerifyEmailRoutes(flows));
   // Anything else under /auth is ours too, and does not exist: never let it fall through to json-server.

@@ -1,5 +1,5 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { ApiError, badRequest, forbidden } from '../errors';
+import { ApiError, badRequest } from '../errors';
 import type { AccountStore } from '../accounts/account-store';
 import type { SessionStore } from '../sessions/session-store';
 import { requireOwnSession } from './authenticate';
@@ -7,9 +7,8 @@ import { invalidGrant } from './challenge';
 import { checkCookieRequest, clearRefreshCookie, readRefreshCookie, type CookieSettings } from './cookies';
 import { requireBody, requireNewPassword, requirePassword } from '../accounts/fields';
 import { asyncRoute } from '../http/async-route';
-import { loginAttempt } from './login-identifier';
-import { hashPassword, verifyPassword } from '../accounts/passwords';
-import { throttledCheck } from '../throttle/attempts';
+import { hashPassword } from '../accounts/passwords';
+import { confirmPassword } from './confirm-password';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import type { AccountTokens } from '../accounts/account-tokens';
 import { ACCOUNT_GONE, callerAccount, changeAccount, sessionAccount } from './session-account';
@@ -94,11 +93,7 @@ async function changePassword(options: SessionRoutesOptions, req: Request, res: 
   const current = requirePassword(body, 'currentPassword');
   const next = requireNewPassword(body, passwordMinLength, 'newPassword');
   const account = await callerAccount(accounts, sessions, claims);
-  // A token thief guessing the password here counts as one guessing at the login: the same account, one count.
-  const attempt = loginAttempt(req, account);
-  const matches = await throttledCheck(options.throttle, res, attempt, () => verifyPassword(current, account.password));
-  // Not a 401: the token is good, and a client that treats 401 as "log in again" would drop the user.
-  if (!matches) throw forbidden('"currentPassword" is not this account\'s password.');
+  await confirmPassword(options.throttle, req, res, account, current);
   const hash = await hashPassword(next);
   await changeAccount(accounts, sessions, claims.sub, (changed) => ({ ...changed, password: hash }), claims);
   // Whoever else held a session (perhaps the reason for the change) is out; this one stays.

@@ -51,8 +51,9 @@ export function sendVerificationLater(
     const account = await find();
     if (account?.email === undefined || isEmailVerified(account)) return undefined;
     const userId = String(account.id);
-    // One mail an address a minute, and few addresses of an account (account-tokens.ts mailedRecently): an email fixed
-    // right after registering is mailed at once, while cycling emails through PATCH /auth/me mails no inbox at will.
+    // One verification mail an address a minute, whichever account asks, and two addresses an account a minute, reset
+    // mails counted (account-tokens.ts mailedRecently): an email fixed right after registering is mailed at once,
+    // while cycling emails through PATCH /auth/me, or registering the address again and again, mails no inbox at will.
     if (options.tokens.mailedRecently('verify-email', userId, account.email, options.now() - MAIL_INTERVAL_MS)) return undefined;
     const holder = { userId, accountIdentity: accountIdentity(account) };
     const token = await options.tokens.issue('verify-email', holder, VERIFY_TOKEN_TTL_MS, account.email);

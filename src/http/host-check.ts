@@ -7,7 +7,7 @@ import { isLoopbackHostname } from './origins';
 export type AllowedHosts = readonly string[] | 'all';
 
 /** `Host: [::1]:3000` → `[::1]`, `Host: App.Test.:80` → `app.test`. */
-function hostnameOf(host: string): string {
+export function hostnameOf(host: string): string {
   const value = host.trim().toLowerCase();
   if (value.startsWith('[')) return value.slice(0, value.indexOf(']') + 1);
   return value.replace(/:\d*$/, '').replace(/\.$/, '');

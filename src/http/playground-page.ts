@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
-import { isLoopbackHostname } from './origins';
+import { isFromThisMachine } from './local-request';
 import type { DemoAccount } from '../accounts/account-store';
 
 /** What the playground page shows: the API's description, and what it needs to build requests. */
@@ -20,6 +20,8 @@ export interface PlaygroundData {
   requireVerifiedEmail: boolean;
   cookieMode: boolean;
   passwordMinLength: number;
+  /** Where the API reference is (README "OpenAPI and typed clients"): /docs, or /__docs beside a `docs` resource. */
+  docsPath?: string;
   /**
    * The id property (--id) and the owner field's suffix (--fks, the owner field is `user` + it): the page leaves
    * both out of the sample body it makes from a record. json-server's defaults when not given.
@@ -28,7 +30,7 @@ export interface PlaygroundData {
   foreignKeySuffix?: string;
 }
 
-const PAGE_DEFAULTS = { idField: 'id', foreignKeySuffix: 'Id' };
+const PAGE_DEFAULTS = { idField: 'id', foreignKeySuffix: 'Id', docsPath: '/docs' };
 
 // playground/ sits at the package's top, two folders up from both src/http and dist/http.
 const ASSETS = path.join(__dirname, '..', '..', 'playground');
@@ -77,12 +79,6 @@ export function renderPlayground(data: PlaygroundData, nonce: string): string {
   return pageTemplate().replace(/__(NONCE|DATA|PASSWORD_MIN)__/g, (_, name: string) => values[name]);
 }
 
-/** A client on this machine: the demo accounts' emails are for the person at its keyboard, not for the network. */
-export function fromThisMachine(address: string | undefined): boolean {
-  // An IPv4 client of a dual-stack socket shows as ::ffff:127.0.0.1.
-  return address !== undefined && isLoopbackHostname(address.replace(/^::ffff:/i, ''));
-}
-
 /**
  * GET /: the playground, unless the static folder has an index.html (served before this). Its script and style
  * run only by nonce, and it may talk to this origin alone: data shown on the page can never run as code.
@@ -99,8 +95,9 @@ export function makePlaygroundPage(data: () => PlaygroundData): RequestHandler {
       'X-Content-Type-Options': 'nosniff',
     });
     const shown = data();
-    // With --host 0.0.0.0 the page reaches other machines: they get no demo accounts (an admin's email, say).
-    if (!fromThisMachine(req.socket.remoteAddress)) shown.demoAccounts = [];
+    // The demo accounts' emails (an admin's, say) are for the person at this machine's keyboard, not for other
+    // machines: --host 0.0.0.0, a proxy or a tunnel (local-request.ts).
+    if (!isFromThisMachine(req)) shown.demoAccounts = [];
     res.type('html').send(renderPlayground(shown, nonce));
   };
 }

@@ -17,8 +17,8 @@ export interface OutboxRoutesOptions {
   /** --allow-reset: the server is a test server, and callers from this machine may read and empty the outbox without a token. */
   open: boolean;
   /**
-   * Whether a request comes from this machine (loopback): http/playground-page.ts fromThisMachine of its socket's
-   * address, handed in (mail/ sits below http/). Never a header: X-Forwarded-For is the client's to write.
+   * Whether a request comes from this machine: http/local-request.ts isFromThisMachine, handed in (mail/ sits below
+   * http/). A loopback connection without any forwarding header, to a loopback Host: a proxy or tunnel closes it.
    */
   fromThisMachine: (req: Request) => boolean;
   /**

@@ -1,14 +1,14 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AccountStore } from '../accounts/account-store';
-import { isEmailVerified, type Account } from '../accounts/accounts-file';
+import type { Account } from '../accounts/accounts-file';
 import { checkInTurn, waitMessage } from '../throttle/attempts';
 import { findByIdentifier, identifierText, loginAttempt, type LoginField, type LoginIdentifier } from '../auth/login-identifier';
-import { unverifiedMessage } from '../auth/login-routes';
+import { refusedAsUnverified } from '../auth/unverified-refusal';
 import type { LoginThrottle } from '../throttle/login-throttle';
 import { verifyPassword } from '../accounts/passwords';
 import type { DecoyFor } from '../auth/decoys';
 import { asyncRoute } from '../http/async-route';
-import { fromThisMachine } from '../http/playground-page';
+import { isFromThisMachine } from '../http/local-request';
 import { isOwnPageOrigin } from '../http/origins';
 import { securePageHeaders as secureHeaders, sendErrorPage } from '../http/page-headers';
 import {
@@ -90,13 +90,17 @@ function answerInvalid(options: AuthorizeRoutesOptions, req: Request, res: Respo
   return false;
 }
 
-/** The provider session of the request's cookie, if its account still is the one that signed in. */
-async function currentSession({ accounts, providerSessions }: AuthorizeRoutesOptions, req: Request): Promise<ProviderSession | undefined> {
+/** The provider session of the request's cookie and its account, if that account still is the one that signed in. */
+async function currentSession(
+  { accounts, providerSessions }: AuthorizeRoutesOptions,
+  req: Request,
+): Promise<{ session: ProviderSession; account: Account } | undefined> {
   const cookieValue = readCookie(req, PROVIDER_SESSION_COOKIE);
   const session = providerSessions.find(cookieValue);
   if (!session) return undefined;
   await accounts.reloadIfChangedOnDisk();
-  if (accounts.identityOf(session.accountId) === session.accountIdentity) return session;
+  const account = accounts.loadedById(session.accountId);
+  if (account && accounts.identityOf(session.accountId) === session.accountIdentity) return { session, account };
   await providerSessions.end(cookieValue); // deleted, or its email changed: the sign-in ends as a sign-out would
   return undefined;
 }
@@ -121,6 +125,26 @@ function satisfies(now: () => number, session: ProviderSession, request: Authori
   return request.maxAge > 0 && Math.floor(now() / 1000) - session.authTime <= request.maxAge;
 }
 
+/**
+ * A code from the browser's sign-in, unless --require-verified-email refuses its account now (users.json edited by
+ * hand to "emailVerified": false since; a changed email ends the sign-in already): prompt=none is told
+ * login_required, as no sign-in here may answer it; an interactive request gets the login page's refusal. The
+ * sign-in stays: once the link is followed, it answers again.
+ */
+function answerFromSignIn(
+  options: AuthorizeRoutesOptions,
+  req: Request,
+  res: Response,
+  request: AuthorizationRequest,
+  { session, account }: { session: ProviderSession; account: Account },
+): void {
+  const refused = refusedAsUnverified(account, options.requireVerifiedEmail);
+  if (!refused) return issueCode(options, req, res, request, session);
+  if (request.prompt === 'none') return redirectBack(options, req, res, request, { error: 'login_required', error_description: refused, state: request.state });
+  const typed = (options.loginField === 'username' ? account.username : account.email) ?? '';
+  showForm(options, req, res, request, { typed, wait: refused, status: 403 });
+}
+
 function issueCode(options: AuthorizeRoutesOptions, req: Request, res: Response, request: AuthorizationRequest, session: ProviderSession): void {
   const { clientId, redirectUri, codeChallenge, nonce, scopes, state } = request;
   const { accountId, accountIdentity, authTime, id: signIn } = session;
@@ -140,8 +164,8 @@ function showForm(
   const nonce = secureHeaders(res, request.redirectUrl);
   const csrfToken = csrfTokenFor(req);
   setCsrfCookie(req, res, csrfToken);
-  // As the playground: the demo accounts are for the person at this machine's keyboard (--host 0.0.0.0).
-  const demoAccounts = fromThisMachine(req.socket.remoteAddress) ? accounts.demoAccounts() : [];
+  // As the playground: the demo accounts, passwords in the page, are for the person at this machine's keyboard.
+  const demoAccounts = isFromThisMachine(req) ? accounts.demoAccounts() : [];
   const loginField = options.loginField ?? 'email';
   const typed = failed ? failed.typed : request.loginHint;
   const error = failed ? (failed.wait ?? wrongCredentials(loginField)) : undefined;
@@ -162,10 +186,10 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
     const checked = checkAuthorizationRequest(queryParameters(req.url), rules); // req.url: as routes.json rewrote it
     if (answerInvalid(options, req, res, checked)) return;
     const { request } = checked;
-    const session = await currentSession(options, req);
-    if (session && satisfies(now, session, request)) return issueCode(options, req, res, request, session);
+    const signedIn = await currentSession(options, req);
+    if (signedIn && satisfies(now, signedIn.session, request)) return answerFromSignIn(options, req, res, request, signedIn);
     if (request.prompt !== 'none') return showForm(options, req, res, request);
-    const reason = session ? 'The sign-in is older than max_age allows' : 'Nobody is signed in at this provider';
+    const reason = signedIn ? 'The sign-in is older than max_age allows' : 'Nobody is signed in at this provider';
     const error_description = `${reason}, and prompt=none forbids asking.`;
     redirectBack(options, req, res, request, { error: 'login_required', error_description, state: request.state });
   });
@@ -201,8 +225,8 @@ export function makeAuthorizeRoutes(options: AuthorizeRoutesOptions): Router {
         wait: waitMessage(attempt, outcome.wait),
       });
     if (!account || !outcome.matches) return showForm(options, req, res, request, { typed });
-    if (options.requireVerifiedEmail && !isEmailVerified(account))
-      return showForm(options, req, res, request, { typed, wait: unverifiedMessage(account), status: 403 });
+    const unverified = refusedAsUnverified(account, options.requireVerifiedEmail);
+    if (unverified) return showForm(options, req, res, request, { typed, wait: unverified, status: 403 });
     const cookieValue = await signInAgain(providerSessions, readCookie(req, PROVIDER_SESSION_COOKIE), account);
     for (const path of options.signInCookiePaths ?? [PROVIDER_COOKIE_PATH])
       res.cookie(PROVIDER_SESSION_COOKIE, cookieValue, { httpOnly: true, sameSite: 'lax', path, secure: req.secure });

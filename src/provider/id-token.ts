@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { isEmailVerified, toPublicUser, type Account } from '../accounts/accounts-file';
+import { isReservedName } from '../accounts/reserved-names';
 import { customClaims } from '../auth/custom-claims';
 import { signEdDSA } from '../auth/eddsa';
 import type { SigningAlgorithm } from '../auth/key-pairs';
@@ -37,41 +38,16 @@ export interface IdTokenSignerOptions {
 }
 
 /**
- * Claims an account's profile field may never stand in for: the token's own (RFC 7519 §4.1, OIDC Core §2, §5.1)
- * and the ones this server sets from the account itself.
- */
-const RESERVED_CLAIMS = new Set([
-  'iss',
-  'sub',
-  'aud',
-  'exp',
-  'nbf',
-  'iat',
-  'jti',
-  'auth_time',
-  'nonce',
-  'acr',
-  'amr',
-  'azp',
-  'at_hash',
-  'c_hash',
-  'sid',
-  'id',
-  'email',
-  'email_verified',
-  'emailVerified',
-  'password',
-  'preferred_username',
-]);
-
-/**
- * The `profile` scope's claims: every field of the account but the password and the reserved ones, `name` among
- * them when the account has one. accounts-file.ts toPublicUser is the one place that drops the password.
+ * The `profile` scope's claims: every field of the account but the password and the reserved names in any case
+ * (accounts/reserved-names.ts: a field written by hand, or stored before registration dropped them, never says
+ * `client_id`, `act` or `Email_Verified`), `name` among them when the account has one; and the server's own
+ * `role` and `preferred_username`. accounts-file.ts toPublicUser is the one place that drops the password.
  */
 export function profileClaims(account: Account): Record<string, unknown> {
-  const claims = Object.fromEntries(Object.entries(toPublicUser(account)).filter(([field]) => !RESERVED_CLAIMS.has(field)));
+  const claims = Object.fromEntries(Object.entries(toPublicUser(account)).filter(([field]) => !isReservedName(field)));
+  const role = account.role === undefined ? {} : { role: account.role }; // the role an admin gave, as the README says
   // OIDC Core §5.1's name for a login name, as a client library reads it; `username` stays for clients that read that.
-  return account.username === undefined ? claims : { ...claims, preferred_username: account.username };
+  return { ...claims, ...role, ...(account.username === undefined ? {} : { preferred_username: account.username }) };
 }
 
 /** OIDC Core §3.1.3.6: at_hash is hashed with the hash of the token's alg; Ed25519's is SHA-512. */

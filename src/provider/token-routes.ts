@@ -3,6 +3,7 @@ import { accountIdentity, type Account } from '../accounts/accounts-file';
 import type { AccountStore } from '../accounts/account-store';
 import { accountSubject } from '../auth/account-subject';
 import { refreshSession } from '../auth/refresh-session';
+import { refusedAsUnverified } from '../auth/unverified-refusal';
 import { ACCOUNT_GONE } from '../auth/session-account';
 import type { TokenService } from '../auth/tokens';
 import { asyncRoute } from '../http/async-route';
@@ -73,7 +74,7 @@ export interface ProviderTokenRoutesOptions {
   tokensFor?: (clientId: string | undefined) => TokenService;
   /** --claims: the profile fields every access token carries (README "Custom claims"); none when not given. */
   claims?: readonly string[];
-  /** --require-verified-email: a session whose account's email is not verified refreshes no more, as at /auth/refresh. */
+  /** --require-verified-email: an account whose email is not verified gets no tokens for a code, nor by a refresh, as at /auth/refresh. */
   requireVerifiedEmail?: boolean;
 }
 
@@ -149,6 +150,9 @@ async function exchangeCode(parts: Parts, req: Request, res: Response, body: Bod
   if (!verifierMatches(verifier, grant.codeChallenge)) throw tokenError('invalid_grant', '"code_verifier" does not match the code_challenge.');
   const account = accounts.loadedById(grant.accountId);
   if (!account || accountIdentity(account) !== grant.accountIdentity) throw tokenError('invalid_grant', `The code is worthless: ${ACCOUNT_GONE}.`);
+  // A code issued while the email was verified, exchanged once it is not (--require-verified-email): no tokens.
+  const unverified = refusedAsUnverified(account, parts.requireVerifiedEmail);
+  if (unverified) throw tokenError('invalid_grant', unverified);
   const userAgent = req.get('user-agent'); // for GET /auth/sessions: which device this is
   const { session, refreshToken } = await sessions.start(String(account.id), accountIdentity(account), { endOthers: singleSession, userAgent, clientId });
   // A second use of the code that came while this session was being saved: what this use got dies as well.

@@ -188,7 +188,11 @@ describe('while the server runs', () => {
     let api = await serve();
     const alice = await loginAs(api, 'alice@example.com', 'alice123');
     const other = await loginAs(api, 'alice@example.com', 'alice123');
-    await request(api.app).patch('/auth/me').set('Authorization', `Bearer ${alice.accessToken}`).send({ email: 'alice.new@example.com' }).expect(200);
+    await request(api.app)
+      .patch('/auth/me')
+      .set('Authorization', `Bearer ${alice.accessToken}`)
+      .send({ email: 'alice.new@example.com', currentPassword: 'alice123' })
+      .expect(200);
     expect((await me(api, alice.accessToken).expect(200)).body.email).toBe('alice.new@example.com');
     expect((await me(api, other.accessToken).expect(200)).body.email).toBe('alice.new@example.com');
     const renewed = (await refresh(api, alice.refreshToken).expect(200)).body as Pair;
@@ -199,7 +203,11 @@ describe('while the server runs', () => {
     await refresh(api, renewed.refreshToken).expect(200);
     await refresh(api, other.refreshToken).expect(200);
     // And back again: the identity it had before is its own once more.
-    await request(api.app).patch('/auth/me').set('Authorization', `Bearer ${other.accessToken}`).send({ email: 'alice@example.com' }).expect(200);
+    await request(api.app)
+      .patch('/auth/me')
+      .set('Authorization', `Bearer ${other.accessToken}`)
+      .send({ email: 'alice@example.com', currentPassword: 'alice123' })
+      .expect(200);
     await me(api, other.accessToken).expect(200);
   });
 
@@ -218,7 +226,7 @@ describe('while the server runs', () => {
       const alice = (await call(`${cli.url}/auth/login`, 'POST', { email: 'alice@example.com', password: 'alice123' })).body as Pair;
       const made = await runCli(['token', 'alice@example.com'], project.dir);
       expect(made.code).toBe(0);
-      expect((await call(`${cli.url}/auth/me`, 'PATCH', { email: 'alice.new@example.com' }, alice.accessToken)).status).toBe(200);
+      expect((await call(`${cli.url}/auth/me`, 'PATCH', { email: 'alice.new@example.com', currentPassword: 'alice123' }, alice.accessToken)).status).toBe(200);
       const seen = await call(`${cli.url}/auth/me`, 'GET', undefined, made.stdout.trim());
       expect(seen.status).toBe(200);
       expect(seen.body.email).toBe('alice.new@example.com');

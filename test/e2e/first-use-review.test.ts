@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { utimesSync, writeFileSync } from 'node:fs';
 import request from 'supertest';
-import { fromThisMachine } from '../../src/http/playground-page';
+import { isLoopbackAddress } from '../../src/http/local-request';
 import { BIN, errorCodeOf, login, makeProject, runCli, serverFor } from '../support';
 
 // What a review of issue 11's changes found, each kept fixed.
@@ -74,7 +74,7 @@ describe('the playground names demo accounts only to this machine', () => {
     ['fe80::1', false],
     [undefined, false],
   ])('%s → %s', (address, expected) => {
-    expect(fromThisMachine(address)).toBe(expected);
+    expect(isLoopbackAddress(address)).toBe(expected);
   });
 });
 

@@ -267,7 +267,7 @@ describe('POST /auth/reset-password', () => {
     const api = await serve();
     const token = await resetToken(api);
     const { accessToken } = await loginPair(api.app, alice.email, alice.password);
-    await requestAs(api.app, accessToken, 'PATCH', '/auth/me', { email: 'alice.new@example.com' }).expect(200);
+    await requestAs(api.app, accessToken, 'PATCH', '/auth/me', { email: 'alice.new@example.com', currentPassword: alice.password }).expect(200);
     await expectDeadLink(api.app, token);
     expect(await loginStatus(api.app, 'alice.new@example.com', alice.password)).toBe(200);
   });
