@@ -1,15 +1,16 @@
 /**
  * The one-way dependency rule of src/ (README "Development"): each folder may import only the folders below it.
  *
- *   cli → app → {provider, config → access} → {auth, json-server} → http → {sessions → accounts} → state → files → errors.ts
+ *   cli → app → {provider, config → access, openapi → access} → {auth, json-server} → http → {sessions → accounts} → state → files → errors.ts
  *   and throttle/ (login throttling, nothing but errors.ts) and mail/ (the outbox: state, files) under auth, provider and http
  *
  * `npm run deps` checks it (so does .ci/run); a violating import fails with the rule's name and the import.
  * index.ts is the public API and re-exports from anywhere; tests are not checked.
  */
 const LAYERS = {
-  cli: ['throttle', 'app', 'provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
-  app: ['throttle', 'provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
+  cli: ['openapi', 'throttle', 'app', 'provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
+  app: ['openapi', 'throttle', 'provider', 'config', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
+  openapi: ['access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],
   provider: ['throttle', 'auth', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
   config: ['throttle', 'access', 'auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files', 'mail'],
   access: ['auth', 'json-server', 'http', 'sessions', 'accounts', 'state', 'files'],

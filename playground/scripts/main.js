@@ -1,5 +1,5 @@
 // Wiring: the forms and buttons, then the first render.
-/* global byId, chooseLoginAccount, copyAsCurl, field, finishOpenIdRedirect, logIn, logOut, refresh, register, renderCountdown, renderDemoAccounts, renderQueryHints, renderOpenIdButton, renderResources, sendRequestBox, session, setUpNameFields, signOutAtProvider, startInbox, startOpenIdSignIn, startTheBox */
+/* global byId, chooseLoginAccount, copyAsCurl, field, finishOpenIdRedirect, logIn, logOut, refresh, register, renderCountdown, renderDemoAccounts, renderDocsLink, renderQueryHints, renderOpenIdButton, renderResources, sendRequestBox, session, setUpNameFields, signOutAtProvider, startInbox, startOpenIdSignIn, startTheBox */
 
 /** Runs an action, showing a failure (no network, a bad path) under the request box instead of losing it. */
 async function guarded(action) {
@@ -31,6 +31,7 @@ byId('openid-end-session').addEventListener('click', () => guarded(signOutAtProv
 byId('copy-button').addEventListener('click', () => guarded(() => navigator.clipboard.writeText(session.accessToken)));
 renderResources();
 renderDemoAccounts();
+renderDocsLink();
 renderQueryHints();
 startTheBox();
 renderOpenIdButton();

@@ -1,6 +1,6 @@
 // The session: log in (and wait after too many failures), register, refresh, log out, and the token panel with its countdown.
-/* global accountName, base64urlBytes, byId, checkTokenSignature, element, field, loginBody, pretty, refreshInbox, sameLoginName, sampleForAccount, sendForm, sendJson, session */
-/* exported chooseLoginAccount, decodePart, logIn, logOut, refresh, register, renderCountdown, useAuthResult */
+/* global accountName, api, base64urlBytes, byId, checkTokenSignature, element, field, loginBody, pretty, refreshInbox, sameLoginName, sampleForAccount, sendForm, sendJson, session */
+/* exported chooseLoginAccount, decodePart, logIn, logOut, refresh, register, renderCountdown, renderDocsLink, useAuthResult */
 
 const decodePart = (part) => JSON.parse(new TextDecoder().decode(base64urlBytes(part)));
 
@@ -77,6 +77,7 @@ async function logOut() {
 
 function renderSession() {
   const { user, claims, ended } = session;
+  renderDocsLink();
   // Whether the viewer may read the outbox goes with the token: an admin's shows the Inbox, a revoked one hides it.
   refreshInbox();
   byId('token-empty').hidden = claims !== null;
@@ -91,6 +92,20 @@ function renderSession() {
   byId('refresh-button').disabled = ended !== null;
   byId('logout-button').disabled = ended !== null;
   renderCountdown();
+}
+
+/**
+ * The header's link to the API reference (Swagger UI): signed in, it hands over the access token in the fragment,
+ * which the page there takes at once (playground/docs/docs.js) and which no server receives, so "try it" works as
+ * this session. It opens in a new tab, as this page's session lives in this tab's memory only.
+ */
+function renderDocsLink() {
+  // The reference keeps out of the way of a db.json resource named docs: the server says where it is.
+  const { docsPath } = api;
+  const signedIn = session.accessToken !== null && session.ended === null;
+  const link = byId('docs-link');
+  link.href = signedIn ? `${docsPath}#token=${encodeURIComponent(session.accessToken)}` : docsPath;
+  link.textContent = `API reference (${docsPath})`;
 }
 
 const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, '0')}`;

@@ -25,8 +25,8 @@ export interface AccessParts {
   guard: RequestHandler;
 }
 
-/** routes.json's rules and the server's own, decided in one policy, enforced by the guard and the data gate. */
-export function makeAccess(options: ResolvedOptions, { database, accounts, routes }: Stores, ledger: IdLedger, authenticator: Authenticator): AccessParts {
+/** The policy of routes.json's rules and the server's own, over json-server's resources: what the guard and the OpenAPI document share. */
+export function makePolicy(options: ResolvedOptions, { database, accounts, routes }: Pick<Stores, 'database' | 'accounts' | 'routes'>) {
   const resources = indexResources(database.db.getState());
   const collections = [...resources.values()].filter(({ kind }) => kind === 'collection').map(({ name }) => name);
   const ownership: OwnershipContext = {
@@ -38,6 +38,13 @@ export function makeAccess(options: ResolvedOptions, { database, accounts, route
   const rules = compileRules(routes.rules, collections);
   const { accountsCollection } = database;
   const policy = makeAccessPolicy({ rules, defaultAccess: options.defaultAccess, ownership, readOnly: options.readOnly, accountsCollection });
+  return { resources, collections, ownership, rules, policy };
+}
+
+/** routes.json's rules and the server's own, decided in one policy, enforced by the guard and the data gate. */
+export function makeAccess(options: ResolvedOptions, stores: Stores, ledger: IdLedger, authenticator: Authenticator): AccessParts {
+  const { resources, collections, ownership, rules, policy } = makePolicy(options, stores);
+  const { accountsCollection } = stores.database;
   const customRoutes = options.middlewares.length > 0;
   const cascade = new DeleteCascade();
   const { dataGate, precheck } = makeDataGate({

@@ -11,13 +11,15 @@ import { EXPOSED_HEADERS, makeAuthOriginGate, makeCorsHeaders } from '../http/co
 import { makeDelay } from '../http/delay';
 import { errorHandler, noRouteError, notFoundHandler } from '../http/errors';
 import { makeHostCheck } from '../http/host-check';
-import { emptyOptionsAnswers } from '../http/options-requests';
 import { isFromThisMachine } from '../http/local-request';
+import { emptyOptionsAnswers } from '../http/options-requests';
 import { makePlaygroundPage } from '../http/playground-page';
 import { makeRequestLog } from '../http/request-log';
 import { makeStaticFiles } from '../http/static-files';
 import type { JsonServerParts } from '../json-server/mount';
 import type { AccessParts } from './access';
+import { makeOpenApiRoutes } from '../openapi/openapi-routes';
+import { cachedDocuments, docsPathOf, openApiDocument, requestServerUrl } from './openapi';
 import type { AuthParts } from './auth';
 import type { ProviderParts } from './provider';
 import type { Stores } from './stores';
@@ -39,13 +41,14 @@ export interface AppParts {
 }
 
 /** GET /: the playground, built from the same description as the banner. */
-function playground({ options, stores, auth, describe }: AppParts): RequestHandler {
+function playground({ options, stores, auth, access, describe }: AppParts): RequestHandler {
   return makePlaygroundPage(() => ({
     resources: describe().resources,
     demoAccounts: stores.accounts.demoAccounts().map(({ email, username, role }) => ({ email, username, role })),
     loginField: options.loginField,
     requireVerifiedEmail: options.requireVerifiedEmail,
     cookieMode: Boolean(auth.cookie),
+    docsPath: docsPathOf(access.resources.keys()),
     passwordMinLength: options.passwordMinLength,
     idField: options.id,
     foreignKeySuffix: options.foreignKeySuffix,
@@ -101,6 +104,13 @@ export function buildApp(parts: AppParts): Express {
   app.use(parts.provider.routes); // the OpenID provider: /auth/authorize, /auth/token, /auth/userinfo
   app.use(auth.routes);
   app.get('/', playground(parts));
+  // README "OpenAPI and typed clients": the document of this server now, and its reference page.
+  const documentAt = cachedDocuments(
+    (url) => openApiDocument(options, stores, url, parts.access),
+    () => stores.database.changeCount(),
+  );
+  const document = (req: Request) => documentAt(requestServerUrl(req));
+  app.use(makeOpenApiRoutes({ document, docsPath: docsPathOf(parts.access.resources.keys()) }));
   if (options.allowReset) app.post('/__reset', resetRoute(parts.reset));
   app.use(makeOutboxRoutes(parts.outbox, { open: options.allowReset, fromThisMachine: isFromThisMachine, requireAdmin })); // README "The outbox"
   app.use(makeDelay(options.delay)); // before the access decision: see http/delay.ts

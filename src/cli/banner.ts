@@ -19,6 +19,8 @@ export interface BannerInput {
   watching: boolean;
   /** Whether GET / is the playground (no static index.html in its place). */
   playground: boolean;
+  /** Where the API reference is (README "OpenAPI and typed clients"): /docs, or /__docs when a resource has that path. */
+  docsPath?: string;
   /** Who besides this machine's own pages can reach the server, when a flag opened it. */
   exposure: { everyInterface: boolean; anyHost: boolean; anyOrigin: boolean };
   /** Token lifetimes in seconds, and in --cookie mode how the cookie is set and which pages may use it. */
@@ -150,7 +152,8 @@ export function renderBanner(input: BannerInput): string {
   const { url, description } = input;
   const lines: string[] = ['', `  fake-jwt-api  ·  json-server behind JWT auth  ·  ${url}`, ''];
   lines.push(...exposureLines(input));
-  if (input.playground) lines.push(`  Open ${url} in a browser: the playground logs in and sends requests for you.`, '');
+  if (input.playground) lines.push(`  Open ${url} in a browser: the playground logs in and sends requests for you.`);
+  lines.push(`  API reference: ${url}${input.docsPath ?? '/docs'} (OpenAPI 3.1 at ${url}/openapi.json)`, '');
   if (input.created.length > 0) {
     lines.push(`  Created ${input.created.map((file) => path.relative(process.cwd(), file) || file).join(', ')} with example data.`, '');
   }

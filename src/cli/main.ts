@@ -6,6 +6,7 @@ import { normalizeArgs } from './argv';
 import { applyConfigFile } from './config-file';
 import { addInitCommand } from './commands/init';
 import { addKeysCommand } from './commands/keys';
+import { addOpenApiCommand } from './commands/openapi';
 import { addTokenCommand } from './commands/token';
 import { addUsersCommand } from './commands/users';
 import { buildProgram, serveFlagsOf } from './program';
@@ -76,6 +77,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   addUsersCommand(program);
   addTokenCommand(program);
   addKeysCommand(program);
+  addOpenApiCommand(program);
   program.action(async (db: string) => {
     const fileOnly = applyConfigFile(program);
     running = await serve(db, serveFlagsOf(program), fileOnly);

@@ -23,6 +23,9 @@ Then open http://localhost:3000 in a browser for the playground, or:
       -d '{"email":"alice@example.com","password":"alice123"}'
   $ TOKEN=$(fake-jwt-api token alice@example.com)     a token without the password
   $ curl localhost:3000/posts -H "Authorization: Bearer $TOKEN"
+
+The API's OpenAPI 3.1 document is at /openapi.json (reference page: /docs); for a typed client:
+  $ fake-jwt-api openapi db.json -o openapi.json && npx openapi-typescript openapi.json -o api.d.ts
 `;
 
 /** `--readOnly` only respells `--read-only`; `--ro` is worth a mention in --help. */

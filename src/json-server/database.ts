@@ -35,6 +35,8 @@ export interface Database {
   settled(): Promise<void>;
   /** True when db.json on disk is the version this server last wrote or loaded. */
   fileIsOurs(): Promise<boolean>;
+  /** How many times the data changed since start: what is built from it (the OpenAPI document) is built again when it moves. */
+  changeCount(): number;
   /** A record was changed in place (PUT, PATCH): its text is made anew at the next write. */
   forgetRecord(record: object): void;
   /** Each write of db.json first waits for `before` (the id ledger, which must be on disk first). */
@@ -194,12 +196,17 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
   const persistedState = (): Data => written(db.getState(), storedAccounts);
   const serializer = new DbSerializer();
   let before: () => Promise<void> = () => Promise.resolve();
-  const text = () => serializer.serialize(persistedState(), '\n');
-  const writer = await openWriter(loaded, text, options, () => before());
+  const writer = await openWriter(
+    loaded,
+    () => serializer.serialize(persistedState(), '\n'),
+    options,
+    () => before(),
+  );
   /** True once a change was asked to be saved since start (or the last reset): reset() then writes the start text. */
-  let changedSinceStart = false;
+  let [changedSinceStart, changes] = [false, 0];
   const commit = () => {
     changedSinceStart = true;
+    changes += 1;
     return writer?.commit() ?? Promise.resolve();
   };
   const db = low({
@@ -217,8 +224,10 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
     accountsCollection,
     persistedState,
     setAccountProfiles(users) {
+      changes += 1;
       if (accountsCollection) db.set(USERS_COLLECTION, users).value();
     },
+    changeCount: () => changes,
     async saveStoredAccounts(accounts) {
       const previous = storedAccounts;
       storedAccounts = accounts;
@@ -237,6 +246,7 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
       before = wait;
     },
     async resetToStart() {
+      changes += 1;
       const profiles = db.getState()[USERS_COLLECTION];
       db.setState(accountsCollection ? { ...structuredClone(atStart), [USERS_COLLECTION]: profiles } : structuredClone(atStart));
       storedAccounts = structuredClone(atStart[USERS_COLLECTION]);

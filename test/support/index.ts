@@ -7,3 +7,4 @@ export * from './ports';
 export * from './rule-servers';
 export * from './mock-idp';
 export * from './chromium';
+export * from './openapi';

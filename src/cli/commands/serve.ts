@@ -17,6 +17,7 @@ import { statePaths } from '../../state/state-dir';
 import { resolvePlaces } from '../../config/resolve-places';
 import { httpsPlanOf } from '../https-credentials';
 import { renderBanner } from '../banner';
+import { docsPathOf } from '../../app/openapi';
 import type { ProviderPathPreset } from '../../config/server-options';
 import { refuseUnlikelyNewDb, withStarterFiles } from '../new-db';
 
@@ -85,6 +86,7 @@ function bannerOf(api: FakeJwtApi, url: string, created: readonly string[], flag
     created,
     watching: Boolean(flags.watch),
     playground: !(options.static && existsSync(path.join(options.static, 'index.html'))),
+    docsPath: docsPathOf(api.describe().resources.map(({ name }) => name)),
     exposure: {
       everyInterface: ['0.0.0.0', '::', '[::]'].includes(flags.host),
       anyHost: options.allowedHosts === 'all',
