@@ -17,6 +17,8 @@ export interface BannerInput {
   /** Files written because the db did not exist. */
   created: readonly string[];
   watching: boolean;
+  /** --smtp: where every mail is also relayed, as host:port. */
+  smtp?: string;
   /** Whether GET / is the playground (no static index.html in its place). */
   playground: boolean;
   /** Where the API reference is (README "OpenAPI and typed clients"): /docs, or /__docs when a resource has that path. */
@@ -26,6 +28,8 @@ export interface BannerInput {
   /** Token lifetimes in seconds, and in --cookie mode how the cookie is set and which pages may use it. */
   tokens?: {
     accessTtlSeconds: number;
+    /** --allow-client-ttl: a login may ask for shorter access tokens (README "A shorter lifetime per login"). */
+    clientTtl?: boolean;
     refreshTtlSeconds: number;
     sessionTtlSeconds: number;
     cookie?: { sameSite: string; secure: boolean; corsOrigins: readonly string[]; cors: boolean };
@@ -49,7 +53,10 @@ function loginExample(input: BannerInput): string[] {
     const body = JSON.stringify({ email: 'you@example.com', password: 'choose-a-password' });
     return ['  No accounts yet. Register one:', `  curl -X POST ${input.url}/auth/register -H 'Content-Type: application/json' -d ${quoteForShell(body)}`];
   }
-  const body = JSON.stringify(demo ? { email: demo.email, password: demo.password } : { email: accounts[0].email, password: 'YOUR_PASSWORD' });
+  // An account has an email, a username or both (README "Login by username"): the login names the one it has.
+  const { email, username } = demo ?? accounts[0];
+  const name = email === undefined ? { username } : { email };
+  const body = JSON.stringify({ ...name, password: demo ? demo.password : 'YOUR_PASSWORD' });
   return [
     '  Log in, then send the token:',
     `  curl -X POST ${input.url}/auth/login -H 'Content-Type: application/json' -d ${quoteForShell(body)}`,
@@ -74,7 +81,8 @@ function formatDuration(seconds: number): string {
 function tokenLines(url: string, { tokens }: BannerInput): string[] {
   const refresh = (what: string) => `  POST ${url}/auth/refresh    ${what}   ·   POST /auth/logout, /auth/logout-all`;
   if (!tokens) return [refresh('{ refreshToken }')];
-  const lifetimes = `  Tokens live: access ${formatDuration(tokens.accessTtlSeconds)}, refresh ${formatDuration(tokens.refreshTtlSeconds)} (each refresh gives a new one), session ${formatDuration(tokens.sessionTtlSeconds)} from its login`;
+  const shorter = tokens.clientTtl ? ' (a login may ask for less: "expiresIn": "30s")' : '';
+  const lifetimes = `  Tokens live: access ${formatDuration(tokens.accessTtlSeconds)}${shorter}, refresh ${formatDuration(tokens.refreshTtlSeconds)} (each refresh gives a new one), session ${formatDuration(tokens.sessionTtlSeconds)} from its login`;
   const { cookie } = tokens;
   if (!cookie) return [refresh('{ refreshToken }'), lifetimes];
   const attributes = ['HttpOnly', 'Path=/auth', `SameSite=${cookie.sameSite}`, ...(cookie.secure ? ['Secure'] : [])].join('; ');
@@ -174,9 +182,10 @@ export function renderBanner(input: BannerInput): string {
     '',
     '  Auth',
     `  POST ${url}/auth/register   { email, password, ...profile }   (also /register, /signup)`,
-    `  POST ${url}/auth/login      { email, password }               (also /login, /signin)`,
+    `  POST ${url}/auth/login      { email or username, password }   (also /login, /signin)`,
     `  GET  ${url}/auth/me         Authorization: Bearer <accessToken>`,
     `  POST ${url}/auth/forgot-password  { email }   reset and verification mails go to the outbox: GET /__outbox (admin), or the state folder's outbox/`,
+    ...(input.smtp ? [`  Every mail is also relayed to the SMTP server at ${input.smtp} (--smtp).`] : []),
     ...tokenLines(url, input),
     ...throttleLines(input),
     ...signingLines(url, input),

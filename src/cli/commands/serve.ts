@@ -87,6 +87,7 @@ function bannerOf(api: FakeJwtApi, url: string, created: readonly string[], flag
     watching: Boolean(flags.watch),
     playground: !(options.static && existsSync(path.join(options.static, 'index.html'))),
     docsPath: docsPathOf(api.describe().resources.map(({ name }) => name)),
+    smtp: options.smtp && `${options.smtp.host.includes(':') ? `[${options.smtp.host}]` : options.smtp.host}:${options.smtp.port}`,
     exposure: {
       everyInterface: ['0.0.0.0', '::', '[::]'].includes(flags.host),
       anyHost: options.allowedHosts === 'all',
@@ -94,6 +95,7 @@ function bannerOf(api: FakeJwtApi, url: string, created: readonly string[], flag
     },
     tokens: {
       accessTtlSeconds: options.accessTtlSeconds,
+      clientTtl: options.allowClientTtl,
       refreshTtlSeconds: options.refreshTtlSeconds,
       sessionTtlSeconds: options.sessionTtlSeconds,
       cookie: options.cookie
