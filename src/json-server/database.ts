@@ -196,12 +196,8 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
   const persistedState = (): Data => written(db.getState(), storedAccounts);
   const serializer = new DbSerializer();
   let before: () => Promise<void> = () => Promise.resolve();
-  const writer = await openWriter(
-    loaded,
-    () => serializer.serialize(persistedState(), '\n'),
-    options,
-    () => before(),
-  );
+  const text = () => serializer.serialize(persistedState(), '\n');
+  const writer = await openWriter(loaded, text, options, () => before());
   /** True once a change was asked to be saved since start (or the last reset): reset() then writes the start text. */
   let [changedSinceStart, changes] = [false, 0];
   const commit = () => {
@@ -242,9 +238,7 @@ export async function openDatabase(loaded: LoadedData, options: DatabaseOptions)
     settled: () => writer?.settled() ?? Promise.resolve(),
     fileIsOurs: async () => (writer ? writer.isOurs() : true),
     forgetRecord: (record) => serializer.forget(record),
-    writeAfter(wait) {
-      before = wait;
-    },
+    writeAfter: (wait) => void (before = wait),
     async resetToStart() {
       changes += 1;
       const profiles = db.getState()[USERS_COLLECTION];
