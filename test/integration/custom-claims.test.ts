@@ -4,11 +4,10 @@
  * never one of the server's own claims, whatever the accounts file says. The command line's refusal of a reserved
  * name is in test/e2e/custom-claims-cli.test.ts (it spawns the built CLI).
  */
-import { createHash, randomBytes } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import request from 'supertest';
 import type { FakeJwtApi } from '../../src/app/create-server';
-import { loginPair, requestAs, useServer } from '../support';
+import { loginPair, requestAs, signInAtProvider, useServer } from '../support';
 
 type App = FakeJwtApi['app'];
 
@@ -109,41 +108,10 @@ describe('a name the server sets itself', () => {
 });
 
 describe('the OpenID provider', () => {
-  const REDIRECT = 'http://localhost:5173/callback';
-  const verifier = randomBytes(32).toString('base64url');
-  const challenge = createHash('sha256').update(verifier).digest('base64url');
-  const hiddenFields = (html: string) =>
-    Object.fromEntries(
-      [...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
-    );
-
   /** Alice signs in on the login page; her code, exchanged at the token endpoint. */
   async function codeFlow(app: App, scope: string) {
-    const query = {
-      response_type: 'code',
-      client_id: 'spa',
-      redirect_uri: REDIRECT,
-      scope,
-      state: 's1',
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-    };
-    const page = await request(app)
-      .get(`/auth/authorize?${new URLSearchParams(query)}`)
-      .set('Host', 'localhost:3000')
-      .expect(200);
-    const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
-    const redirect = await request(app)
-      .post('/auth/authorize')
-      .set('Host', 'localhost:3000')
-      .set('Cookie', cookies.join('; '))
-      .set('Origin', 'http://localhost:3000')
-      .type('form')
-      .send({ ...hiddenFields(page.text), ...ALICE })
-      .expect(302);
-    const code = new URL(redirect.headers.location).searchParams.get('code')!;
-    const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'spa', code_verifier: verifier };
-    return (await request(app).post('/auth/token').type('form').send(exchange).expect(200)).body;
+    const signedIn = await signInAtProvider(app, { clientId: 'spa', scope, credentials: ALICE });
+    return (await signedIn.exchange().expect(200)).body;
   }
 
   it('puts them in the ID token whatever the scopes, and in the access token, without touching their own claims', async () => {

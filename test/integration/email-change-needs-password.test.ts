@@ -4,10 +4,9 @@
  * username) changes only with `currentPassword`, checked as POST /auth/password checks it: under the login throttle,
  * one count with the login's. And every email change, by the owner or an admin, is told to the address it left.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { FakeJwtApi } from '../../src/app/create-server';
-import { loginPair, requestAs, SAMPLE_LOGINS, SAMPLE_USERS, useServer } from '../support';
+import { loginPair, requestAs, SAMPLE_LOGINS, SAMPLE_USERS, signInAtProvider, useServer } from '../support';
 
 type App = FakeJwtApi['app'];
 
@@ -205,35 +204,6 @@ describe('the notice of an email change', () => {
 
 /** An access token the OpenID provider gave the public client my-spa, after alice signed in on its page. */
 async function providerAccessToken(app: App): Promise<string> {
-  const verifier = randomBytes(32).toString('base64url');
-  const redirect = 'http://localhost:5173/callback';
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: 'my-spa',
-    redirect_uri: redirect,
-    scope: 'openid email',
-    state: 's1',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  const page = await request(app).get(`/auth/authorize?${query}`).set('Host', 'localhost:3000').expect(200);
-  const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
-  const hidden = Object.fromEntries(
-    [...page.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
-  );
-  const signedIn = await request(app)
-    .post('/auth/authorize')
-    .set('Host', 'localhost:3000')
-    .set('Origin', 'http://localhost:3000')
-    .set('Cookie', cookies.join('; '))
-    .type('form')
-    .send({ ...hidden, ...alice })
-    .expect(302);
-  const code = new URL(signedIn.headers.location).searchParams.get('code');
-  const exchanged = await request(app)
-    .post('/auth/token')
-    .type('form')
-    .send({ grant_type: 'authorization_code', code, redirect_uri: redirect, client_id: 'my-spa', code_verifier: verifier })
-    .expect(200);
-  return exchanged.body.access_token;
+  const signedIn = await signInAtProvider(app, { credentials: alice });
+  return (await signedIn.exchange().expect(200)).body.access_token;
 }

@@ -8,7 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer as createHttpServer } from 'node:http';
 import request from 'supertest';
 import type { FakeJwtApi } from '../../src/app/create-server';
-import { requestAs, SAMPLE_DB, SAMPLE_LOGINS, SAMPLE_USERS, useMockIdps, useServer } from '../support';
+import { requestAs, SAMPLE_DB, SAMPLE_LOGINS, SAMPLE_USERS, signInAtProvider, useMockIdps, useServer } from '../support';
 
 type App = FakeJwtApi['app'];
 
@@ -328,42 +328,14 @@ describe('--require-verified-email', () => {
 });
 
 describe('the OpenID provider', () => {
-  const REDIRECT = 'http://localhost:5173/callback';
-  const verifier = randomBytes(32).toString('base64url');
-  const AUTHORIZE = `/auth/authorize?${new URLSearchParams({
-    response_type: 'code',
-    client_id: 'my-spa',
-    redirect_uri: REDIRECT,
-    scope: 'openid email',
-    state: 's1',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  })}`;
-  const hiddenFields = (html: string) =>
-    Object.fromEntries(
-      [...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
-    );
-
-  /** The provider's login form, posted with `who`'s password. */
-  async function signIn(app: App, who: { email: string; password: string }) {
-    const page = await request(app).get(AUTHORIZE).set('Host', 'localhost:3000').expect(200);
-    const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
-    return request(app)
-      .post('/auth/authorize')
-      .set('Host', 'localhost:3000')
-      .set('Cookie', cookies.join('; '))
-      .set('Origin', 'http://localhost:3000')
-      .type('form')
-      .send({ ...hiddenFields(page.text), ...who });
-  }
+  /** The provider's login form, posted with `who`'s password: whatever it answers. */
+  const signIn = (app: App, who: { email: string; password: string }) => signInAtProvider(app, { credentials: who, answerStatus: 'any' });
 
   /** Signs `who` in and exchanges the code: the ID token's email_verified, and the userinfo's. */
   async function emailVerifiedSeen(app: App, who: { email: string; password: string }) {
-    const redirect = await signIn(app, who);
-    expect(redirect.status).toBe(302);
-    const code = new URL(redirect.headers.location).searchParams.get('code');
-    const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'my-spa', code_verifier: verifier };
-    const tokens = (await request(app).post('/auth/token').type('form').send(exchange).expect(200)).body;
+    const signedIn = await signIn(app, who);
+    expect(signedIn.answer.status).toBe(302);
+    const tokens = (await signedIn.exchange().expect(200)).body;
     const userinfo = (await requestAs(app, tokens.access_token, 'GET', '/auth/userinfo').expect(200)).body;
     return { idToken: claimsOf(tokens.id_token).email_verified, userinfo: userinfo.email_verified };
   }
@@ -379,11 +351,11 @@ describe('the OpenID provider', () => {
 
   it('with --require-verified-email, its login form answers 403 with the sentence, and issues no code', async () => {
     const api = await serve({ requireVerifiedEmail: true });
-    const refused = await signIn(api.app, carol);
+    const refused = (await signIn(api.app, carol)).answer;
     expect(refused.status).toBe(403);
     expect(refused.headers.location).toBeUndefined();
     expect(refused.text).toContain(`The email ${carol.email} is not verified yet`);
-    expect((await signIn(api.app, alice)).status).toBe(302);
+    expect((await signIn(api.app, alice)).answer.status).toBe(302);
   });
 });
 

@@ -4,11 +4,11 @@
  * one name a registration must give; usernames are unique as emails are (NFKC, case-insensitive); a guess counts
  * against the account whichever of its names is typed; the provider's login page asks for the right field.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import request from 'supertest';
 import type { FakeJwtApi } from '../../src/app/create-server';
-import { requestAs, useOwnProjects, useServer } from '../support';
+import { requestAs, signInAtProvider, useOwnProjects, useServer } from '../support';
 
 type App = FakeJwtApi['app'];
 
@@ -192,47 +192,17 @@ describe('users.json', () => {
 });
 
 describe("the OpenID provider's login page", () => {
-  const REDIRECT = 'http://localhost:5173/callback';
-  const verifier = randomBytes(32).toString('base64url');
-  const query = {
-    response_type: 'code',
-    client_id: 'spa',
-    redirect_uri: REDIRECT,
-    scope: 'openid profile',
-    state: 's1',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  };
-  const hiddenFields = (html: string) =>
-    Object.fromEntries(
-      [...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
-    );
-
-  async function signIn(app: App, credentials: Record<string, string>) {
-    const page = await request(app)
-      .get(`/auth/authorize?${new URLSearchParams(query)}`)
-      .set('Host', 'localhost:3000')
-      .expect(200);
-    const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
-    const answer = await request(app)
-      .post('/auth/authorize')
-      .set('Host', 'localhost:3000')
-      .set('Cookie', cookies.join('; '))
-      .set('Origin', 'http://localhost:3000')
-      .type('form')
-      .send({ ...hiddenFields(page.text), ...credentials });
-    return { page: page.text, answer };
-  }
+  /** The login page of the client `spa`, and its form posted with `credentials`: whatever it answers. */
+  const signIn = (app: App, credentials: Record<string, string>) =>
+    signInAtProvider(app, { clientId: 'spa', scope: 'openid profile', credentials, answerStatus: 'any' });
 
   it('asks for the username under --login-field username, signs in by it, and the ID token says preferred_username', async () => {
     const { app } = await serve({ loginField: 'username' });
-    const { page, answer } = await signIn(app, { username: 'Bob_92', password: 'bob12345' });
-    expect(page).toMatch(/<label>Username <input name="username" type="text"/);
-    expect(page).not.toMatch(/<input name="email"/);
+    const { page, answer, exchange } = await signIn(app, { username: 'Bob_92', password: 'bob12345' });
+    expect(page.text).toMatch(/<label>Username <input name="username" type="text"/);
+    expect(page.text).not.toMatch(/<input name="email"/);
     expect(answer.status).toBe(302);
-    const code = new URL(answer.headers.location).searchParams.get('code')!;
-    const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'spa', code_verifier: verifier };
-    const tokens = (await request(app).post('/auth/token').type('form').send(exchange).expect(200)).body;
+    const tokens = (await exchange().expect(200)).body;
     expect(payloadOf(tokens.id_token)).toMatchObject({ sub: '3', preferred_username: 'bob_92' });
     expect(payloadOf(tokens.access_token)).toMatchObject({ sub: '3', preferred_username: 'bob_92' });
   });
@@ -240,7 +210,7 @@ describe("the OpenID provider's login page", () => {
   it('asks for the email by default, and a wrong username gets the same page as a wrong password', async () => {
     const { app } = await serve();
     const { page } = await signIn(app, { email: 'alice@example.com', password: 'alice123' });
-    expect(page).toMatch(/<label>Email <input name="email" type="email"/);
+    expect(page.text).toMatch(/<label>Email <input name="email" type="email"/);
     const unknown = await signIn(app, { username: 'nobody', password: 'alice123' });
     const wrong = await signIn(app, { username: 'alice', password: 'nope-nope' });
     expect([unknown.answer.status, wrong.answer.status]).toEqual([401, 401]);

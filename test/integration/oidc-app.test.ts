@@ -3,48 +3,14 @@
  * endpoints, the code flow runs through the whole pipeline (the auth origin gate included), reset() forgets codes
  * and provider sessions, and with HS256 the endpoints say how to get them.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
-import { SAMPLE_LOGINS, useServer } from '../support';
+import { authorizeRequest, PROVIDER_REDIRECT, signInAtProvider, useServer } from '../support';
 
 const { serve } = useServer();
-const REDIRECT = 'http://localhost:5173/callback';
-const verifier = randomBytes(32).toString('base64url');
-const challenge = createHash('sha256').update(verifier).digest('base64url');
-const AUTHORIZE = `/auth/authorize?${new URLSearchParams({
-  response_type: 'code',
-  client_id: 'my-spa',
-  redirect_uri: REDIRECT,
-  scope: 'openid email',
-  state: 's1',
-  code_challenge: challenge,
-  code_challenge_method: 'S256',
-})}`;
+const AUTHORIZE = authorizeRequest().url;
 
-const hiddenFields = (html: string) =>
-  Object.fromEntries(
-    [...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
-  );
-
-/** The login form of the authorization request, posted with alice's password: the redirect, and the provider cookie. */
-async function signIn(app: Parameters<typeof request>[0], origin = 'http://localhost:3000') {
-  const page = await request(app).get(AUTHORIZE).set('Host', 'localhost:3000').expect(200);
-  const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
-  const { email, password } = SAMPLE_LOGINS.alice;
-  return request(app)
-    .post('/auth/authorize')
-    .set('Host', 'localhost:3000')
-    .set('Cookie', cookies.join('; '))
-    .set('Origin', origin)
-    .type('form')
-    .send({ ...hiddenFields(page.text), email, password });
-}
-
-const exchange = (app: Parameters<typeof request>[0], code: string) =>
-  request(app)
-    .post('/auth/token')
-    .type('form')
-    .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: 'my-spa', code_verifier: verifier });
+/** The login form of an authorization request, posted with alice's password from `origin`: whatever it answers. */
+const signIn = (app: Parameters<typeof request>[0], origin?: string) => signInAtProvider(app, { origin, answerStatus: 'any' });
 
 it('discovery names the endpoints, and a code from the login form buys tokens that open the data', async () => {
   const { app } = await serve();
@@ -58,31 +24,28 @@ it('discovery names the endpoints, and a code from the login form buys tokens th
     grant_types_supported: ['authorization_code', 'refresh_token'],
     code_challenge_methods_supported: ['S256'],
   });
-  const redirect = await signIn(app);
+  const { answer: redirect, exchange } = await signIn(app);
   expect(redirect.status).toBe(302);
-  const code = new URL(redirect.headers.location).searchParams.get('code')!;
-  const tokens = (await exchange(app, code).expect(200)).body;
+  const tokens = (await exchange().expect(200)).body;
   expect(tokens).toMatchObject({ token_type: 'Bearer', id_token: expect.any(String), access_token: expect.any(String) });
   await request(app).get('/auth/me').set('Authorization', `Bearer ${tokens.access_token}`).expect(200);
 });
 
 it('the login form posted from another site is refused by the auth origin gate, and no code is issued', async () => {
   const { app } = await serve();
-  const response = await signIn(app, 'https://evil.example');
+  const response = (await signIn(app, 'https://evil.example')).answer;
   expect(response.status).toBe(403);
   expect(response.headers.location).toBeUndefined();
 });
 
 it('reset() forgets unused codes and provider sessions', async () => {
   const api = await serve();
-  const redirect = await signIn(api.app);
-  expect(redirect.status).toBe(302);
-  const providerCookie = ([] as string[]).concat(redirect.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('fake_jwt_api_op='))!;
-  const code = new URL(redirect.headers.location).searchParams.get('code')!;
+  const signedIn = await signIn(api.app);
+  expect(signedIn.answer.status).toBe(302);
   await api.reset();
-  expect((await exchange(api.app, code)).body.error).toBe('invalid_grant');
+  expect((await signedIn.exchange()).body.error).toBe('invalid_grant');
   // The provider session is gone too: the next authorization asks for the password again.
-  const again = await request(api.app).get(AUTHORIZE).set('Cookie', providerCookie.split(';')[0]);
+  const again = await request(api.app).get(AUTHORIZE).set('Cookie', signedIn.providerCookie!);
   expect(again.status).toBe(200);
   expect(again.text).toMatch(/type="password"/);
 });
@@ -98,7 +61,7 @@ it('with HS256 the endpoints answer 404 saying the provider needs a key pair, an
 });
 
 describe('--redirect-uri', () => {
-  const asking = (redirectUri: string) => AUTHORIZE.replace(encodeURIComponent(REDIRECT), encodeURIComponent(redirectUri));
+  const asking = (redirectUri: string) => AUTHORIZE.replace(encodeURIComponent(PROVIDER_REDIRECT), encodeURIComponent(redirectUri));
 
   it('accepts that URI exactly as written, besides loopback ones, and nothing near it', async () => {
     const { app } = await serve({ redirectUris: ['https://myapp.test/callback'] });

@@ -3,11 +3,11 @@
  * exactly, the name on the login page, confidential clients authenticating at the token endpoint (Basic and post),
  * grants, the access-token lifetime and the claims of each client; unlisted ids keep the zero-setup rules.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import request from 'supertest';
 import type { ServerOptions } from '../../src/config/options';
-import { SAMPLE_LOGINS, useServer } from '../support';
+import { authorizeRequest, SAMPLE_LOGINS, signInAtProvider, useServer } from '../support';
 
 type App = Parameters<typeof request>[0];
 
@@ -16,7 +16,6 @@ const LOOPBACK = 'http://localhost:5173/callback';
 const REGISTERED = 'https://app.example/callback';
 const SECRET = 'correct horse battery staple';
 const verifier = randomBytes(32).toString('base64url');
-const challenge = createHash('sha256').update(verifier).digest('base64url');
 
 const CLIENTS: ServerOptions['clients'] = [
   { id: 'shop', name: 'The <Shop> & Co', redirectUris: [REGISTERED], postLogoutRedirectUris: ['https://app.example/bye'] },
@@ -24,28 +23,13 @@ const CLIENTS: ServerOptions['clients'] = [
   { id: 'listed-spa' },
 ];
 
-const authorizeUrl = (clientId: string, redirectUri: string, scope = 'openid profile email offline_access') =>
-  `/auth/authorize?${new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope, state: 's1', code_challenge: challenge, code_challenge_method: 'S256' })}`;
-
-const hiddenFields = (html: string) =>
-  Object.fromEntries(
-    [...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
-  );
+/** An authorization request of `clientId` with every scope, and the verifier `exchange` sends. */
+const requestOf = (clientId: string, redirectUri: string) => ({ clientId, redirectUri, scope: 'openid profile email offline_access', verifier });
+const authorizeUrl = (clientId: string, redirectUri: string) => authorizeRequest(requestOf(clientId, redirectUri)).url;
 
 /** Alice signs in on the login page of the request: the code the redirect carries. */
-async function codeFor(app: App, clientId: string, redirectUri: string): Promise<string> {
-  const page = await request(app).get(authorizeUrl(clientId, redirectUri)).set('Host', 'localhost:3000').expect(200);
-  const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
-  const redirect = await request(app)
-    .post('/auth/authorize')
-    .set('Host', 'localhost:3000')
-    .set('Cookie', cookies.join('; '))
-    .set('Origin', 'http://localhost:3000')
-    .type('form')
-    .send({ ...hiddenFields(page.text), ...SAMPLE_LOGINS.alice })
-    .expect(302);
-  return new URL(redirect.headers.location).searchParams.get('code')!;
-}
+const codeFor = async (app: App, clientId: string, redirectUri: string): Promise<string> =>
+  (await signInAtProvider(app, requestOf(clientId, redirectUri))).code;
 
 const exchange = (app: App, fields: Record<string, string>, basic?: string) => {
   const post = request(app).post('/auth/token').type('form');

@@ -4,11 +4,11 @@
  * valid hint the person is asked first (a form with a CSRF token), and a foreign post_logout_redirect_uri is never
  * followed.
  */
-import { createHash, createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { SAMPLE_LOGINS, useServer } from '../support';
+import { authorizeRequest, hiddenFields, SAMPLE_LOGINS, signInAtProvider, useServer } from '../support';
 
 const START = Date.UTC(2026, 0, 1);
 let clock = START;
@@ -21,29 +21,15 @@ const REDIRECT = 'http://localhost:5173/callback';
 const AFTER = 'http://localhost:5173/signed-out';
 /** The server as the browser addresses it: its forms post with this Origin. */
 const HOST = 'localhost:3000';
-const verifier = randomBytes(32).toString('base64url');
-const AUTHORIZE = `/auth/authorize?${new URLSearchParams({
-  response_type: 'code',
-  client_id: CLIENT,
-  redirect_uri: REDIRECT,
-  scope: 'openid email offline_access',
-  code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-  code_challenge_method: 'S256',
-})}`;
+/** The authorization request of the app here: a refresh token too, and no state. */
+const SIGN_IN = { clientId: CLIENT, redirectUri: REDIRECT, scope: 'openid email offline_access', state: undefined };
+const AUTHORIZE = authorizeRequest(SIGN_IN).url;
 
 const cookiesOf = (response: request.Response) => ([] as string[]).concat(response.headers['set-cookie'] ?? []);
 const cookieValue = (response: request.Response, name: string) =>
   cookiesOf(response)
     .find((cookie) => cookie.startsWith(`${name}=`))
     ?.split(';')[0];
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
-const hiddenFields = (html: string) =>
-  Object.fromEntries(
-    [...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [
-      name,
-      value.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]),
-    ]),
-  );
 
 interface SignedIn {
   /** `fake_jwt_api_op=…`: the browser's provider session. */
@@ -52,23 +38,10 @@ interface SignedIn {
 }
 
 /** alice (or another) through the login form, and the code exchanged: what an app and the browser hold afterwards. */
-async function signIn(app: App, { email, password } = SAMPLE_LOGINS.alice): Promise<SignedIn> {
-  const page = await request(app).get(AUTHORIZE).expect(200);
-  const posted = await request(app)
-    .post('/auth/authorize')
-    .set(
-      'Cookie',
-      cookiesOf(page).map((cookie) => cookie.split(';')[0]),
-    )
-    .set('Host', HOST)
-    .set('Origin', `http://${HOST}`)
-    .type('form')
-    .send({ ...hiddenFields(page.text), email, password })
-    .expect(302);
-  const code = new URL(posted.headers.location).searchParams.get('code');
-  const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: CLIENT, code_verifier: verifier };
-  const tokens = (await request(app).post('/auth/token').type('form').send(exchange).expect(200)).body;
-  return { providerCookie: cookieValue(posted, 'fake_jwt_api_op')!, tokens };
+async function signIn(app: App, credentials = SAMPLE_LOGINS.alice): Promise<SignedIn> {
+  const signedIn = await signInAtProvider(app, { ...SIGN_IN, credentials });
+  const tokens = (await signedIn.exchange().expect(200)).body;
+  return { providerCookie: signedIn.providerCookie!, tokens };
 }
 
 const endSession = (app: App, parameters: Record<string, string>, cookie?: string) =>
@@ -290,23 +263,13 @@ describe('the confirmation page', () => {
     const { app } = await serve();
     const first = await signIn(app);
     // The same browser signs in again (prompt=login): a new cookie, the same apps.
-    const again = await request(app).get(`${AUTHORIZE}&prompt=login`).set('Cookie', first.providerCookie).expect(200);
-    const posted = await request(app)
-      .post('/auth/authorize')
-      .set('Cookie', [first.providerCookie, ...cookiesOf(again).map((cookie) => cookie.split(';')[0])])
-      .set('Host', HOST)
-      .set('Origin', `http://${HOST}`)
-      .type('form')
-      .send({ ...hiddenFields(again.text), ...SAMPLE_LOGINS.alice })
-      .expect(302);
-    const secondCookie = cookieValue(posted, 'fake_jwt_api_op')!;
+    const again = await signInAtProvider(app, { ...SIGN_IN, cookies: [first.providerCookie], params: { prompt: 'login' } });
+    const secondCookie = again.providerCookie!;
     expect(secondCookie).not.toBe(first.providerCookie);
-    const pendingCode = new URL(posted.headers.location).searchParams.get('code')!;
     const { cookies, fields } = await confirmationFor(app, secondCookie, { post_logout_redirect_uri: AFTER });
     await confirm(app, cookies, fields).expect(302);
     expect(await accessStatus(app, first.tokens.access_token)).toBe(401);
-    const exchange = { grant_type: 'authorization_code', code: pendingCode, redirect_uri: REDIRECT, client_id: CLIENT, code_verifier: verifier };
-    expect((await request(app).post('/auth/token').type('form').send(exchange).expect(400)).body.error).toBe('invalid_grant');
+    expect((await again.exchange().expect(400)).body.error).toBe('invalid_grant');
   });
 
   it('answered without post_logout_redirect_uri, shows the signed-out page', async () => {

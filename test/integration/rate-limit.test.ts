@@ -10,7 +10,7 @@ import { randomBytes, scryptSync } from 'node:crypto';
 import request from 'supertest';
 import type { FakeJwtApi } from '../../src/app/create-server';
 import type { ServerOptions } from '../../src/config/options';
-import { SAMPLE_DB, useServer } from '../support';
+import { hiddenFields, SAMPLE_DB, signInAtProvider, useServer } from '../support';
 
 type App = FakeJwtApi['app'];
 
@@ -182,32 +182,9 @@ it('/auth/login, /login, /signin and POST /auth/password share one count for the
 });
 
 describe("the provider's login form (POST /auth/authorize)", () => {
-  const AUTHORIZE = `/auth/authorize?${new URLSearchParams({
-    response_type: 'code',
-    client_id: 'my-spa',
-    redirect_uri: 'http://localhost:5173/callback',
-    scope: 'openid email',
-    state: 's1',
-    code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-    code_challenge_method: 'S256',
-  })}`;
-  const hiddenFields = (html: string) =>
-    Object.fromEntries(
-      [...html.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
-    );
-
-  /** The login page fetched as a browser would, then the form posted with `email` and `password`. */
-  async function postForm(app: App, email: string, password: string) {
-    const page = await request(app).get(AUTHORIZE).set('Host', 'localhost:3000').expect(200);
-    const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
-    return request(app)
-      .post('/auth/authorize')
-      .set('Host', 'localhost:3000')
-      .set('Origin', 'http://localhost:3000')
-      .set('Cookie', cookies.join('; '))
-      .type('form')
-      .send({ ...hiddenFields(page.text), email, password });
-  }
+  /** The login page fetched as a browser would, then the form posted with `email` and `password`: whatever it answers. */
+  const postForm = async (app: App, email: string, password: string) =>
+    (await signInAtProvider(app, { credentials: { email, password }, answerStatus: 'any' })).answer;
 
   it('counts with /auth/login and answers 429 with the wait in the page; the right password signs in after it', async () => {
     const { app } = await serve();

@@ -17,14 +17,14 @@
  * - F7: with --allow-reset the outbox, which holds every reset link (the admin's too), was open without a token to
  *   anyone who reached the server (--host 0.0.0.0, a classroom's LAN).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import request from 'supertest';
 import { hashPassword } from '../../src/accounts/passwords';
 import type { FakeJwtApi } from '../../src/app/create-server';
 import { DEFAULT_REUSE_INTERVAL_MS } from '../../src/sessions/rotation';
-import { requestAs, SAMPLE_DB, SAMPLE_LOGINS, SAMPLE_USERS, useServer } from '../support';
+import { PROVIDER_CLIENT, requestAs, SAMPLE_DB, SAMPLE_LOGINS, SAMPLE_USERS, signInAtProvider, useServer } from '../support';
 
 type App = FakeJwtApi['app'];
 type Login = { email: string; password: string };
@@ -122,35 +122,9 @@ function editUsersByHand(email: string, change: (account: StoredAccount) => Stor
 }
 
 /** The provider's authorization-code flow (login form, code, PKCE), with offline_access: its tokens. */
-const REDIRECT = 'http://localhost:5173/callback';
-const CLIENT = 'my-spa';
 async function providerTokens(app: App, who: Login): Promise<{ access_token: string; refresh_token: string }> {
-  const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: CLIENT,
-    redirect_uri: REDIRECT,
-    scope: 'openid email offline_access',
-    state: 's1',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-  });
-  const page = await request(app).get(`/auth/authorize?${query}`).set('Host', 'localhost:3000').expect(200);
-  const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
-  const hidden = Object.fromEntries(
-    [...page.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
-  );
-  const redirect = await request(app)
-    .post('/auth/authorize')
-    .set('Host', 'localhost:3000')
-    .set('Cookie', cookies.join('; '))
-    .set('Origin', 'http://localhost:3000')
-    .type('form')
-    .send({ ...hidden, ...who });
-  expect(redirect.status).toBe(302);
-  const code = new URL(redirect.headers.location).searchParams.get('code');
-  const exchange = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: CLIENT, code_verifier: verifier };
-  const tokens = (await request(app).post('/auth/token').type('form').send(exchange).expect(200)).body;
+  const signedIn = await signInAtProvider(app, { scope: 'openid email offline_access', credentials: who });
+  const tokens = (await signedIn.exchange().expect(200)).body;
   expect(tokens.refresh_token).toEqual(expect.any(String));
   return tokens;
 }
@@ -161,7 +135,7 @@ async function expectRefusedAsUnverified(app: App, refreshToken: string, oidcRef
   expect({ status: refused.status, error: refused.body.error }).toEqual({ status: 403, error: 'email_not_verified' });
   expect(refused.body.message).toContain(`The email ${email} is not verified`);
   expect(refused.body).not.toHaveProperty('accessToken');
-  const grants = [await refreshGrant(app, refreshToken), ...(oidcRefresh === undefined ? [] : [await refreshGrant(app, oidcRefresh, CLIENT)])];
+  const grants = [await refreshGrant(app, refreshToken), ...(oidcRefresh === undefined ? [] : [await refreshGrant(app, oidcRefresh, PROVIDER_CLIENT)])];
   for (const grant of grants) {
     expect({ status: grant.status, body: grant.body }).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: refused.body.message } });
   }
@@ -182,15 +156,15 @@ describe('red team, round two', () => {
       await verifyWith(api.app, await linkTokenIn(api, 'alice2@example.com', VERIFY)).expect(200);
       const refreshed = (await refreshAt(api.app, session.refreshToken).expect(200)).body;
       expect(claimsOf(refreshed.accessToken)).toMatchObject({ email: 'alice2@example.com', email_verified: true });
-      const granted = (await refreshGrant(api.app, oidc.refresh_token, CLIENT).expect(200)).body;
+      const granted = (await refreshGrant(api.app, oidc.refresh_token, PROVIDER_CLIENT).expect(200)).body;
       expect(claimsOf(granted.access_token)).toMatchObject({ email: 'alice2@example.com', email_verified: true });
-      await refreshGrant(api.app, granted.refresh_token, CLIENT).expect(200);
+      await refreshGrant(api.app, granted.refresh_token, PROVIDER_CLIENT).expect(200);
       // Now they are spent, as a refresh spends a token: the refusals alone did not.
       passMs(PAST_REUSE_INTERVAL);
       const reused = await refreshAt(api.app, session.refreshToken);
       expect({ status: reused.status, error: reused.body.error }).toEqual({ status: 401, error: 'invalid_grant' });
       expect(reused.body.message).toContain('already used');
-      expect((await refreshGrant(api.app, oidc.refresh_token, CLIENT)).body.error).toBe('invalid_grant');
+      expect((await refreshGrant(api.app, oidc.refresh_token, PROVIDER_CLIENT)).body.error).toBe('invalid_grant');
     });
 
     it.each([
@@ -226,7 +200,7 @@ describe('red team, round two', () => {
       const aliceSession = await sessionOf(api.app, alice);
       await requestAs(api.app, adminToken, 'PATCH', '/auth/users/2', { email: 'alice-moved@example.com' }).expect(200);
       await expectRefusedAsUnverified(api.app, aliceSession.refreshToken, aliceOidc.refresh_token, 'alice-moved@example.com');
-      await refreshGrant(api.app, bobOidc.refresh_token, CLIENT).expect(200);
+      await refreshGrant(api.app, bobOidc.refresh_token, PROVIDER_CLIENT).expect(200);
 
       // The admin changes it back: the email is the old one, but nobody followed a link to it since; still refused.
       await requestAs(api.app, adminToken, 'PATCH', '/auth/users/2', { email: alice.email }).expect(200);
@@ -243,7 +217,7 @@ describe('red team, round two', () => {
       await resend(api.app, alice.email).expect(202);
       await verifyWith(api.app, await linkTokenIn(api, alice.email, VERIFY)).expect(200);
       await refreshAt(api.app, session.refreshToken).expect(200);
-      await refreshGrant(api.app, oidc.refresh_token, CLIENT).expect(200);
+      await refreshGrant(api.app, oidc.refresh_token, PROVIDER_CLIENT).expect(200);
     });
 
     it('is refused when the server restarts with the flag on a session started without it', async () => {
@@ -252,7 +226,7 @@ describe('red team, round two', () => {
       const session = await sessionOf(before.app, carol);
       // Without the flag an unverified account refreshes: what refuses below is the flag, not the session.
       const [granted, refreshed] = [
-        (await refreshGrant(before.app, oidc.refresh_token, CLIENT).expect(200)).body,
+        (await refreshGrant(before.app, oidc.refresh_token, PROVIDER_CLIENT).expect(200)).body,
         (await refreshAt(before.app, session.refreshToken).expect(200)).body,
       ];
       await before.close();
@@ -261,7 +235,7 @@ describe('red team, round two', () => {
       await expectRefusedAsUnverified(api.app, refreshed.refreshToken, granted.refresh_token, carol.email);
       await resend(api.app, carol.email).expect(202);
       await verifyWith(api.app, await linkTokenIn(api, carol.email, VERIFY)).expect(200);
-      await refreshGrant(api.app, granted.refresh_token, CLIENT).expect(200);
+      await refreshGrant(api.app, granted.refresh_token, PROVIDER_CLIENT).expect(200);
       await refreshAt(api.app, refreshed.refreshToken).expect(200);
     });
   });

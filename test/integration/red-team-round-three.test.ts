@@ -12,10 +12,9 @@
  *   (profile scope) and /auth/userinfo carried them; `--claims Role,SUB` started and copied those fields into access
  *   tokens, which .NET reads as `role` and `sub` (it compares claim types in any case).
  */
-import { createHash, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import type { FakeJwtApi } from '../../src/app/create-server';
-import { requestAs, SAMPLE_DB, SAMPLE_LOGINS, SAMPLE_USERS, useServer } from '../support';
+import { requestAs, SAMPLE_DB, SAMPLE_LOGINS, SAMPLE_USERS, signInAtProvider, useServer } from '../support';
 
 type App = FakeJwtApi['app'];
 type Login = { email: string; password: string };
@@ -135,77 +134,35 @@ describe('A: one inbox, one mail of each kind a minute, whichever account asks',
   });
 });
 
-/** The provider's authorization-code flow, its pieces: the request, the sign-in form, the code, the exchange. */
-const REDIRECT = 'http://localhost:5173/callback';
-const CLIENT = 'my-spa';
-
-function authorizeQuery(scope: string, extra: Record<string, string> = {}) {
-  const verifier = randomBytes(32).toString('base64url');
-  const query = new URLSearchParams({
-    response_type: 'code',
-    client_id: CLIENT,
-    redirect_uri: REDIRECT,
-    scope,
-    state: 's1',
-    code_challenge: createHash('sha256').update(verifier).digest('base64url'),
-    code_challenge_method: 'S256',
-    ...extra,
-  });
-  return { verifier, url: `/auth/authorize?${query}` };
+/** Alice at the provider's login page, and what the browser holds then: its provider session cookie. */
+async function aliceAtProvider(app: App) {
+  const signedIn = await signInAtProvider(app, { credentials: alice });
+  expect(signedIn.providerCookie).toBeDefined();
+  return { ...signedIn, jar: [signedIn.providerCookie!] };
 }
 
-const authorizeGet = (app: App, url: string, cookie = '') => request(app).get(url).set('Host', 'localhost:3000').set('Cookie', cookie);
-const redirectParameters = (answer: request.Response) => Object.fromEntries(new URL(answer.headers.location as string).searchParams);
-const exchange = (app: App, code: string, verifier: string) =>
-  request(app)
-    .post('/auth/token')
-    .type('form')
-    .send({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, client_id: CLIENT, code_verifier: verifier });
-
-/** Signs in on the provider's login page: the provider session cookie, and the code with its verifier. */
-async function signInAtProvider(app: App, who: Login, scope = 'openid email') {
-  const { verifier, url } = authorizeQuery(scope);
-  const page = await authorizeGet(app, url).expect(200);
-  const cookies = ([] as string[]).concat(page.headers['set-cookie'] ?? []).map((cookie) => cookie.split(';')[0]);
-  const hidden = Object.fromEntries(
-    [...page.text.matchAll(/<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map(([, name, value]) => [name, value.replace(/&amp;/g, '&')]),
-  );
-  const redirect = await request(app)
-    .post('/auth/authorize')
-    .set('Host', 'localhost:3000')
-    .set('Cookie', cookies.join('; '))
-    .set('Origin', 'http://localhost:3000')
-    .type('form')
-    .send({ ...hidden, ...who })
-    .expect(302);
-  const signIn = ([] as string[]).concat(redirect.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('fake_jwt_api_op='));
-  expect(signIn).toBeDefined();
-  return { cookie: signIn!.split(';')[0], code: redirectParameters(redirect).code, verifier };
-}
+/** An authorization request with prompt=none from a browser holding `jar`: the redirect, a code or an error. */
+const silentSignIn = (app: App, jar: string[]) => signInAtProvider(app, { cookies: jar, params: { prompt: 'none' }, pageStatus: 302 });
 
 describe('B: under --require-verified-email, a provider sign-in of an account unverified since mints nothing', () => {
   it('prompt=none is login_required with the sentence, the login page refuses, a code from before is invalid_grant; all go on once verified', async () => {
     const api = await serve({ requireVerifiedEmail: true });
-    const signedIn = await signInAtProvider(api.app, alice);
-    const silent = authorizeQuery('openid email', { prompt: 'none' });
-    const before = redirectParameters(await authorizeGet(api.app, silent.url, signedIn.cookie).expect(302));
+    const signedIn = await aliceAtProvider(api.app);
+    const before = await silentSignIn(api.app, signedIn.jar);
     expect(before.code).toEqual(expect.any(String)); // the sign-in answers prompt=none while the email is verified
 
     editUsersByHand(alice.email, (account) => ({ ...account, emailVerified: false }));
     const sentence = (await loginWith(api.app, alice).expect(403)).body.message as string; // what /auth/login says
     expect(sentence).toContain(`The email ${alice.email} is not verified`);
 
-    const refused = redirectParameters(await authorizeGet(api.app, authorizeQuery('openid email', { prompt: 'none' }).url, signedIn.cookie).expect(302));
+    const refused = (await silentSignIn(api.app, signedIn.jar)).redirect;
     expect(refused).toEqual({ error: 'login_required', error_description: sentence, state: 's1', iss: expect.any(String) });
-    const page = await authorizeGet(api.app, authorizeQuery('openid email').url, signedIn.cookie);
+    const { page } = await signInAtProvider(api.app, { cookies: signedIn.jar, pageStatus: 'any' });
     expect({ status: page.status, location: page.headers.location }).toEqual({ status: 403, location: undefined });
     expect(page.text).toContain(`The email ${alice.email} is not verified yet`);
     expect(page.text).toContain('name="password"'); // the login form, as after a refused sign-in
-    for (const [code, verifier] of [
-      [signedIn.code, signedIn.verifier],
-      [before.code, silent.verifier],
-    ]) {
-      const exchanged = await exchange(api.app, code, verifier);
+    for (const flow of [signedIn, before]) {
+      const exchanged = await flow.exchange();
       expect({ status: exchanged.status, body: exchanged.body }).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: sentence } });
     }
 
@@ -215,19 +172,16 @@ describe('B: under --require-verified-email, a provider sign-in of an account un
       .post('/auth/verify-email')
       .send({ token: new URL(link).searchParams.get('token') })
       .expect(200);
-    const again = authorizeQuery('openid email', { prompt: 'none' });
-    const { code } = redirectParameters(await authorizeGet(api.app, again.url, signedIn.cookie).expect(302));
-    const tokens = (await exchange(api.app, code, again.verifier).expect(200)).body;
+    const tokens = (await (await silentSignIn(api.app, signedIn.jar)).exchange().expect(200)).body;
     expect(claimsOf(tokens.id_token)).toMatchObject({ email: alice.email, email_verified: true });
   });
 
   it('without the flag, the same sign-in of an unverified account still gets its code and tokens', async () => {
     const api = await serve();
-    const signedIn = await signInAtProvider(api.app, alice);
+    const signedIn = await aliceAtProvider(api.app);
     editUsersByHand(alice.email, (account) => ({ ...account, emailVerified: false }));
-    const silent = authorizeQuery('openid email', { prompt: 'none' });
-    const { code } = redirectParameters(await authorizeGet(api.app, silent.url, signedIn.cookie).expect(302));
-    expect(claimsOf((await exchange(api.app, code, silent.verifier).expect(200)).body.id_token)).toMatchObject({ email_verified: false });
+    const silent = await silentSignIn(api.app, signedIn.jar);
+    expect(claimsOf((await silent.exchange().expect(200)).body.id_token)).toMatchObject({ email_verified: false });
   });
 });
 
@@ -252,8 +206,7 @@ describe('C: reserved claim names, in any case, never come from a profile', () =
 
   /** The ID token (profile scope) and the userinfo answer of alice through the provider. */
   async function providerView(api: FakeJwtApi): Promise<Array<Record<string, unknown>>> {
-    const { code, verifier } = await signInAtProvider(api.app, alice, 'openid profile email');
-    const tokens = (await exchange(api.app, code, verifier).expect(200)).body;
+    const tokens = (await (await signInAtProvider(api.app, { scope: 'openid profile email', credentials: alice })).exchange().expect(200)).body;
     const userinfo = (await requestAs(api.app, tokens.access_token, 'GET', '/auth/userinfo').expect(200)).body;
     return [claimsOf(tokens.id_token), userinfo];
   }

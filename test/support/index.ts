@@ -8,3 +8,4 @@ export * from './rule-servers';
 export * from './mock-idp';
 export * from './chromium';
 export * from './openapi';
+export * from './provider-sign-in';
