@@ -25,8 +25,14 @@ const RESERVED: ReadonlyArray<readonly [names: readonly string[], why: string]> 
     'is set by the server itself and cannot come from a profile field',
   ],
   [
-    ['auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash', 'c_hash'],
+    ['auth_time', 'nonce', 'acr', 'amr', 'azp', 'at_hash', 'c_hash', 's_hash', 'sid', 'events', 'updated_at'],
     'is an ID token claim (OpenID Connect Core §2), set by the server itself, and cannot come from a profile field',
+  ],
+  [
+    // A provider asserts these (OpenID Connect Core §5.1): a relying party that signs people in by a verified phone
+    // number would take a user's own `phone_number_verified: true` for the provider's word.
+    ['phone_number_verified', 'x5t', 'x5t#S256', 'kid', 'jku', 'jwk', 'x5u', 'x5c', 'crit', 'alg', 'enc', 'zip'],
+    'is a claim or header a provider or the token format sets, and cannot come from a profile field',
   ],
   [PRIVILEGED_FIELDS, 'is an account field no client may set (identity, authority or password material), so it is never put in a token'],
 ];
@@ -35,7 +41,7 @@ const RESERVED: ReadonlyArray<readonly [names: readonly string[], why: string]> 
  * A name as the list compares it: upper-cased, then lower-cased, so that the letters another reader folds onto
  * ASCII (`ſub`'s long s, `ıss`'s dotless i) are caught too, as well as `SUB` and `Email_Verified`.
  */
-const folded = (name: string) => name.toUpperCase().toLowerCase();
+const folded = (name: string) => name.normalize('NFKC').toUpperCase().toLowerCase(); // NFKC: a full-width `ｓｕｂ` too
 
 const BY_FOLDED = new Map<string, { name: string; why: string }>();
 for (const [names, why] of RESERVED) for (const name of names) if (!BY_FOLDED.has(folded(name))) BY_FOLDED.set(folded(name), { name, why });

@@ -55,22 +55,17 @@ export function openApiDocument(
 }
 
 /**
- * The document for a request, built again only when the data changed (Database changeCount) or for another
- * origin: building it reads every collection (a quarter of a second for 30 collections of 1000 records), and
- * anyone may ask for it, so a loop of requests must not keep the server busy.
+ * The document, built again only when the data changed (Database changeCount): building it reads every collection
+ * (a third of a second for 30 collections of 1000 records), and anyone may ask for it, so a loop of requests must
+ * not keep the server busy. One document for every origin: it names the server as SERVER_URL_PLACEHOLDER, which
+ * the routes replace in its text with the origin of each request (a cache per origin was emptied by a caller
+ * cycling through Host names).
  */
-export function cachedDocuments(
-  build: (serverUrl: string) => Record<string, unknown>,
-  changeCount: () => number,
-): (serverUrl: string) => Record<string, unknown> {
-  const built = new Map<string, { at: number; document: Record<string, unknown> }>();
-  return (serverUrl) => {
-    const hit = built.get(serverUrl);
-    if (hit && hit.at === changeCount()) return hit.document;
-    if (built.size >= 8) built.clear(); // a few origins (localhost, 127.0.0.1, a LAN name): never a growing map
-    const entry = { at: changeCount(), document: build(serverUrl) };
-    built.set(serverUrl, entry);
-    return entry.document;
+export function cachedDocument(build: () => Record<string, unknown>, changeCount: () => number): () => Record<string, unknown> {
+  let last: { at: number; document: Record<string, unknown> } | undefined;
+  return () => {
+    if (last?.at !== changeCount()) last = { at: changeCount(), document: build() };
+    return last.document;
   };
 }
 

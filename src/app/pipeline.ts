@@ -19,7 +19,8 @@ import { makeStaticFiles } from '../http/static-files';
 import type { JsonServerParts } from '../json-server/mount';
 import type { AccessParts } from './access';
 import { makeOpenApiRoutes } from '../openapi/openapi-routes';
-import { cachedDocuments, docsPathOf, openApiDocument, requestServerUrl } from './openapi';
+import { cachedDocument, docsPathOf, openApiDocument, requestServerUrl } from './openapi';
+import { SERVER_URL_PLACEHOLDER } from '../openapi/openapi-routes';
 import type { AuthParts } from './auth';
 import type { ProviderParts } from './provider';
 import type { Stores } from './stores';
@@ -105,12 +106,11 @@ export function buildApp(parts: AppParts): Express {
   app.use(auth.routes);
   app.get('/', playground(parts));
   // README "OpenAPI and typed clients": the document of this server now, and its reference page.
-  const documentAt = cachedDocuments(
-    (url) => openApiDocument(options, stores, url, parts.access),
+  const document = cachedDocument(
+    () => openApiDocument(options, stores, SERVER_URL_PLACEHOLDER, parts.access),
     () => stores.database.changeCount(),
   );
-  const document = (req: Request) => documentAt(requestServerUrl(req));
-  app.use(makeOpenApiRoutes({ document, docsPath: docsPathOf(parts.access.resources.keys()) }));
+  app.use(makeOpenApiRoutes({ document, serverUrl: requestServerUrl, docsPath: docsPathOf(parts.access.resources.keys()) }));
   if (options.allowReset) app.post('/__reset', resetRoute(parts.reset));
   app.use(makeOutboxRoutes(parts.outbox, { open: options.allowReset, fromThisMachine: isFromThisMachine, requireAdmin })); // README "The outbox"
   app.use(makeDelay(options.delay)); // before the access decision: see http/delay.ts

@@ -17,6 +17,9 @@ import type { EmailChangeNotice } from './email-change-notice';
 export function applyProfileChange(account: Account, body: Record<string, unknown>): Account {
   const changed: Account = { ...account, ...profileFields(body) };
   if (body.email !== undefined) changed.email = requireEmail(body);
+  // The same address in a compatibility form (a full-width letter, `ⅼ` for `l`) is no change, so it needs no
+  // password; stored, it would be another string in tokens and mails. Keep the one on file; another case is kept.
+  if (account.email !== undefined && isSameEmail(changed, account) && changed.email !== changed.email?.normalize('NFKC')) changed.email = account.email;
   if (body.username !== undefined) changed.username = requireUsername(body);
   // A new email is not verified, whoever changed it: nobody has followed a link sent to it (README "Email verification").
   if (!isSameEmail(changed, account)) changed.emailVerified = false;

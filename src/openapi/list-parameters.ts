@@ -31,12 +31,19 @@ const OPERATORS: Array<[string, string]> = [
 /**
  * A filter per top-level field of the records and per operator. Query strings are strings whatever the field's
  * type: json-server compares their text. Field names that clash with json-server's own parameters are left out.
+ * The description never holds the field's name: anyone who may write a record names fields, and descriptions are
+ * Markdown that /docs renders (a name with a backtick would end the code span and bring its own links). The
+ * parameter's `name` carries it, which Swagger UI shows as text.
  */
 export function fieldFilters(fields: readonly string[]): unknown[] {
   const own = new Set(LIST_PARAMETERS.map(({ name }) => name));
   return fields
     .filter((field) => !field.startsWith('_') && !own.has(field))
-    .flatMap((field) => OPERATORS.map(([suffix, meaning]) => query(`${field}${suffix}`, `Records whose \`${field}\` is ${meaning}.`)));
+    .flatMap((field) =>
+      OPERATORS.map(([suffix, meaning]) =>
+        query(`${field}${suffix}`, `Records whose field (${suffix ? `the name before \`${suffix}\`` : 'this name'}) is ${meaning}.`),
+      ),
+    );
 }
 
 /** The headers of a paged or sliced list. */

@@ -9,9 +9,14 @@ import { stringify as toYaml } from 'yaml';
  * is built anew for each request, from the data as it is now; the page is Swagger UI from the swagger-ui-dist
  * package, served from here: no CDN, no request leaving the machine.
  */
+/** What the document names the server by: each answer puts the origin its request used in its place. */
+export const SERVER_URL_PLACEHOLDER = 'http://server-origin.fake-jwt-api.invalid';
+
 export interface OpenApiRoutesOptions {
-  /** The document as this request's client sees the server (its origin in `servers`). */
-  document(req: Request): Record<string, unknown>;
+  /** The document as it is now, naming the server as SERVER_URL_PLACEHOLDER. */
+  document(): Record<string, unknown>;
+  /** The origin this request's client reached the server by (the Host check vetted it). */
+  serverUrl(req: Request): string;
   /** Where the reference page is: `/docs`, or `/__docs` when db.json has a `docs` resource (which keeps its path). */
   docsPath: string;
 }
@@ -46,7 +51,7 @@ const docsPage = (docsPath: string) => (pageTemplate ??= readFileSync(path.join(
 
 /**
  * The texts of a document, written once per document object: document() hands back the same object until the
- * data changes (app/openapi.ts cachedDocuments), and a megabyte of JSON or YAML is worth not writing again for
+ * data changes (app/openapi.ts cachedDocument), and a megabyte of JSON or YAML is worth not writing again for
  * every caller.
  */
 function textsOf(): (document: Record<string, unknown>, format: 'json' | 'yaml') => string {
@@ -58,20 +63,20 @@ function textsOf(): (document: Record<string, unknown>, format: 'json' | 'yaml')
   };
 }
 
-export function makeOpenApiRoutes({ document, docsPath }: OpenApiRoutesOptions): Router {
+export function makeOpenApiRoutes({ document, serverUrl, docsPath }: OpenApiRoutesOptions): Router {
   const router = express.Router({ caseSensitive: true, strict: true });
   const textOf = textsOf();
   router.get('/openapi.json', (req, res) => {
     res
       .set('Cache-Control', 'no-cache')
       .type('application/json')
-      .send(textOf(document(req), 'json'));
+      .send(textOf(document(), 'json').replaceAll(SERVER_URL_PLACEHOLDER, serverUrl(req)));
   });
   router.get('/openapi.yaml', (req, res) => {
     res
       .set('Cache-Control', 'no-cache')
       .type('application/yaml')
-      .send(textOf(document(req), 'yaml'));
+      .send(textOf(document(), 'yaml').replaceAll(SERVER_URL_PLACEHOLDER, serverUrl(req)));
   });
   router.get(docsPath, (_req, res) => {
     pageHeaders(res);

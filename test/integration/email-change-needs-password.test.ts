@@ -155,6 +155,17 @@ describe('what needs no password', () => {
     expect(await api.outbox.list()).toEqual([]);
   });
 
+  it('the same email in a compatibility form (red team, round four) changes nothing: the address on file stays as it was', async () => {
+    const api = await serve();
+    const { accessToken } = await loginPair(api.app, alice.email, alice.password);
+    for (const lookalike of ['alice@exampⅼe.com', 'ａlice@example.com', 'alice@ℯxample.com']) {
+      const patched = await patchMe(api.app, accessToken, { email: lookalike }).expect(200);
+      expect({ lookalike, answered: patched.body.email, stored: stored(2)?.email }).toEqual({ lookalike, answered: alice.email, stored: alice.email });
+    }
+    await api.outbox.settled();
+    expect(await api.outbox.list()).toEqual([]);
+  });
+
   it('currentPassword is never stored; sent with a profile change it is still checked (a wrong one is never let through)', async () => {
     const api = await serve();
     const { accessToken } = await loginPair(api.app, alice.email, alice.password);

@@ -201,6 +201,11 @@ describe('C: reserved claim names, in any case, never come from a profile', () =
     ROLES: ['admin'],
     Password: 'plain text',
     ſub: '1', // a long s: "SUB" once upper-cased, as a reader comparing in any case may take it
+    // Round four: a provider's assertion (a relying party signing in by verified phone), an ID-token claim, and a
+    // full-width `sub` that NFKC makes `sub`.
+    phone_number_verified: true,
+    s_hash: 'x',
+    ｓｕｂ: '1',
   };
   const RESERVED_NAMES = Object.keys(RESERVED_FIELDS);
 
