@@ -35,13 +35,20 @@ const KIND_ORDER: readonly Kind[] = ['string', 'integer', 'number', 'boolean', '
 
 type JsonObject = { [key: string]: unknown };
 
-/** The schema of a collection's records, and an example record from the data. */
-export function inferRecordSchema(records: readonly unknown[], options: { idField: string }): { schema: JsonSchema; example?: unknown } {
+/**
+ * The schema of a collection's records, and an example record from the data. With `shapeOnly` (a collection anyone
+ * may not read), its shape and no example (inferShapeSchema); the id field and `shapeOnly.always` are kept whenever seen.
+ */
+export function inferRecordSchema(
+  records: readonly unknown[],
+  options: { idField: string; shapeOnly?: { always: readonly string[] } },
+): { schema: JsonSchema; example?: unknown } {
   if (records.length === 0) return { schema: { type: 'object' } };
   // json-server collections hold objects; a non-object record adds no properties, and is described as it is.
-  const schema = inferValueSchema(records);
+  const { shapeOnly } = options;
+  const schema = shapeOnly ? inferShapeSchema(records, { sharedOnly: true, always: [options.idField, ...shapeOnly.always] }) : inferValueSchema(records);
   describeIdField(schema, options.idField);
-  return { schema, example: withoutSecrets(records[0]) };
+  return shapeOnly ? { schema } : { schema, example: withoutSecrets(records[0]) };
 }
 
 /** The schema of any JSON value seen (a singular resource's object, a field's values): merges what all values show. */
@@ -49,7 +56,47 @@ export function inferValueSchema(values: readonly unknown[]): JsonSchema {
   return schemaAt(values, 0);
 }
 
-function schemaAt(values: readonly unknown[], depth: number): JsonSchema {
+/**
+ * The shape of objects the document may not show (README "OpenAPI and typed clients": a collection or singular
+ * resource anyone may not read): their top-level keys, and a nested object or array as a bare `object` or `array`
+ * — the keys inside can be data (`apiKeys: { "sk_live_…": true }`). With `sharedOnly`, only the keys at least two
+ * objects and half of them hold (and `always`): a key most records share is the collection's shape, a key of one
+ * user's record is that user's data. `required` only among the keys kept.
+ */
+export function inferShapeSchema(values: readonly unknown[], options: { sharedOnly: boolean; always?: readonly string[] }): JsonSchema {
+  const sample = values.slice(0, MAX_VALUES);
+  const schema = schemaAt(sample, 0, 1);
+  const counts = keyCounts(sample);
+  const shared = (key: string) => (counts.get(key) ?? 0) >= 2 && (counts.get(key) ?? 0) * 2 >= sample.length;
+  const kept = (key: string) => !options.sharedOnly || shared(key) || (options.always ?? []).includes(key);
+  for (const branch of [schema, ...((schema.anyOf as JsonSchema[] | undefined) ?? [])]) keepKeys(branch, kept);
+  return schema;
+}
+
+/** How many of the values are objects holding each key. */
+function keyCounts(values: readonly unknown[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const value of values) {
+    if (kindOf(value) !== 'object') continue;
+    for (const [key, field] of Object.entries(value as JsonObject)) if (field !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+function keepKeys(schema: JsonSchema, kept: (key: string) => boolean) {
+  const properties = schema.properties as { [key: string]: JsonSchema } | undefined;
+  if (!properties) return;
+  const keys = Object.keys(properties).filter(kept);
+  const required = ((schema.required as string[] | undefined) ?? []).filter(kept);
+  // Object.fromEntries keeps a key named `__proto__` a property (objectKeywords).
+  if (keys.length > 0) schema.properties = Object.fromEntries(keys.map((key) => [key, properties[key]]));
+  else delete schema.properties;
+  if (required.length > 0) schema.required = required;
+  else delete schema.required;
+}
+
+/** `bareFrom`: the depth from which an object or an array is described by its type alone. */
+function schemaAt(values: readonly unknown[], depth: number, bareFrom = Infinity): JsonSchema {
   if (depth > MAX_DEPTH) return {};
   const groups = groupByKind(values);
   const kinds = [...groups.keys()];
@@ -58,10 +105,10 @@ function schemaAt(values: readonly unknown[], depth: number): JsonSchema {
   const structured = kinds.filter(isStructured);
   const scalars = kinds.filter((kind) => kind !== 'null' && !isStructured(kind));
   if (structured.length === 0 || (structured.length === 1 && scalars.length === 0)) {
-    const keywords = kinds.map((kind) => keywordsFor(kind, groups.get(kind) ?? [], depth));
+    const keywords = kinds.map((kind) => keywordsFor(kind, groups.get(kind) ?? [], depth, bareFrom));
     return Object.assign({ type: kinds.length === 1 ? kinds[0] : kinds }, ...keywords);
   }
-  return { anyOf: kinds.map((kind) => ({ type: kind, ...keywordsFor(kind, groups.get(kind) ?? [], depth) })) };
+  return { anyOf: kinds.map((kind) => ({ type: kind, ...keywordsFor(kind, groups.get(kind) ?? [], depth, bareFrom) })) };
 }
 
 /** The JSON values among the first MAX_VALUES, by kind, in KIND_ORDER. An integer is a number too: both seen, all are numbers. */
@@ -101,17 +148,18 @@ function kindOf(value: unknown): Kind | undefined {
 }
 
 /** The keywords a kind adds to its schema: a string's format, an object's properties, an array's items. */
-function keywordsFor(kind: Kind, values: readonly unknown[], depth: number): JsonSchema {
+function keywordsFor(kind: Kind, values: readonly unknown[], depth: number, bareFrom: number): JsonSchema {
   if (kind === 'string') {
     const format = formatOf(values as readonly string[]);
     return format ? { format } : {};
   }
-  if (kind === 'object') return objectKeywords(values as readonly JsonObject[], depth);
-  if (kind === 'array') return arrayKeywords(values as readonly unknown[][], depth);
+  if (depth >= bareFrom) return {};
+  if (kind === 'object') return objectKeywords(values as readonly JsonObject[], depth, bareFrom);
+  if (kind === 'array') return arrayKeywords(values as readonly unknown[][], depth, bareFrom);
   return {};
 }
 
-function objectKeywords(objects: readonly JsonObject[], depth: number): JsonSchema {
+function objectKeywords(objects: readonly JsonObject[], depth: number, bareFrom: number): JsonSchema {
   const valuesByKey = new Map<string, unknown[]>(); // first-seen order
   for (const object of objects) {
     for (const [key, value] of Object.entries(object)) {
@@ -128,19 +176,19 @@ function objectKeywords(objects: readonly JsonObject[], depth: number): JsonSche
   if (valuesByKey.size === 0) return {};
   const entries = [...valuesByKey];
   // Object.fromEntries defines own properties, so a key named `__proto__` stays a property, not a prototype.
-  const properties = Object.fromEntries(entries.map(([key, values]) => [key, schemaAt(values, depth + 1)]));
+  const properties = Object.fromEntries(entries.map(([key, values]) => [key, schemaAt(values, depth + 1, bareFrom)]));
   const required = entries.filter(([, values]) => values.length === objects.length).map(([key]) => key);
   return required.length > 0 ? { properties, required } : { properties };
 }
 
 /** `items` merges the elements of all the arrays (the first MAX_VALUES of them); no `items` when every array is empty. */
-function arrayKeywords(arrays: readonly unknown[][], depth: number): JsonSchema {
+function arrayKeywords(arrays: readonly unknown[][], depth: number, bareFrom: number): JsonSchema {
   const elements: unknown[] = [];
   for (const array of arrays) {
     elements.push(...array.slice(0, MAX_VALUES - elements.length));
     if (elements.length >= MAX_VALUES) break;
   }
-  return elements.length > 0 ? { items: schemaAt(elements, depth + 1) } : {};
+  return elements.length > 0 ? { items: schemaAt(elements, depth + 1, bareFrom) } : {};
 }
 
 function describeIdField(schema: JsonSchema, idField: string) {

@@ -8,7 +8,7 @@ import type { Who } from '../access/rules/who';
 import type { Resource } from '../json-server/resolve';
 import { itemPath } from '../json-server/resolve';
 import { ref, type JsonSchema, type Operation, type Paths } from './components';
-import { inferRecordSchema, inferValueSchema } from './infer-schema';
+import { inferRecordSchema, inferShapeSchema, inferValueSchema } from './infer-schema';
 import { fieldFilters, LIST_HEADERS, LIST_PARAMETERS, LOCATION_HEADER } from './list-parameters';
 import { jsonResponse, pathParameter, shared } from './operation-parts';
 import { andParentRead, operationAccess, withAccess, withRecordRules, type OperationAccess } from './resource-access';
@@ -48,6 +48,12 @@ const singular = (name: string) => pascalCase(pluralize.singular(name));
 const EMPTY_OR_ERROR = { type: 'object' };
 const notFound = { description: 'No record with this id: json-server answers `{}`.', content: { 'application/json': { schema: EMPTY_OR_ERROR } } };
 const ID = (idField: string) => pathParameter('id', `The record's \`${idField}\`.`);
+
+// The document is public: of data anyone may not read, it shows the shape, never the data (infer-schema.ts inferShapeSchema).
+const SHAPE_OF_RECORDS =
+  'Not every caller may read these records (routes.json), so this is their shape, not their data: only the fields most records share, nested objects and arrays by their type alone. A record may hold other fields.';
+const SHAPE_OF_OBJECT =
+  'Not every caller may read this (routes.json), so this is its shape, not its data: its top-level fields, nested objects and arrays by their type alone.';
 
 interface Described {
   summary: string;
@@ -137,10 +143,15 @@ class ResourcePaths {
 
   /**
    * The record schema of a collection, under a unique name, with an example from the data when it is whole and
-   * anyone may read the collection anyway: the document is public, and must not show a record its rule hides.
+   * anyone may read the collection anyway: the document is public, and must not show a record its rule hides. Nor
+   * its keys: when anyone may not read every record, the schema is the collection's shape (SHAPE_OF_RECORDS).
    */
   private recordSchema(name: string, records: readonly unknown[]): { ref: JsonSchema; input: JsonSchema; fields: string[] } {
-    const { schema, example } = inferRecordSchema(records, { idField: this.input.idField });
+    // An item rule (`/posts/1`) may hide the very record the example would show.
+    const readByAnyone = this.readByAnyone(name) && !this.input.hasItemRules(name);
+    const shapeOnly = readByAnyone ? undefined : { always: [this.input.ownerField(name)] };
+    const { schema, example } = inferRecordSchema(records, { idField: this.input.idField, shapeOnly });
+    if (shapeOnly) schema.description = SHAPE_OF_RECORDS;
     const hidden = this.input.hiddenFields(name);
     if (hidden.length > 0) {
       const shown = ((schema.required as string[] | undefined) ?? []).filter((key) => !hidden.includes(key));
@@ -149,14 +160,16 @@ class ResourcePaths {
       if (example && typeof example === 'object') for (const key of hidden) delete (example as Record<string, unknown>)[key];
     }
     const required = (schema.required as string[] | undefined) ?? [];
-    // An item rule (`/posts/1`) may hide the very record the example would show.
-    const readByAnyone = this.input.whoMay('GET', `/${name}`).some(({ kind }) => kind === 'public') && !this.input.hasItemRules(name);
     // An example with password-like keys dropped (infer-schema.ts) may lack a required one: then none, not a wrong one.
     const whole = readByAnyone && typeof example === 'object' && example !== null && required.every((key) => key in example);
     const schemaName = this.name(singular(name));
     this.schemas[schemaName] = { ...schema, ...(whole ? { examples: [example] } : {}) };
     const fields = Object.keys((schema.properties as Record<string, unknown> | undefined) ?? {});
     return { ref: ref('schemas', schemaName), input: inputSchema(schema), fields };
+  }
+
+  private readByAnyone(resource: string): boolean {
+    return this.input.whoMay('GET', `/${resource}`).some(({ kind }) => kind === 'public');
   }
 
   /** A collection's paths; the reference to its record schema and its request body, for its nested routes. */
@@ -260,7 +273,9 @@ class ResourcePaths {
 
   singularResource(name: string, value: unknown): void {
     const schemaName = this.name(pascalCase(name));
-    this.schemas[schemaName] = inferValueSchema([value]);
+    this.schemas[schemaName] = this.readByAnyone(name)
+      ? inferValueSchema([value])
+      : { ...inferShapeSchema([value], { sharedOnly: false }), description: SHAPE_OF_OBJECT };
     const input = inputSchema(this.schemas[schemaName]);
     const path = `/${name}`;
     // A POST or a PUT sets the whole object to the one sent; a PATCH merges into it.

@@ -236,7 +236,11 @@ describe('the document follows the server as it is now', () => {
     const before = await documentOf(api);
     expect(before.components.schemas.Post.properties).not.toHaveProperty('featured');
     const alice = await login(api.app, SAMPLE_LOGINS.alice.email, SAMPLE_LOGINS.alice.password);
-    await request(api.app).post('/posts').set('Authorization', `Bearer ${alice}`).send({ title: 'new', featured: true }).expect(201);
+    const post = () => request(api.app).post('/posts').set('Authorization', `Bearer ${alice}`).send({ title: 'new', featured: true }).expect(201);
+    // posts has an item rule (`/posts/1`), so its schema is its shape: a field of one record of three is not yet in it.
+    await post();
+    expect((await documentOf(api)).components.schemas.Post.properties).not.toHaveProperty('featured');
+    await post();
     const after = await documentOf(api);
     expect(after.components.schemas.Post.properties.featured).toEqual({ type: 'boolean' });
     expect(after.paths['/posts'].get.parameters.map(({ name }: { name: string }) => name)).toContain('featured_ne');
@@ -265,5 +269,76 @@ describe('the document follows the server as it is now', () => {
     const document = (await (await fetch(`${origin}/openapi.json`)).json()) as OpenApiDocument;
     expect(document.servers).toEqual([{ url: origin }]);
     expect(document.components.securitySchemes?.openId?.openIdConnectUrl).toBe(`${origin}/.well-known/openid-configuration`);
+  });
+});
+
+// Red team: the document is public, so of records anyone may not read it shows the shape, never the data — not the
+// keys of a nested object (`apiKeys: { "sk_live_…": true }`), nor a top-level key only one user's record has.
+describe('of data anyone may not read, the document shows the shape, not the data', () => {
+  const SECRET_KEY = 'sk_live_ALICESECRET123';
+  const SSN = '078-05-1120';
+  // Not alice@example.com: the auth API's fixed examples (auth-schemas.ts) use that one, data or not.
+  const EMAIL = 'alice.private@example.org';
+  const files = () => ({
+    'db.json': {
+      secrets: [{ id: 1, userId: 2, apiKeys: { [SECRET_KEY]: true }, byEmail: { [EMAIL]: { ssn: SSN } } }],
+      notes: [
+        { id: 1, userId: 2, text: 'alice’s', tags: [{ aliceTag: 1 }], meta: { aliceMeta: true }, aliceDiary: 'hers alone' },
+        { id: 2, userId: 3, text: 'bob’s', tags: [], meta: {}, at: '2024-01-02T03:04:05Z' },
+        { id: 3, userId: 3, text: 'bob’s too', tags: [], meta: {}, at: '2024-02-03T04:05:06Z' },
+      ],
+      labels: [{ id: 1, name: 'news', style: { color: 'red' } }],
+      vault: { owner: 'admin', keys: { [SECRET_KEY]: 'x' } },
+    },
+    'users.json': SAMPLE_USERS,
+    'routes.json': { '/secrets': { '*': 'owner' }, '/notes': { '*': 'owner' }, '/labels': { '*': 'public' }, '/vault': { '*': 'admin' } },
+  });
+  let api: FakeJwtApi;
+  let document: OpenApiDocument;
+  beforeAll(async () => {
+    api = await open(newProject(files()));
+    document = await documentOf(api);
+  });
+
+  it('the secret keys and alice’s email are nowhere in /openapi.json or /openapi.yaml', async () => {
+    const yaml = (await request(api.app).get('/openapi.yaml').expect(200)).text;
+    for (const text of [JSON.stringify(document), yaml])
+      for (const leak of [SECRET_KEY, EMAIL, SSN]) expect([leak, text.includes(leak)]).toEqual([leak, false]);
+    // The scan would see them: the keys are in the data, and the data is served to its owner.
+    const alice = await login(api.app, SAMPLE_LOGINS.alice.email, SAMPLE_LOGINS.alice.password);
+    expect(JSON.stringify((await request(api.app).get('/secrets/1').set('Authorization', `Bearer ${alice}`).expect(200)).body)).toContain(SECRET_KEY);
+  });
+
+  it('a private record alone: its id and owner field only, and the schema says why', () => {
+    const secret = document.components.schemas.Secret;
+    expect(Object.keys(secret.properties)).toEqual(['id', 'userId']);
+    expect(secret.examples).toBeUndefined();
+    expect(secret.description).toMatch(/^Not every caller may read these records .* A record may hold other fields\.$/);
+  });
+
+  it('keys most records share are there with their type; a key of one record is not; nested values are bare', () => {
+    const note = document.components.schemas.Note;
+    expect(Object.keys(note.properties)).toEqual(['id', 'userId', 'text', 'tags', 'meta', 'at']);
+    expect(note.properties).toMatchObject({
+      text: { type: 'string' },
+      tags: { type: 'array' },
+      meta: { type: 'object' },
+      at: { type: 'string', format: 'date-time' },
+    });
+    expect(note.properties.tags).toEqual({ type: 'array' });
+    expect(note.properties.meta).toEqual({ type: 'object' });
+    expect(note.required).toEqual(['id', 'userId', 'text', 'tags', 'meta']);
+    expect(JSON.stringify(document)).not.toMatch(/aliceDiary|aliceTag|aliceMeta/);
+    const filters = document.paths['/notes'].get.parameters.map(({ name }: { name: string }) => name);
+    expect(filters).toContain('text_ne');
+    expect(filters.filter((name: string) => name.startsWith('aliceDiary'))).toEqual([]);
+  });
+
+  it('a public collection keeps its nested properties; a private singular resource shows its top-level keys only', () => {
+    expect(document.components.schemas.Label.properties.style).toEqual({ type: 'object', properties: { color: { type: 'string' } }, required: ['color'] });
+    expect(document.components.schemas.Label.description).toBeUndefined();
+    const vault = document.components.schemas.Vault;
+    expect(vault.properties).toEqual({ owner: { type: 'string' }, keys: { type: 'object' } });
+    expect(vault.description).toMatch(/^Not every caller may read this /);
   });
 });
